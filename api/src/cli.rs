@@ -1,0 +1,312 @@
+//! The `lokus` command line: serve, migrate, import, rank, token.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use model::dataset::DatasetKind;
+use model::import::{Format, ImportRequest, import};
+use model::ranking::{Method, UncertaintyParams};
+use model::scenario::{RankingRequest, compute, districts_csv};
+use model::token::{ApiToken, Role};
+
+use crate::config::Settings;
+use crate::startup::{Application, prepare_database};
+
+/// Lokus: priority districts for Indonesia's digital stunting-reduction programme.
+#[derive(Debug, Parser)]
+#[command(name = "lokus", version, about)]
+pub struct Cli {
+    /// Database URL: sqlite://lokus.db (default) or postgres://user@host/db.
+    #[arg(long, global = true, env = "LOKUS_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP API and web page.
+    Serve {
+        /// Address to listen on (LOKUS_BIND, default 127.0.0.1:8080).
+        #[arg(long, env = "LOKUS_BIND")]
+        bind: Option<String>,
+        /// Start without the synthetic demo data (LOKUS_DEMO=false).
+        #[arg(long)]
+        no_demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Import a CSV or JSON file; every row valid or nothing is written.
+    Import {
+        /// What the file holds.
+        #[arg(value_enum)]
+        kind: KindArg,
+        /// The file (CSV with , or ;, or JSON; GeoJSON for boundaries).
+        file: PathBuf,
+        /// Year of the data (or a year column in the file).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Where the data came from.
+        #[arg(long)]
+        source: Option<String>,
+        /// Indicator name, for covariates.
+        #[arg(long)]
+        indicator: Option<String>,
+    },
+    /// Print the current shortlist.
+    Rank {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+        /// How many districts to select.
+        #[arg(long, default_value_t = 100)]
+        k: usize,
+        /// Ranking method.
+        #[arg(long, value_enum, default_value_t = MethodArg::Composite)]
+        method: MethodArg,
+        /// Stunting year (default latest).
+        #[arg(long)]
+        stunting_year: Option<i32>,
+        /// SPBE year (default latest).
+        #[arg(long)]
+        spbe_year: Option<i32>,
+        /// Monte Carlo draws for rank uncertainty (0 = off).
+        #[arg(long, default_value_t = 0)]
+        draws: usize,
+        /// Monte Carlo seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Print every district, not only the selected ones.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Manage API tokens.
+    Token {
+        /// Token action.
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+/// Token subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create a token and print it once (only its hash is stored).
+    Create {
+        /// editor (may import and save runs) or viewer.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Who or what it is for (shown in the audit log).
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+}
+
+/// Dataset kinds on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    /// The district reference.
+    Regions,
+    /// Stunting prevalence.
+    Stunting,
+    /// Indeks SPBE.
+    Spbe,
+    /// Another indicator (needs --indicator).
+    Covariate,
+    /// GeoJSON boundaries.
+    Boundaries,
+}
+
+/// Output formats of `lokus rank`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned text.
+    Table,
+    /// CSV.
+    Csv,
+    /// JSON (the same shape as the API's ranking).
+    Json,
+}
+
+/// Methods on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MethodArg {
+    /// Weighted stunting + SPBE.
+    Composite,
+    /// Stunting alone.
+    Need,
+    /// Stunting above what SPBE predicts.
+    Residual,
+}
+
+/// Roles on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    /// May import and save runs.
+    Editor,
+    /// May read when reads need a token.
+    Viewer,
+}
+
+fn kind_of(k: KindArg) -> DatasetKind {
+    match k {
+        KindArg::Regions => DatasetKind::Regions,
+        KindArg::Stunting => DatasetKind::Stunting,
+        KindArg::Spbe => DatasetKind::Spbe,
+        KindArg::Covariate => DatasetKind::Covariate,
+        KindArg::Boundaries => DatasetKind::Boundaries,
+    }
+}
+
+fn describe(e: &model::ModelError) -> String {
+    match e {
+        model::ModelError::InvalidRows(rows) => {
+            let mut text = format!("{e}\n");
+            for r in rows {
+                text.push_str(&format!("  line {}", r.line));
+                if let Some(f) = &r.field {
+                    text.push_str(&format!(", {f}"));
+                }
+                text.push_str(&format!(": {}\n", r.message));
+                for c in &r.candidates {
+                    text.push_str(&format!("      candidate: {c}\n"));
+                }
+            }
+            text
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let mut settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    if let Some(url) = cli.database_url {
+        settings.database_url = url;
+    }
+    match execute(cli.command, settings) {
+        Ok(()) => 0,
+        Err((code, message)) => {
+            eprintln!("error: {message}");
+            code
+        }
+    }
+}
+
+fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)> {
+    let fail = |e: model::ModelError| (1, describe(&e));
+    match command {
+        Command::Serve { bind, no_demo } => {
+            if let Some(b) = bind {
+                settings.bind = b;
+            }
+            if no_demo {
+                settings.demo = false;
+            }
+            let pool = prepare_database(&settings).map_err(|e| (1, e))?;
+            let app = Application::build(settings.clone(), pool).map_err(|e| (1, format!("cannot bind {}: {e}", settings.bind)))?;
+            println!("lokus listening on http://{}", display_addr(&settings.bind, app.port()));
+            actix_web::rt::System::new()
+                .block_on(app.run_until_stopped())
+                .map_err(|e| (1, e.to_string()))
+        }
+        Command::Migrate => {
+            model::db::connect_and_migrate(&settings.database_url).map_err(fail)?;
+            println!("migrations applied to {}", settings.database_url);
+            Ok(())
+        }
+        Command::Import { kind, file, year, source, indicator } => {
+            let content = std::fs::read(&file).map_err(|e| (2, format!("cannot read {}: {e}", file.display())))?;
+            settings.demo = false;
+            let pool = prepare_database(&settings).map_err(|e| (1, e))?;
+            let mut conn = pool.get().map_err(|e| (1, e.to_string()))?;
+            let format = match file.extension().and_then(|e| e.to_str()).map(str::to_lowercase).as_deref() {
+                Some("json" | "geojson") => Some(Format::Json),
+                Some("csv" | "txt") => Some(Format::Csv),
+                _ => None,
+            };
+            let source = source.unwrap_or_else(|| file.display().to_string());
+            let outcome = import(
+                &mut conn,
+                &ImportRequest {
+                    kind: kind_of(kind),
+                    year,
+                    source: Some(&source),
+                    indicator: indicator.as_deref(),
+                    format,
+                    content: &content,
+                    demo: false,
+                    actor: "cli",
+                },
+            )
+            .map_err(|e| (if matches!(e, model::ModelError::InvalidRows(_) | model::ModelError::Invalid { .. }) { 2 } else { 1 }, describe(&e)))?;
+            let d = outcome.dataset;
+            let verb = if outcome.created { "imported" } else { "already imported (identical content; nothing written)" };
+            println!("{verb}: dataset {} ({} {}, {} rows, sha256 {})", d.id, d.kind, d.year.map(|y| y.to_string()).unwrap_or_default(), d.row_count, d.sha256);
+            Ok(())
+        }
+        Command::Rank { format, k, method, stunting_year, spbe_year, draws, seed, all } => {
+            let pool = prepare_database(&settings).map_err(|e| (1, e))?;
+            let mut conn = pool.get().map_err(|e| (1, e.to_string()))?;
+            let request = RankingRequest {
+                k,
+                method: match method {
+                    MethodArg::Composite => Method::Composite,
+                    MethodArg::Need => Method::Need,
+                    MethodArg::Residual => Method::Residual,
+                },
+                stunting_year,
+                spbe_year,
+                uncertainty: (draws > 0).then(|| UncertaintyParams { draws, seed, ..Default::default() }),
+                ..Default::default()
+            };
+            let result = compute(&mut conn, &request).map_err(|e| (2, describe(&e)))?;
+            let shown: Vec<_> = result.districts.iter().filter(|d| all || d.selected).collect();
+            match format {
+                OutputFormat::Csv => print!("{}", districts_csv(shown.iter().copied(), result.demo)),
+                OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&result).map_err(|e| (1, e.to_string()))?),
+                OutputFormat::Table => {
+                    if result.demo {
+                        println!("SYNTHETIC DEMO DATA: not official statistics.");
+                    }
+                    println!("fingerprint {}", result.fingerprint);
+                    println!("{:>4}  {:<6}  {:<34}  {:<28}  {:>8}  {:>5}  {:>7}  {}", "rank", "code", "name", "province", "stunting", "spbe", "score", "reason");
+                    for d in shown {
+                        let reason = serde_json::to_value(d.explanation.reason).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                        println!(
+                            "{:>4}  {:<6}  {:<34}  {:<28}  {:>8.1}  {:>5.2}  {:>7.4}  {}",
+                            d.rank, d.code, d.name, d.province_name, d.stunting_prevalence, d.spbe_index, d.score, reason
+                        );
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::Token { action: TokenAction::Create { role, label } } => {
+            let pool = model::db::connect_and_migrate(&settings.database_url).map_err(fail)?;
+            let mut conn = pool.get().map_err(|e| (1, e.to_string()))?;
+            let role = match role {
+                RoleArg::Editor => Role::Editor,
+                RoleArg::Viewer => Role::Viewer,
+            };
+            let secret = ApiToken::create(&mut conn, role, &label).map_err(fail)?;
+            println!("{secret}");
+            Ok(())
+        }
+    }
+}
+
+fn display_addr(bind: &str, port: u16) -> String {
+    match bind.rsplit_once(':') {
+        Some((host, _)) => format!("{host}:{port}"),
+        None => format!("{bind}:{port}"),
+    }
+}

@@ -1,0 +1,79 @@
+//! Settings from environment variables (`LOKUS_*`), overridable by command-line flags.
+
+use std::env;
+
+/// Runtime settings of the service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// `LOKUS_DATABASE_URL`: `sqlite://lokus.db` (default) or `postgres://…`.
+    pub database_url: String,
+    /// `LOKUS_BIND`: address to listen on (default `127.0.0.1:8080`; port 0 picks a free one).
+    pub bind: String,
+    /// `LOKUS_DEMO`: load the synthetic demo data into an empty database (default true).
+    pub demo: bool,
+    /// `LOKUS_REQUIRE_READ_TOKEN`: reads need a viewer or editor token (default false).
+    pub require_read_token: bool,
+    /// `LOKUS_MAX_BODY_BYTES`: largest accepted request body (default 16 MiB).
+    pub max_body_bytes: usize,
+    /// `LOKUS_RATE_LIMIT`: sustained requests per second per client on `/api` (default 100).
+    pub rate_limit_per_second: f64,
+    /// `LOKUS_RATE_BURST`: requests a client may send at once before being limited (default 200).
+    pub rate_limit_burst: f64,
+    /// `LOKUS_WORKERS`: HTTP worker threads (default: number of cores).
+    pub workers: Option<usize>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: "sqlite://lokus.db".into(),
+            bind: "127.0.0.1:8080".into(),
+            demo: true,
+            require_read_token: false,
+            max_body_bytes: 16 * 1024 * 1024,
+            rate_limit_per_second: 100.0,
+            rate_limit_burst: 200.0,
+            workers: None,
+        }
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn flag(name: &str, default: bool) -> Result<bool, String> {
+    match var(name).map(|v| v.trim().to_lowercase()) {
+        None => Ok(default),
+        Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
+        Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
+        Some(v) => Err(format!("{name}={v} is not true or false")),
+    }
+}
+
+fn number<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|_| format!("{name}={v} is not a number")),
+    }
+}
+
+impl Settings {
+    /// Reads `LOKUS_*` variables over the defaults.
+    ///
+    /// # Errors
+    /// A message naming the variable that does not parse.
+    pub fn from_env() -> Result<Settings, String> {
+        let d = Settings::default();
+        Ok(Settings {
+            database_url: var("LOKUS_DATABASE_URL").unwrap_or(d.database_url),
+            bind: var("LOKUS_BIND").unwrap_or(d.bind),
+            demo: flag("LOKUS_DEMO", d.demo)?,
+            require_read_token: flag("LOKUS_REQUIRE_READ_TOKEN", d.require_read_token)?,
+            max_body_bytes: number("LOKUS_MAX_BODY_BYTES", d.max_body_bytes)?,
+            rate_limit_per_second: number("LOKUS_RATE_LIMIT", d.rate_limit_per_second)?,
+            rate_limit_burst: number("LOKUS_RATE_BURST", d.rate_limit_burst)?,
+            workers: var("LOKUS_WORKERS").map(|v| v.parse().map_err(|_| format!("LOKUS_WORKERS={v} is not a number"))).transpose()?,
+        })
+    }
+}

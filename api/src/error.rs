@@ -1,0 +1,143 @@
+//! The one API error type, its stable codes and its HTTP status table.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use model::{ModelError, RowError};
+use serde::Serialize;
+
+/// Every error the API returns; `code()` is the stable machine-readable name.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// An error from the model crate.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// No or unknown bearer token.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The token's role may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// No such route.
+    #[error("no route for {0}")]
+    RouteNotFound(String),
+    /// The route exists but not with this method.
+    #[error("method {0} is not allowed here")]
+    MethodNotAllowed(String),
+    /// Malformed request (syntax).
+    #[error("{message}")]
+    BadRequest {
+        /// Stable code.
+        code: &'static str,
+        /// Human message.
+        message: String,
+    },
+    /// Body larger than the limit.
+    #[error("request body is larger than the limit of {0} bytes")]
+    PayloadTooLarge(usize),
+    /// Body in a media type this endpoint does not take.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// Too many requests from one client.
+    #[error("too many requests; retry after {0} s")]
+    TooManyRequests(u64),
+    /// Anything unexpected; the message never leaves the server.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The JSON error body.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable snake_case code.
+    pub error: String,
+    /// Human sentence.
+    pub message: String,
+    /// For imports: every bad row (line, field, message, candidates). Otherwise empty.
+    #[schema(value_type = Vec<Object>)]
+    pub details: Vec<RowError>,
+}
+
+impl ApiError {
+    /// A malformed request with a stable code.
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::BadRequest { code, message: message.into() }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Model(m) => match m {
+                ModelError::NotFound { .. } => "not_found",
+                ModelError::Invalid { code, .. } => code,
+                ModelError::InvalidRows(_) => "invalid_rows",
+                ModelError::Infeasible(_) => "infeasible_constraints",
+                ModelError::InsufficientData { .. } => "insufficient_data",
+                m if m.is_stray_not_found() => "not_found",
+                m if m.is_unique_violation() => "conflict",
+                _ => "internal_error",
+            },
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::RouteNotFound(_) => "not_found",
+            ApiError::MethodNotAllowed(_) => "method_not_allowed",
+            ApiError::BadRequest { code, .. } => code,
+            ApiError::PayloadTooLarge(_) => "payload_too_large",
+            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::TooManyRequests(_) => "rate_limited",
+            ApiError::Internal(_) => "internal_error",
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self.code() {
+            "not_found" => StatusCode::NOT_FOUND,
+            "conflict" => StatusCode::CONFLICT,
+            "internal_error" => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => match self {
+                ApiError::Model(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+                ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+                ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+                ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+                ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+                ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            },
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let message = if status.is_server_error() {
+            // The cause goes to the log only; the body says nothing internal.
+            tracing::error!(error = ?self, "request failed");
+            "an internal error occurred; it has been logged".to_string()
+        } else {
+            self.to_string()
+        };
+        let details = match self {
+            ApiError::Model(ModelError::InvalidRows(rows)) => rows.clone(),
+            _ => Vec::new(),
+        };
+        let mut response = HttpResponse::build(status);
+        if let ApiError::TooManyRequests(seconds) = self {
+            response.insert_header(("Retry-After", seconds.to_string()));
+        }
+        response.json(ErrorBody { error: self.code().to_string(), message, details })
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+impl From<model::db::PoolError> for ApiError {
+    fn from(e: model::db::PoolError) -> Self {
+        ApiError::Model(ModelError::from(e))
+    }
+}

@@ -1,0 +1,216 @@
+//! Request helpers shared by handlers: token checks, paging, JSON responses with ETags.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use model::token::{ApiToken, Role};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Who is calling: a token label, or `anonymous` where reads are open.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// Token label (recorded in the audit log).
+    pub label: String,
+}
+
+fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    match req.headers().get(header::AUTHORIZATION) {
+        None => Ok(None),
+        Some(value) => {
+            let text = value.to_str().unwrap_or_default();
+            match text.strip_prefix("Bearer ").or_else(|| text.strip_prefix("bearer ")) {
+                Some(token) if !token.trim().is_empty() => Ok(Some(token.trim().to_string())),
+                _ => Err(ApiError::Unauthorized("the Authorization header must be 'Bearer <token>'".into())),
+            }
+        }
+    }
+}
+
+async fn authorise(req: HttpRequest, needed: Role) -> Result<Caller, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::Internal("state missing".into()))?
+        .clone();
+    let token = bearer(&req)?;
+    if needed == Role::Viewer && !state.settings.require_read_token && token.is_none() {
+        return Ok(Caller { label: "anonymous".into() });
+    }
+    let Some(secret) = token else {
+        return Err(ApiError::Unauthorized(format!(
+            "this endpoint needs 'Authorization: Bearer <token>' with role {}",
+            needed.as_str()
+        )));
+    };
+    let pool = state.pool.clone();
+    let found = web::block(move || {
+        let mut conn = pool.get()?;
+        ApiToken::authenticate(&mut conn, &secret)
+    })
+    .await??;
+    let Some(token) = found else {
+        return Err(ApiError::Unauthorized("unknown token".into()));
+    };
+    if token.role() < needed {
+        return Err(ApiError::Forbidden(format!(
+            "a {} token may not do this; it needs role {}",
+            token.role().as_str(),
+            needed.as_str()
+        )));
+    }
+    Ok(Caller { label: token.label })
+}
+
+/// Extractor for read endpoints: open unless `LOKUS_REQUIRE_READ_TOKEN` is set.
+#[derive(Debug, Clone)]
+pub struct Reader(pub Caller);
+
+/// Extractor for write endpoints: needs an editor token.
+#[derive(Debug, Clone)]
+pub struct Editor(pub Caller);
+
+impl FromRequest for Reader {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authorise(req, Role::Viewer).await.map(Reader) })
+    }
+}
+
+impl FromRequest for Editor {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authorise(req, Role::Editor).await.map(Editor) })
+    }
+}
+
+/// Largest page a list endpoint serves.
+pub const MAX_PER_PAGE: i64 = 1000;
+
+/// `page` (1-based) and `per_page` query parameters.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::IntoParams)]
+pub struct Paging {
+    /// Page number, from 1 (default 1).
+    pub page: Option<i64>,
+    /// Items per page, 1–1000 (default 100).
+    pub per_page: Option<i64>,
+}
+
+/// The `meta` object of a list response.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Meta {
+    /// Items in all pages.
+    pub total: i64,
+    /// This page.
+    pub page: i64,
+    /// Page size.
+    pub per_page: i64,
+}
+
+impl Paging {
+    /// (page, per_page, offset), validated.
+    ///
+    /// # Errors
+    /// 422 `invalid_paging` naming the limit.
+    pub fn resolve(&self) -> Result<(i64, i64, i64), ApiError> {
+        let page = self.page.unwrap_or(1);
+        let per_page = self.per_page.unwrap_or(100);
+        if page < 1 {
+            return Err(model::ModelError::invalid("invalid_paging", format!("page must be at least 1, got {page}")).into());
+        }
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
+            return Err(model::ModelError::invalid(
+                "invalid_paging",
+                format!("per_page must be between 1 and {MAX_PER_PAGE}, got {per_page}"),
+            )
+            .into());
+        }
+        Ok((page, per_page, (page - 1) * per_page))
+    }
+}
+
+/// A strong ETag over the bytes of a body.
+pub fn etag_of(bytes: &[u8]) -> String {
+    format!("\"{}\"", &hex::encode(Sha256::digest(bytes))[..32])
+}
+
+/// Sends bytes with an ETag, or 304 when the client's `If-None-Match` already has them.
+pub fn with_etag(req: &HttpRequest, content_type: &str, bytes: Vec<u8>) -> HttpResponse {
+    let etag = etag_of(&bytes);
+    let matches = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if matches {
+        return HttpResponse::NotModified().insert_header((header::ETAG, etag)).finish();
+    }
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .content_type(content_type)
+        .body(bytes)
+}
+
+/// Serialises `value` as JSON and sends it with an ETag.
+///
+/// # Errors
+/// 500 if serialisation fails.
+pub fn json_with_etag<T: Serialize>(req: &HttpRequest, value: &T) -> Result<HttpResponse, ApiError> {
+    let bytes = serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(with_etag(req, "application/json", bytes))
+}
+
+/// What representation a ranking-like resource should be sent in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Representation {
+    /// JSON (default).
+    Json,
+    /// CSV (`?format=csv` or `Accept: text/csv`).
+    Csv,
+    /// GeoJSON (`?format=geojson` or `Accept: application/geo+json`).
+    GeoJson,
+}
+
+/// Picks the representation from `?format=` first, then the Accept header.
+///
+/// # Errors
+/// 400 `invalid_format` for an unknown `format` value.
+pub fn representation(req: &HttpRequest, format: Option<&str>) -> Result<Representation, ApiError> {
+    match format.map(str::to_lowercase).as_deref() {
+        Some("csv") => return Ok(Representation::Csv),
+        Some("json") => return Ok(Representation::Json),
+        Some("geojson") => return Ok(Representation::GeoJson),
+        Some(other) => return Err(ApiError::bad_request("invalid_format", format!("format '{other}' is not json, csv or geojson"))),
+        None => {}
+    }
+    let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    Ok(if accept.contains("text/csv") {
+        Representation::Csv
+    } else if accept.contains("application/geo+json") {
+        Representation::GeoJson
+    } else {
+        Representation::Json
+    })
+}
+
+/// Sends CSV as a download.
+pub fn csv_response(req: &HttpRequest, filename: &str, csv: String) -> HttpResponse {
+    let mut response = with_etag(req, "text/csv; charset=utf-8", csv.into_bytes());
+    if response.status().is_success()
+        && let Ok(value) = header::HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+    {
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}

@@ -1,0 +1,11 @@
+//! Lokus HTTP API and web page: thin handlers over the `model` crate.
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod routes;
+pub mod startup;
+pub mod state;

@@ -1,0 +1,135 @@
+//! Dataset imports and listings.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use model::dataset::{Dataset, DatasetKind};
+use model::import::{Format, ImportRequest, import};
+use serde::Deserialize;
+
+use crate::error::ApiError;
+use crate::extract::{Editor, Meta, Paging, Reader, json_with_etag};
+use crate::state::AppState;
+
+/// Query parameters of an upload.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ImportQuery {
+    /// `regions`, `stunting`, `spbe`, `covariate` or `boundaries`.
+    pub kind: String,
+    /// Year of the data (or a `year` column in the file).
+    pub year: Option<i32>,
+    /// Where the data came from.
+    pub source: Option<String>,
+    /// Indicator name, for covariates.
+    pub indicator: Option<String>,
+}
+
+fn upload_format(req: &HttpRequest) -> Result<Option<Format>, ApiError> {
+    let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
+        return Ok(None);
+    };
+    let mime = value.to_str().unwrap_or_default().split(';').next().unwrap_or_default().trim().to_lowercase();
+    match mime.as_str() {
+        "text/csv" | "application/csv" | "text/plain" => Ok(Some(Format::Csv)),
+        "application/json" | "application/geo+json" => Ok(Some(Format::Json)),
+        "application/octet-stream" | "" => Ok(None),
+        other => Err(ApiError::UnsupportedMediaType(format!(
+            "content type '{other}' is not accepted; send the file as the raw body with Content-Type text/csv or application/json (curl --data-binary @file.csv)"
+        ))),
+    }
+}
+
+/// Import a table (CSV or JSON body); all rows valid or nothing is written.
+#[utoipa::path(post, path = "/api/v1/datasets", tag = "datasets", params(ImportQuery),
+    request_body(content = String, description = "CSV (comma or semicolon) or JSON array of objects; GeoJSON for boundaries", content_type = "text/csv"),
+    security(("bearer" = [])),
+    responses(
+    (status = 201, description = "`{\"dataset\": {...}}`: imported"),
+    (status = 200, description = "`{\"dataset\": {...}}`: identical content was imported before; nothing written"),
+    (status = 401, description = "No or unknown token", body = crate::error::ErrorBody),
+    (status = 403, description = "Token is not an editor", body = crate::error::ErrorBody),
+    (status = 413, description = "Body too large", body = crate::error::ErrorBody),
+    (status = 415, description = "Unsupported content type", body = crate::error::ErrorBody),
+    (status = 422, description = "`invalid_rows` with every bad line in `details`", body = crate::error::ErrorBody)))]
+pub async fn create_dataset(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Editor(caller): Editor,
+    query: web::Query<ImportQuery>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let format = upload_format(&req)?;
+    let kind = DatasetKind::parse(&query.kind)?;
+    let pool = state.pool.clone();
+    let outcome = web::block(move || {
+        let mut conn = pool.get()?;
+        import(
+            &mut conn,
+            &ImportRequest {
+                kind,
+                year: query.year,
+                source: query.source.as_deref(),
+                indicator: query.indicator.as_deref(),
+                format,
+                content: &body,
+                demo: false,
+                actor: &caller.label,
+            },
+        )
+    })
+    .await?;
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(e) => {
+            state.metrics.observe_import(kind.as_str(), "rejected");
+            return Err(e.into());
+        }
+    };
+    let dataset = outcome.dataset;
+    state.metrics.observe_import(kind.as_str(), if outcome.created { "created" } else { "unchanged" });
+    let mut response = if outcome.created { HttpResponse::Created() } else { HttpResponse::Ok() };
+    Ok(response
+        .insert_header((header::LOCATION, format!("/api/v1/datasets/{}", dataset.id)))
+        .json(serde_json::json!({"dataset": dataset})))
+}
+
+/// List datasets, newest first.
+#[utoipa::path(get, path = "/api/v1/datasets", tag = "datasets", params(Paging), responses(
+    (status = 200, description = "`{\"datasets\": [...], \"meta\": {...}}`")))]
+pub async fn list_datasets(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _reader: Reader,
+    paging: web::Query<Paging>,
+) -> Result<HttpResponse, ApiError> {
+    let (page, per_page, offset) = paging.resolve()?;
+    let pool = state.pool.clone();
+    let all = web::block(move || {
+        let mut conn = pool.get()?;
+        Dataset::list(&mut conn)
+    }).await??;
+    let meta = Meta { total: all.len() as i64, page, per_page };
+    let datasets: Vec<&Dataset> = all.iter().skip(offset as usize).take(per_page as usize).collect();
+    json_with_etag(&req, &serde_json::json!({"datasets": datasets, "meta": meta}))
+}
+
+/// One dataset.
+#[utoipa::path(get, path = "/api/v1/datasets/{id}", tag = "datasets",
+    params(("id" = i32, Path, description = "Dataset id")),
+    responses(
+    (status = 200, description = "`{\"dataset\": {...}}`"),
+    (status = 404, description = "No such dataset", body = crate::error::ErrorBody)))]
+pub async fn find_dataset(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _reader: Reader,
+    id: web::Path<i32>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let pool = state.pool.clone();
+    let dataset = web::block(move || {
+        let mut conn = pool.get()?;
+        Dataset::find(&mut conn, id)
+    }).await??;
+    json_with_etag(&req, &serde_json::json!({"dataset": dataset}))
+}

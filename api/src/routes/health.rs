@@ -1,0 +1,41 @@
+//! Liveness, readiness and metrics.
+
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The process is up.
+#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "Process is up")))]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(json!({"status": "ok"}))
+}
+
+/// The database is reachable and migrated.
+#[utoipa::path(get, path = "/readyz", tag = "health", responses(
+    (status = 200, description = "Database reachable and migrated"),
+    (status = 503, description = "Not ready")))]
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let pool = state.pool.clone();
+    let ready = web::block(move || -> Result<bool, ApiError> {
+        let mut conn = pool.get()?;
+        Ok(model::db::migrations_are_current(&mut conn)?)
+    })
+    .await;
+    match ready {
+        Ok(Ok(true)) => HttpResponse::Ok().json(json!({"status": "ready"})),
+        Ok(Ok(false)) => HttpResponse::ServiceUnavailable()
+            .json(json!({"error": "not_ready", "message": "migrations are pending", "details": []})),
+        _ => HttpResponse::ServiceUnavailable()
+            .json(json!({"error": "not_ready", "message": "the database is not reachable", "details": []})),
+    }
+}
+
+/// Prometheus metrics.
+#[utoipa::path(get, path = "/metrics", tag = "health", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(state.metrics.render())
+}

@@ -1,0 +1,185 @@
+//! The region reference.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use model::dataset::Observation;
+use model::region::{Region, RegionIndex, name_key};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+use crate::extract::{Meta, Paging, Reader, json_with_etag};
+use crate::state::AppState;
+
+/// A district as the API shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RegionView {
+    /// Kemendagri code, e.g. `12.18`.
+    pub code: String,
+    /// BPS code, e.g. `1218`.
+    pub bps_code: String,
+    /// Name.
+    pub name: String,
+    /// `kabupaten` or `kota`.
+    pub kind: String,
+    /// Province Kemendagri code.
+    pub province_code: String,
+    /// Province name.
+    pub province_name: String,
+    /// True for synthetic demo districts.
+    pub demo: bool,
+    /// Code after the 2025 Papua split, when known.
+    pub code_2025: Option<String>,
+    /// Name in the 2025 list, when known.
+    pub name_2025: Option<String>,
+}
+
+impl RegionView {
+    fn new(index: &RegionIndex, r: &Region) -> Self {
+        RegionView {
+            code: r.code.clone(),
+            bps_code: r.bps_code.clone(),
+            name: r.name.clone(),
+            kind: r.kind.clone(),
+            province_code: r.province_code.clone(),
+            province_name: index.province(&r.province_code).map(|p| p.name.clone()).unwrap_or_default(),
+            demo: r.demo,
+            code_2025: r.code_2025.clone(),
+            name_2025: r.name_2025.clone(),
+        }
+    }
+}
+
+/// Filters of the region list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct RegionFilter {
+    /// Province code or name.
+    pub province: Option<String>,
+    /// `kabupaten` or `kota`.
+    pub kind: Option<String>,
+    /// Part of the name or the start of a code.
+    pub q: Option<String>,
+    /// Only demo (`true`) or only real (`false`) districts.
+    pub demo: Option<bool>,
+}
+
+/// List districts with filters and paging.
+#[utoipa::path(get, path = "/api/v1/regions", tag = "regions", params(RegionFilter, Paging), responses(
+    (status = 200, description = "`{\"regions\": [...], \"meta\": {total, page, per_page}}`"),
+    (status = 422, description = "Bad filter or paging", body = crate::error::ErrorBody)))]
+pub async fn list_regions(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _reader: Reader,
+    filter: web::Query<RegionFilter>,
+    paging: web::Query<Paging>,
+) -> Result<HttpResponse, ApiError> {
+    let (page, per_page, offset) = paging.resolve()?;
+    let filter = filter.into_inner();
+    let pool = state.pool.clone();
+    let index = web::block(move || {
+        let mut conn = pool.get()?;
+        RegionIndex::load(&mut conn)
+    }).await??;
+    let province = match filter.province.as_deref() {
+        Some(p) => Some(index.province(p).ok_or_else(|| {
+            model::ModelError::invalid("invalid_filter", format!("unknown province '{p}'"))
+        })?),
+        None => None,
+    };
+    let kind = match filter.kind.as_deref() {
+        Some(k) => Some(model::region::RegionKind::parse(k).ok_or_else(|| {
+            model::ModelError::invalid("invalid_filter", format!("kind '{k}' is not kabupaten or kota"))
+        })?),
+        None => None,
+    };
+    let q_key = filter.q.as_deref().map(name_key);
+    let q_raw = filter.q.as_deref().map(str::trim);
+    let matching: Vec<&Region> = index
+        .regions()
+        .iter()
+        .filter(|r| province.is_none_or(|p| r.province_code == p.code))
+        .filter(|r| kind.is_none_or(|k| r.kind == k.as_str()))
+        .filter(|r| filter.demo.is_none_or(|d| r.demo == d))
+        .filter(|r| match (&q_key, q_raw) {
+            (Some(key), Some(raw)) => {
+                r.code.starts_with(raw) || r.bps_code.starts_with(raw) || name_key(&r.name).contains(key.as_str())
+            }
+            _ => true,
+        })
+        .collect();
+    let regions: Vec<RegionView> = matching
+        .iter()
+        .skip(offset as usize)
+        .take(per_page as usize)
+        .map(|r| RegionView::new(&index, r))
+        .collect();
+    let meta = Meta { total: matching.len() as i64, page, per_page };
+    json_with_etag(&req, &serde_json::json!({"regions": regions, "meta": meta}))
+}
+
+/// One observation of a district.
+#[derive(Debug, Clone, Serialize)]
+struct ObservationView {
+    kind: String,
+    year: Option<i32>,
+    indicator: Option<String>,
+    value: f64,
+    se: Option<f64>,
+    n: Option<i32>,
+    method: Option<String>,
+    predicate: Option<String>,
+    dataset_id: i32,
+    demo: bool,
+}
+
+/// One district with every observation held for it.
+#[utoipa::path(get, path = "/api/v1/regions/{code}", tag = "regions",
+    params(("code" = String, Path, description = "Kemendagri code, e.g. 12.18")),
+    responses(
+    (status = 200, description = "`{\"region\": {..., \"aliases\": [...], \"observations\": [...]}, \"datasets\": [...]}`"),
+    (status = 404, description = "Unknown code", body = crate::error::ErrorBody)))]
+pub async fn find_region(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    _reader: Reader,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let code = code.into_inner();
+    let pool = state.pool.clone();
+    let (index, aliases, observations) = web::block(move || -> Result<_, ApiError> {
+        let mut conn = pool.get()?;
+        let index = RegionIndex::load(&mut conn)?;
+        let aliases = model::region::aliases_of(&mut conn, &code)?;
+        let observations = Observation::for_region(&mut conn, &code)?;
+        let region = index.by_code(&code).cloned().ok_or(model::ModelError::NotFound { entity: "region", id: code })?;
+        Ok(((index, region), aliases, observations))
+    })
+    .await??;
+    let (index, region) = index;
+    let mut datasets = Vec::new();
+    let observations: Vec<ObservationView> = observations
+        .into_iter()
+        .map(|(o, d)| {
+            let view = ObservationView {
+                kind: d.kind.clone(),
+                year: d.year,
+                indicator: d.indicator.clone(),
+                value: o.value,
+                se: o.se,
+                n: o.n,
+                method: o.method,
+                predicate: o.predicate,
+                dataset_id: d.id,
+                demo: d.demo,
+            };
+            if !datasets.iter().any(|x: &model::dataset::Dataset| x.id == d.id) {
+                datasets.push(d);
+            }
+            view
+        })
+        .collect();
+    let mut body = serde_json::to_value(RegionView::new(&index, &region)).map_err(|e| ApiError::Internal(e.to_string()))?;
+    body["aliases"] = serde_json::json!(aliases);
+    body["observations"] = serde_json::json!(observations);
+    body["datasets"] = serde_json::json!(datasets);
+    json_with_etag(&req, &serde_json::json!({"region": body}))
+}

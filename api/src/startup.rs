@@ -1,0 +1,162 @@
+//! Building and running the HTTP server.
+
+use std::net::TcpListener;
+use std::time::Instant;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::{Compress, ErrorHandlerResponse, ErrorHandlers, Next, from_fn};
+use actix_web::{App, HttpServer, ResponseError, web};
+use model::db::DbPool;
+
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::routes;
+use crate::state::AppState;
+
+/// A bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default().limit(limit).error_handler(move |err, _| {
+        use actix_web::error::JsonPayloadError as E;
+        let api = match &err {
+            E::OverflowKnownLength { .. } | E::Overflow { .. } => ApiError::PayloadTooLarge(limit),
+            E::ContentType => ApiError::UnsupportedMediaType("send the body as application/json".into()),
+            E::Deserialize(e) => ApiError::bad_request("invalid_json", format!("the JSON body is not valid: {e}")),
+            other => ApiError::bad_request("invalid_json", format!("the JSON body could not be read: {other}")),
+        };
+        api.into()
+    })
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _| {
+        ApiError::bad_request("invalid_query", format!("invalid query parameter: {err}")).into()
+    })
+}
+
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err, _| {
+        ApiError::bad_request("invalid_path", format!("invalid path parameter: {err}")).into()
+    })
+}
+
+/// Rewrites error responses that did not come from [`ApiError`] (e.g. actix's own 413) into
+/// the JSON error body, so every error a client sees has the same shape.
+fn normalise_error<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let api = match status.as_u16() {
+        413 => ApiError::PayloadTooLarge(0),
+        415 => ApiError::UnsupportedMediaType("unsupported content type".into()),
+        404 => ApiError::RouteNotFound(res.request().path().to_string()),
+        405 => ApiError::MethodNotAllowed(res.request().method().to_string()),
+        s if s < 500 => ApiError::bad_request("bad_request", format!("the request could not be processed ({status})")),
+        _ => ApiError::Internal(format!("unhandled {status}")),
+    };
+    let (req, _) = res.into_parts();
+    let mut response = api.error_response();
+    *response.status_mut() = status;
+    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()))
+}
+
+/// Rate limit on `/api`, then request metrics for everything.
+async fn limit_and_measure<B: MessageBody + 'static>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> actix_web::Result<ServiceResponse<EitherBody<B>>> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let started = Instant::now();
+    let method = req.method().to_string();
+    if let Some(state) = &state
+        && req.path().starts_with("/api/")
+    {
+        let client = req.connection_info().realip_remote_addr().unwrap_or("unknown").to_string();
+        let verdict = state
+            .limiter
+            .lock()
+            .map(|mut l| l.take(&client, state.settings.rate_limit_per_second, state.settings.rate_limit_burst))
+            .unwrap_or(Ok(()));
+        if let Err(seconds) = verdict {
+            let response = ApiError::TooManyRequests(seconds).error_response();
+            state.metrics.observe_request(&method, "rate_limited", 429, started.elapsed().as_secs_f64());
+            return Ok(req.into_response(response).map_into_right_body());
+        }
+    }
+    let res = next.call(req).await?;
+    if let Some(state) = &state {
+        let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
+        state.metrics.observe_request(&method, &route, res.status().as_u16(), started.elapsed().as_secs_f64());
+    }
+    Ok(res.map_into_left_body())
+}
+
+impl Application {
+    /// Binds `settings.bind` (port 0 picks a free port) with an existing pool.
+    ///
+    /// # Errors
+    /// When the address cannot be bound.
+    pub fn build(settings: Settings, pool: DbPool) -> std::io::Result<Application> {
+        let listener = TcpListener::bind(&settings.bind)?;
+        let port = listener.local_addr()?.port();
+        let workers = settings.workers;
+        let state = web::Data::new(AppState::new(pool, settings));
+        let mut server = HttpServer::new(move || {
+            let limit = state.settings.max_body_bytes;
+            App::new()
+                .app_data(state.clone())
+                .app_data(json_config(limit))
+                .app_data(query_config())
+                .app_data(path_config())
+                .app_data(web::PayloadConfig::new(limit))
+                .wrap(ErrorHandlers::new().default_handler(normalise_error))
+                .wrap(Compress::default())
+                .wrap(from_fn(limit_and_measure))
+                .configure(routes::configure)
+        })
+        .listen(listener)?;
+        if let Some(n) = workers {
+            server = server.workers(n);
+        }
+        Ok(Application { port, server: server.run() })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Runs until the server is stopped.
+    ///
+    /// # Errors
+    /// When the server fails.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Connects, migrates, syncs the shipped reference and (if wanted) loads the demo data.
+///
+/// # Errors
+/// A message saying what failed.
+pub fn prepare_database(settings: &Settings) -> Result<DbPool, String> {
+    let pool = model::db::connect_and_migrate(&settings.database_url).map_err(|e| format!("database {}: {e}", settings.database_url))?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    model::seed::sync_reference(&mut conn).map_err(|e| e.to_string())?;
+    if settings.demo && model::seed::load_demo_if_empty(&mut conn).map_err(|e| e.to_string())? {
+        tracing::info!("loaded the synthetic demo data set (not official statistics)");
+    }
+    Ok(pool)
+}

@@ -1,0 +1,9 @@
+DROP TABLE audit_log;
+DROP TABLE api_tokens;
+DROP TABLE ranking_runs;
+DROP TABLE boundaries;
+DROP TABLE observations;
+DROP TABLE datasets;
+DROP TABLE region_aliases;
+DROP TABLE regions;
+DROP TABLE provinces;

@@ -1,0 +1,201 @@
+//! The synthetic demo data set: 514 invented districts over the real provinces.
+//!
+//! District-level SSGI and SPBE tables are not available, so Lokus ships numbers that look
+//! plausible and are obviously not real: names are "Kabupaten Contoh 017", codes use district
+//! numbers 40–69 (kabupaten) and 80–99 (kota), which no real district uses, and every dataset is
+//! flagged `demo`. The generator is seeded, so every build produces the same bytes.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Normal, Uniform};
+
+use crate::seed::province_seeds;
+
+/// The seed of the demo generator; changing it changes the demo data set.
+pub const DEMO_SEED: u64 = 20_230_214;
+
+/// One invented district.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoDistrict {
+    /// Kemendagri-style code, e.g. `12.41`.
+    pub code: String,
+    /// BPS-style code (numbered the other way round, so it differs as real ones often do).
+    pub bps_code: String,
+    /// e.g. `Kabupaten Contoh 017`.
+    pub name: String,
+    /// `kabupaten` or `kota`.
+    pub kind: &'static str,
+    /// Real province code.
+    pub province_code: String,
+    /// Stunting prevalence, %.
+    pub stunting: f64,
+    /// Its standard error, % points (missing for a few districts on purpose).
+    pub stunting_se: Option<f64>,
+    /// Number of under-fives measured.
+    pub sample_size: i32,
+    /// `direct` or `sae`.
+    pub method: &'static str,
+    /// Indeks SPBE.
+    pub spbe: f64,
+}
+
+/// The whole demo data set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoData {
+    /// Survey/evaluation year the demo values pretend to be.
+    pub year: i32,
+    /// The districts.
+    pub districts: Vec<DemoDistrict>,
+}
+
+fn round_to(x: f64, decimals: i32) -> f64 {
+    let f = 10f64.powi(decimals);
+    (x * f).round() / f
+}
+
+impl DemoData {
+    /// Generates the demo set deterministically from [`DEMO_SEED`].
+    #[expect(clippy::missing_panics_doc, reason = "distribution parameters are constants")]
+    pub fn generate() -> DemoData {
+        let mut rng = ChaCha8Rng::seed_from_u64(DEMO_SEED);
+        let spbe_dist = Normal::new(2.3, 0.65).expect("valid normal");
+        let province_effect = Normal::new(0.0, 4.0).expect("valid normal");
+        let noise = Normal::new(0.0, 6.5).expect("valid normal");
+        let unit = Uniform::new(0.0, 1.0).expect("valid uniform");
+        let mut districts = Vec::with_capacity(514);
+        for seed in province_seeds() {
+            let p = &seed.province;
+            let shift = province_effect.sample(&mut rng);
+            let kinds = (0..seed.kabupaten)
+                .map(|i| ("kabupaten", 40 + i, 40 + seed.kabupaten - 1 - i))
+                .chain((0..seed.kota).map(|i| ("kota", 80 + i, 80 + seed.kota - 1 - i)));
+            for (kind, number, bps_number) in kinds {
+                let raw_spbe: f64 = spbe_dist.sample(&mut rng);
+                let spbe = round_to(raw_spbe.clamp(1.0, 4.5), 2);
+                let stunting = round_to(
+                    (21.6 + shift - 2.5 * (spbe - 2.3) + noise.sample(&mut rng)).clamp(5.0, 50.0),
+                    1,
+                );
+                let sae = unit.sample(&mut rng) < 0.2;
+                let se = if sae {
+                    2.5 + 2.5 * unit.sample(&mut rng)
+                } else {
+                    1.0 + 2.5 * unit.sample(&mut rng)
+                };
+                let missing_se = unit.sample(&mut rng) < 0.03;
+                let sample_size = 200 + (1000.0 * unit.sample(&mut rng)) as i32;
+                let ordinal = districts.len() + 1;
+                let label = if kind == "kota" { "Kota" } else { "Kabupaten" };
+                districts.push(DemoDistrict {
+                    code: format!("{}.{number}", p.code),
+                    bps_code: format!("{}{bps_number}", p.bps_code),
+                    name: format!("{label} Contoh {ordinal:03}"),
+                    kind,
+                    province_code: p.code.clone(),
+                    stunting,
+                    stunting_se: (!missing_se).then(|| round_to(se, 2)),
+                    sample_size,
+                    method: if sae { "sae" } else { "direct" },
+                    spbe,
+                });
+            }
+        }
+        DemoData {
+            year: 2022,
+            districts,
+        }
+    }
+
+    /// The demo regions in the region import format.
+    pub fn regions_csv(&self) -> String {
+        let mut out = String::from("code,bps_code,name,kind,province_code\n");
+        for d in &self.districts {
+            out.push_str(&format!(
+                "{},{},{},{},{}\n",
+                d.code, d.bps_code, d.name, d.kind, d.province_code
+            ));
+        }
+        out
+    }
+
+    /// The demo stunting table in the stunting import format.
+    pub fn stunting_csv(&self) -> String {
+        let mut out = String::from("code,prevalence,se,n,method\n");
+        for d in &self.districts {
+            let se = d.stunting_se.map(|s| s.to_string()).unwrap_or_default();
+            out.push_str(&format!(
+                "{},{},{},{},{}\n",
+                d.code, d.stunting, se, d.sample_size, d.method
+            ));
+        }
+        out
+    }
+
+    /// The demo SPBE table in the SPBE import format.
+    pub fn spbe_csv(&self) -> String {
+        let mut out = String::from("code,index\n");
+        for d in &self.districts {
+            out.push_str(&format!("{},{}\n", d.code, d.spbe));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mean(xs: &[f64]) -> f64 {
+        xs.iter().sum::<f64>() / xs.len() as f64
+    }
+
+    #[test]
+    fn the_demo_set_is_the_same_every_time() {
+        assert_eq!(DemoData::generate(), DemoData::generate());
+        assert_eq!(DemoData::generate().stunting_csv(), DemoData::generate().stunting_csv());
+    }
+
+    #[test]
+    fn the_demo_set_has_514_districts_over_34_provinces_with_unique_codes() {
+        let demo = DemoData::generate();
+        assert_eq!(demo.districts.len(), 514);
+        assert_eq!(demo.districts.iter().filter(|d| d.kind == "kota").count(), 98);
+        let mut codes: Vec<&str> = demo.districts.iter().map(|d| d.code.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), 514);
+        let mut bps: Vec<&str> = demo.districts.iter().map(|d| d.bps_code.as_str()).collect();
+        bps.sort_unstable();
+        bps.dedup();
+        assert_eq!(bps.len(), 514);
+        let mut provinces: Vec<&str> = demo.districts.iter().map(|d| d.province_code.as_str()).collect();
+        provinces.dedup();
+        assert_eq!(provinces.len(), 34);
+    }
+
+    #[test]
+    fn demo_values_are_plausible_and_weakly_negatively_correlated() {
+        let demo = DemoData::generate();
+        let s: Vec<f64> = demo.districts.iter().map(|d| d.stunting).collect();
+        let x: Vec<f64> = demo.districts.iter().map(|d| d.spbe).collect();
+        assert!((mean(&s) - 21.6).abs() < 1.5, "stunting mean {}", mean(&s));
+        assert!((mean(&x) - 2.3).abs() < 0.15, "spbe mean {}", mean(&x));
+        assert!(s.iter().all(|v| (5.0..=50.0).contains(v)));
+        assert!(x.iter().all(|v| (1.0..=4.5).contains(v)));
+        let (ms, mx) = (mean(&s), mean(&x));
+        let cov: f64 = s.iter().zip(&x).map(|(a, b)| (a - ms) * (b - mx)).sum();
+        let r = cov
+            / (s.iter().map(|a| (a - ms).powi(2)).sum::<f64>().sqrt()
+                * x.iter().map(|b| (b - mx).powi(2)).sum::<f64>().sqrt());
+        assert!((-0.45..-0.05).contains(&r), "r = {r}");
+    }
+
+    #[test]
+    fn demo_names_and_codes_cannot_be_taken_for_real_ones() {
+        for d in DemoData::generate().districts {
+            assert!(d.name.contains(" Contoh "), "{}", d.name);
+            let number: u32 = d.code[3..].parse().unwrap();
+            assert!((40..=69).contains(&number) || (80..=99).contains(&number), "{}", d.code);
+        }
+    }
+}

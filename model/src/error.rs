@@ -1,0 +1,114 @@
+//! The one error type of the model crate.
+
+use serde::Serialize;
+
+/// One problem found in an imported file, located by line (CSV) or item (JSON).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowError {
+    /// 1-based line number in a CSV file (the header is line 1), or 1-based item in a JSON array.
+    pub line: usize,
+    /// Column the problem is in, if one.
+    pub field: Option<String>,
+    /// What is wrong, as a sentence.
+    pub message: String,
+    /// For an unresolved or ambiguous district: the codes and names it could be.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<String>,
+}
+
+impl RowError {
+    /// A problem in one field of one line.
+    pub fn field(line: usize, field: &str, message: impl Into<String>) -> Self {
+        RowError {
+            line,
+            field: Some(field.to_string()),
+            message: message.into(),
+            candidates: Vec::new(),
+        }
+    }
+}
+
+/// Everything that can go wrong in the model; expected errors first, unexpected ones last.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// A resource that does not exist.
+    #[error("{entity} {id} was not found")]
+    NotFound {
+        /// What kind of thing.
+        entity: &'static str,
+        /// Its identifier as given.
+        id: String,
+    },
+    /// A parameter or document that is wrong as a whole.
+    #[error("{message}")]
+    Invalid {
+        /// Stable snake_case code for machines.
+        code: &'static str,
+        /// Sentence for humans.
+        message: String,
+    },
+    /// An import in which some rows are wrong; nothing was written.
+    #[error("{} row(s) are invalid; nothing was imported", .0.len())]
+    InvalidRows(Vec<RowError>),
+    /// A ranking whose constraints cannot all be met.
+    #[error("{0}")]
+    Infeasible(String),
+    /// Not enough data to compute something.
+    #[error("needs at least {needed} districts with data, got {got}")]
+    InsufficientData {
+        /// Minimum needed.
+        needed: usize,
+        /// Number available.
+        got: usize,
+    },
+    /// A database error (unexpected).
+    #[error("database error")]
+    Database(#[from] diesel::result::Error),
+    /// The pool could not hand out a connection (unexpected).
+    #[error("database pool error: {0}")]
+    Pool(String),
+    /// A migration failed (unexpected).
+    #[error("migration error: {0}")]
+    Migration(String),
+    /// A numerical routine failed (unexpected).
+    #[error("numerical error: {0}")]
+    Numerical(String),
+}
+
+impl ModelError {
+    /// A bad parameter, with its stable code.
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+        ModelError::Invalid {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl ModelError {
+    /// A diesel `NotFound` that escaped a query site (a safety net: it means 404, not 500).
+    pub fn is_stray_not_found(&self) -> bool {
+        matches!(self, ModelError::Database(diesel::result::Error::NotFound))
+    }
+
+    /// A unique-constraint violation (a concurrent duplicate write).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(
+            self,
+            ModelError::Database(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _
+            ))
+        )
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ModelError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        ModelError::Pool(e.to_string())
+    }
+}
+
+/// Result alias for the model crate.
+pub type Result<T> = std::result::Result<T, ModelError>;

@@ -1,0 +1,31 @@
+//! Lokus model: the region reference, validated imports, the synthetic demo data, statistics
+//! and the ranking of districts for the digital stunting programme. No HTTP here.
+//!
+//! # Example
+//! ```no_run
+//! let pool = model::db::connect_and_migrate("sqlite://lokus.db")?;
+//! let mut conn = pool.get()?;
+//! model::seed::sync_reference(&mut conn)?;
+//! model::seed::load_demo_if_empty(&mut conn)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![warn(missing_docs)]
+
+pub mod analysis;
+pub mod audit;
+pub mod boundary;
+pub mod dataset;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod import;
+pub mod ranking;
+pub mod region;
+pub mod run;
+pub mod scenario;
+pub mod seed;
+pub mod spbe;
+pub mod stats;
+pub mod token;
+
+pub use error::{ModelError, Result, RowError};

@@ -1,0 +1,327 @@
+//! Ranking districts under a stated method, selecting k under constraints, and measuring how
+//! sure the selection is.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+
+mod explain;
+mod prepare;
+mod score;
+mod select;
+#[cfg(test)]
+mod tests;
+mod uncertainty;
+
+/// One district as the ranking sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// Kemendagri code.
+    pub code: String,
+    /// Kemendagri province code.
+    pub province_code: String,
+    /// Stunting prevalence, %.
+    pub stunting: f64,
+    /// Standard error of the prevalence, when known.
+    pub stunting_se: Option<f64>,
+    /// Indeks SPBE.
+    pub spbe: f64,
+}
+
+/// How a score is computed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// w_s·norm(stunting) + w_d·norm(spbe).
+    #[default]
+    Composite,
+    /// Stunting alone.
+    Need,
+    /// Stunting minus the OLS prediction from SPBE.
+    Residual,
+}
+
+/// How indicators are put on one scale for `composite`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Normalisation {
+    /// (x − min)/(max − min) over the joined districts.
+    #[default]
+    MinMax,
+    /// (x − mean)/sd over the joined districts (population sd).
+    ZScore,
+    /// Fixed bounds, stunting 0–50 %, SPBE 1–5, values clamped.
+    Goalposts,
+}
+
+/// Which SPBE direction counts as priority.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpbeDirection {
+    /// Higher SPBE = more ready for a digital programme = more priority.
+    #[default]
+    HigherIsPriority,
+    /// Lower SPBE = more need for digital help = more priority.
+    LowerIsPriority,
+}
+
+/// Indicator weights; non-negative, rescaled to sum to 1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Weights {
+    /// Weight of stunting.
+    pub stunting: f64,
+    /// Weight of SPBE.
+    pub spbe: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights { stunting: 0.6, spbe: 0.4 }
+    }
+}
+
+/// Selection constraints.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Constraints {
+    /// Only districts with SPBE ≥ this are eligible (e.g. 2.6 = at least "Baik").
+    pub min_spbe: Option<f64>,
+    /// At most this many selected per province.
+    pub max_per_province: Option<usize>,
+    /// At least this many selected per province (or all its eligible districts if fewer).
+    pub min_per_province: Option<usize>,
+    /// Codes forced in.
+    pub include: Vec<String>,
+    /// Codes forced out.
+    pub exclude: Vec<String>,
+}
+
+/// A complete ranking scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Scenario {
+    /// Scoring method.
+    pub method: Method,
+    /// Weights for `composite`.
+    pub weights: Weights,
+    /// Normalisation for `composite`.
+    pub normalisation: Normalisation,
+    /// SPBE direction for `composite`.
+    pub spbe_direction: SpbeDirection,
+    /// Number to select.
+    pub k: usize,
+    /// Constraints.
+    pub constraints: Constraints,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            method: Method::Composite,
+            weights: Weights::default(),
+            normalisation: Normalisation::MinMax,
+            spbe_direction: SpbeDirection::HigherIsPriority,
+            k: 100,
+            constraints: Constraints::default(),
+        }
+    }
+}
+
+/// Why a district is in or out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// In on score.
+    TopK,
+    /// In because the scenario's `include` forced it.
+    Included,
+    /// In to meet `min_per_province`.
+    MinPerProvince,
+    /// Out because `exclude` forced it.
+    Excluded,
+    /// Out because SPBE < `min_spbe`.
+    BelowMinSpbe,
+    /// Out because its province reached `max_per_province`.
+    ProvinceCap,
+    /// Out on score.
+    BelowCutoff,
+}
+
+/// Per-indicator parts of a score.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Contributions {
+    /// Part from stunting.
+    pub stunting: f64,
+    /// Part from SPBE.
+    pub spbe: f64,
+}
+
+/// One district's place in a ranking, with its explanation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RankedEntry {
+    /// Kemendagri code.
+    pub code: String,
+    /// 1-based position; selected districts come first, each group by score.
+    pub rank: usize,
+    /// Score; higher is more priority.
+    pub score: f64,
+    /// In the shortlist.
+    pub selected: bool,
+    /// Why in or out.
+    pub reason: Reason,
+    /// Parts of the score.
+    pub contributions: Contributions,
+    /// score − cut-off score.
+    pub margin: f64,
+    /// Change in stunting (% points) that alone would move the score across the cut-off, if any.
+    pub stunting_change_to_cross: Option<f64>,
+    /// Change in SPBE that alone would move the score across the cut-off, if any.
+    pub spbe_change_to_cross: Option<f64>,
+}
+
+/// What one constraint changed relative to the unconstrained top k.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConstraintEffect {
+    /// `min_spbe`, `max_per_province`, `min_per_province`, `include` or `exclude`.
+    pub constraint: String,
+    /// Codes it brought in.
+    pub brought_in: Vec<String>,
+    /// Codes it pushed out.
+    pub pushed_out: Vec<String>,
+}
+
+/// A computed ranking.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ranking {
+    /// Every candidate in rank order.
+    pub entries: Vec<RankedEntry>,
+    /// Score of the lowest-scoring selected district.
+    pub cutoff_score: f64,
+    /// Weights after rescaling to sum 1.
+    pub weights_used: Weights,
+    /// Effects of each active constraint.
+    pub constraint_effects: Vec<ConstraintEffect>,
+}
+
+/// Settings of the Monte Carlo rank uncertainty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UncertaintyParams {
+    /// Number of draws (1 to 100,000; default 1,000).
+    pub draws: usize,
+    /// RNG seed (default 42).
+    pub seed: u64,
+    /// Standard error of every SPBE value (default 0.1).
+    pub spbe_se: f64,
+    /// Standard error used where a stunting value has none (default 2.0 % points).
+    pub default_stunting_se: f64,
+    /// Dirichlet concentration around the nominal weights (default 100; larger = tighter).
+    pub weight_concentration: f64,
+}
+
+impl Default for UncertaintyParams {
+    fn default() -> Self {
+        UncertaintyParams {
+            draws: 1000,
+            seed: 42,
+            spbe_se: 0.1,
+            default_stunting_se: 2.0,
+            weight_concentration: 100.0,
+        }
+    }
+}
+
+/// How sure a district's selection is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    /// p_selected ≥ 0.9.
+    CertainIn,
+    /// Between.
+    Contested,
+    /// p_selected ≤ 0.1.
+    CertainOut,
+}
+
+/// Rank uncertainty of one district.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RankUncertainty {
+    /// Kemendagri code.
+    pub code: String,
+    /// Share of draws in which it was selected.
+    pub p_selected: f64,
+    /// Median rank over draws.
+    pub rank_median: f64,
+    /// 5th percentile rank.
+    pub rank_p05: f64,
+    /// 95th percentile rank.
+    pub rank_p95: f64,
+    /// Band from p_selected.
+    pub band: Band,
+    /// True when its stunting standard error was missing and the default was used.
+    pub se_defaulted: bool,
+}
+
+/// Ranks `candidates` under `scenario`, selects k and explains every district's place.
+///
+/// Rules, beyond what the types say:
+/// - **Scores.** `min_max` uses the candidates' own minimum and maximum; an indicator whose values
+///   are all equal normalises to 0 for every district (also under `z_score`, sd 0), so it adds
+///   nothing to any score. Under `lower_is_priority` SPBE enters as 1 − norm (`min_max`,
+///   `goalposts`) or −z (`z_score`). `need` ignores the weights and reports `weights_used`
+///   = (1, 0); so does `residual`, whose SPBE adjustment is a fitted line, not a weight. Residual
+///   contributions are centred: (stunting − mean stunting, −b·(SPBE − mean SPBE)).
+/// - **Order.** Score descending, then stunting descending, then Kemendagri code ascending
+///   (byte-wise string order, which is numeric order for the fixed-width codes).
+/// - **Selection.** Forced includes; then each province's best eligible districts up to
+///   `min_per_province`; then the rest by order, skipping provinces at `max_per_province`.
+///   Eligible = not excluded and SPBE ≥ `min_spbe`.
+/// - **Reasons.** `min_per_province` = taken by the minimum step *and* not selected when that
+///   constraint is dropped; `province_cap` = reached in score order while slots were still open but
+///   its province was full; `excluded` and `below_min_spbe` take precedence over the others.
+/// - **Constraint effects.** Starting from the unconstrained top k, the active constraints (those
+///   set: `min_spbe` given, `exclude`/`include` non-empty, `max_per_province`/`min_per_province`
+///   given) are switched on cumulatively in the order `min_spbe`, `exclude`, `include`,
+///   `max_per_province`, `min_per_province`; each reports the codes that entered (`brought_in`)
+///   and left (`pushed_out`) the selection when it was switched on, in priority order.
+/// - **Explanations.** `cutoff_score` is the lowest selected score and `margin` = score − cutoff.
+///   The changes to cross hold the fitted scale (min/max, mean/sd, goalposts, OLS line) and the
+///   other indicator fixed, and move the score exactly onto a threshold: for a district out on
+///   score (`below_cutoff`), the lowest score among districts in on score (`top_k`), which is the
+///   cut-off unless a forced-in district scores lower; for a district in on score, the best score
+///   among districts out on score (a tiny step further crosses). They are `None` for districts
+///   whose status the score does not decide (included, minimum, excluded, below min SPBE, province
+///   cap), when the indicator's weight is 0 or it does not vary, when no such threshold district
+///   exists, and when the new value would leave stunting 0–100 %, SPBE 1–5, or a goalpost's
+///   clamped range. For `need` the SPBE change is always `None`.
+///
+/// # Errors
+/// `ModelError::Invalid` for bad parameters (`invalid_k`, `invalid_weights`, `invalid_value`,
+/// `duplicate_code`, `invalid_min_spbe`, `unknown_code`, `insufficient_data`),
+/// `ModelError::Infeasible` for conflicting constraints, with a message naming the conflict.
+pub fn rank(candidates: &[Candidate], scenario: &Scenario) -> Result<Ranking> {
+    explain::rank(candidates, scenario)
+}
+
+/// Monte Carlo rank uncertainty, one entry per candidate in input order.
+///
+/// Each draw redraws every stunting value from a normal with its standard error (or
+/// `default_stunting_se`) truncated to 0–100 % by redrawing, every SPBE value from a normal with
+/// `spbe_se` clamped to 1–5, and, for `composite` with both weights positive, the stunting weight
+/// from Beta(c·w_s, c·w_d) — the two-weight Dirichlet — with c = `weight_concentration`; then
+/// it refits the scale and re-runs the whole selection with every constraint. Eligibility
+/// (`min_spbe`, `exclude`) follows the published SPBE values, not the drawn ones, because it is an
+/// administrative rule on the published index; hence a feasible scenario is feasible in every
+/// draw and every draw selects exactly k, so the `p_selected` sum to k.
+///
+/// Percentiles of rank use linear interpolation between order statistics (type 7, the R and
+/// NumPy default). Draw d uses stream d of a ChaCha8 generator seeded with `seed`, so the output
+/// is the same for the same seed whatever the number of threads.
+///
+/// # Errors
+/// As [`rank`], plus `ModelError::Invalid` for bad uncertainty parameters (`invalid_draws`,
+/// `invalid_spbe_se`, `invalid_default_stunting_se`, `invalid_weight_concentration`,
+/// `invalid_stunting_se`).
+pub fn simulate(candidates: &[Candidate], scenario: &Scenario, params: &UncertaintyParams) -> Result<Vec<RankUncertainty>> {
+    uncertainty::simulate(candidates, scenario, params)
+}

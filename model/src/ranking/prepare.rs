@@ -1,0 +1,296 @@
+//! Validation of a scenario against its candidates, and compilation into the index form that
+//! scoring and selection work on.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::score::{ScoreSpec, Scorer};
+use super::select::{Constraint, Plan};
+use super::{Candidate, Method, Scenario, Weights};
+use crate::error::{ModelError, Result};
+
+/// Candidates in canonical order (Kemendagri code ascending) with the compiled scenario.
+///
+/// Working in code order makes every sum (z-score, OLS) and every random draw independent of
+/// the order in which rows were given, and turns the last tie-break into an index comparison.
+#[derive(Debug)]
+pub(super) struct Prepared<'a> {
+    /// Codes, ascending.
+    pub codes: Vec<&'a str>,
+    /// Position in the input of each district.
+    pub input_index: Vec<usize>,
+    /// Stunting, %.
+    pub stunting: Vec<f64>,
+    /// Indeks SPBE.
+    pub spbe: Vec<f64>,
+    /// Scoring method and scale.
+    pub spec: ScoreSpec,
+    /// Weights rescaled to sum 1.
+    pub weights: Weights,
+    /// Compiled constraints.
+    pub plan: Plan,
+    /// Constraints that are set, in reporting order.
+    pub active: Vec<Constraint>,
+    /// The score fitted to the nominal data.
+    pub scorer: Scorer,
+}
+
+impl Prepared<'_> {
+    /// Number of districts.
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+}
+
+/// Validates `scenario` against `candidates` and compiles it.
+///
+/// Checks, in this order: k, weights, values, duplicate codes, `min_spbe`, unknown codes in
+/// `include`/`exclude`, the data `residual` needs, then feasibility of the constraints.
+pub(super) fn prepare<'a>(candidates: &'a [Candidate], scenario: &Scenario) -> Result<Prepared<'a>> {
+    let n = candidates.len();
+    let k = scenario.k;
+    if k < 1 || k > n {
+        return Err(ModelError::invalid(
+            "invalid_k",
+            format!("k must be between 1 and {n} (the number of candidates), got {k}"),
+        ));
+    }
+    let weights = rescale(scenario.weights)?;
+    for c in candidates {
+        if !c.stunting.is_finite() {
+            return Err(ModelError::invalid(
+                "invalid_value",
+                format!("stunting of district {} must be a finite number, got {}", c.code, c.stunting),
+            ));
+        }
+        if !c.spbe.is_finite() {
+            return Err(ModelError::invalid(
+                "invalid_value",
+                format!("spbe of district {} must be a finite number, got {}", c.code, c.spbe),
+            ));
+        }
+    }
+
+    let mut by_code: Vec<usize> = (0..n).collect();
+    by_code.sort_unstable_by(|&a, &b| candidates[a].code.cmp(&candidates[b].code));
+    if let Some(w) = by_code.windows(2).find(|w| candidates[w[0]].code == candidates[w[1]].code) {
+        return Err(ModelError::invalid(
+            "duplicate_code",
+            format!("district code {} appears more than once among the candidates", candidates[w[0]].code),
+        ));
+    }
+    let codes: Vec<&str> = by_code.iter().map(|&j| candidates[j].code.as_str()).collect();
+    // + 0.0 removes −0, which the bit-level ordering would otherwise rank below +0.
+    let stunting: Vec<f64> = by_code.iter().map(|&j| candidates[j].stunting + 0.0).collect();
+    let spbe: Vec<f64> = by_code.iter().map(|&j| candidates[j].spbe + 0.0).collect();
+
+    let cons = &scenario.constraints;
+    if let Some(m) = cons.min_spbe
+        && !m.is_finite()
+    {
+        return Err(ModelError::invalid(
+            "invalid_min_spbe",
+            format!("constraints.min_spbe must be a finite number, got {m}"),
+        ));
+    }
+    let index: HashMap<&str, u32> = codes.iter().enumerate().map(|(i, &c)| (c, i as u32)).collect();
+    let lookup = |list: &[String], field: &str| -> Result<Vec<u32>> {
+        let mut out = Vec::with_capacity(list.len());
+        for code in list {
+            match index.get(code.as_str()) {
+                Some(&i) => out.push(i),
+                None => {
+                    return Err(ModelError::invalid(
+                        "unknown_code",
+                        format!("constraints.{field} code {code} is not among the candidates"),
+                    ));
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    };
+    let include = lookup(&cons.include, "include")?;
+    let exclude = lookup(&cons.exclude, "exclude")?;
+
+    let spec = ScoreSpec {
+        method: scenario.method,
+        normalisation: scenario.normalisation,
+        direction: scenario.spbe_direction,
+    };
+    if spec.method == Method::Residual && n < 3 {
+        return Err(ModelError::invalid(
+            "insufficient_data",
+            format!("method residual needs at least 3 districts to fit stunting on SPBE, got {n}"),
+        ));
+    }
+    let scorer = Scorer::fit(spec, weights.stunting, weights.spbe, &stunting, &spbe).ok_or_else(|| {
+        ModelError::invalid(
+            "insufficient_data",
+            "method residual needs SPBE values that vary across districts; all candidates have the same SPBE",
+        )
+    })?;
+
+    let mut provinces: BTreeMap<&str, u32> = BTreeMap::new();
+    for &j in &by_code {
+        let next = provinces.len() as u32;
+        provinces.entry(candidates[j].province_code.as_str()).or_insert(next);
+    }
+    let province: Vec<u32> = by_code
+        .iter()
+        .map(|&j| provinces[candidates[j].province_code.as_str()])
+        .collect();
+    let province_names: Vec<&str> = {
+        let mut v = vec![""; provinces.len()];
+        for (&name, &p) in &provinces {
+            v[p as usize] = name;
+        }
+        v
+    };
+    let mut excluded = vec![false; n];
+    for &i in &exclude {
+        excluded[i as usize] = true;
+    }
+    let below_min_spbe: Vec<bool> = match cons.min_spbe {
+        Some(m) => spbe.iter().map(|&d| d < m).collect(),
+        None => vec![false; n],
+    };
+    let plan = Plan {
+        k,
+        province,
+        n_provinces: provinces.len(),
+        include,
+        excluded,
+        below_min_spbe,
+        max_per_province: cons.max_per_province,
+        min_per_province: cons.min_per_province,
+    };
+    check_feasible(&plan, &codes, &spbe, cons.min_spbe, &province_names)?;
+
+    let mut active = Vec::new();
+    for c in Constraint::ORDER {
+        let set = match c {
+            Constraint::MinSpbe => cons.min_spbe.is_some(),
+            Constraint::Exclude => !cons.exclude.is_empty(),
+            Constraint::Include => !cons.include.is_empty(),
+            Constraint::MaxPerProvince => cons.max_per_province.is_some(),
+            Constraint::MinPerProvince => cons.min_per_province.is_some(),
+        };
+        if set {
+            active.push(c);
+        }
+    }
+
+    Ok(Prepared {
+        codes,
+        input_index: by_code,
+        stunting,
+        spbe,
+        spec,
+        weights,
+        plan,
+        active,
+        scorer,
+    })
+}
+
+/// Checks weights and rescales them to sum 1.
+pub(super) fn rescale(w: Weights) -> Result<Weights> {
+    if !(w.stunting.is_finite() && w.spbe.is_finite() && w.stunting >= 0.0 && w.spbe >= 0.0) {
+        return Err(ModelError::invalid(
+            "invalid_weights",
+            format!(
+                "weights.stunting and weights.spbe must be finite and non-negative, got {} and {}",
+                w.stunting, w.spbe
+            ),
+        ));
+    }
+    let total = w.stunting + w.spbe;
+    if total <= 0.0 {
+        return Err(ModelError::invalid(
+            "invalid_weights",
+            "weights.stunting and weights.spbe are both 0; at least one must be positive",
+        ));
+    }
+    Ok(Weights {
+        stunting: w.stunting / total,
+        spbe: w.spbe / total,
+    })
+}
+
+/// Rejects constraints that no selection can satisfy, naming the conflict.
+///
+/// Because feasibility depends only on the published data (never on scores), a scenario that
+/// passes here is feasible in every Monte Carlo draw as well.
+fn check_feasible(plan: &Plan, codes: &[&str], spbe: &[f64], min_spbe: Option<f64>, provinces: &[&str]) -> Result<()> {
+    let k = plan.k;
+    for &i in &plan.include {
+        let i = i as usize;
+        if plan.excluded[i] {
+            return Err(ModelError::Infeasible(format!(
+                "district {} is in both constraints.include and constraints.exclude",
+                codes[i]
+            )));
+        }
+        if plan.below_min_spbe[i] {
+            return Err(ModelError::Infeasible(format!(
+                "district {} is in constraints.include but its SPBE {} is below constraints.min_spbe {}",
+                codes[i],
+                spbe[i],
+                min_spbe.unwrap_or(f64::NAN)
+            )));
+        }
+    }
+    if plan.include.len() > k {
+        return Err(ModelError::Infeasible(format!(
+            "constraints.include forces {} districts but k is {k}",
+            plan.include.len()
+        )));
+    }
+    let mut included = vec![0usize; plan.n_provinces];
+    for &i in &plan.include {
+        included[plan.province[i as usize] as usize] += 1;
+    }
+    let mut eligible = vec![0usize; plan.n_provinces];
+    for i in 0..codes.len() {
+        if !plan.excluded[i] && !plan.below_min_spbe[i] {
+            eligible[plan.province[i] as usize] += 1;
+        }
+    }
+    if let Some(max) = plan.max_per_province {
+        if let Some(p) = (0..plan.n_provinces).find(|&p| included[p] > max) {
+            return Err(ModelError::Infeasible(format!(
+                "constraints.include forces {} districts of province {} but max_per_province is {max}",
+                included[p], provinces[p]
+            )));
+        }
+        if let Some(min) = plan.min_per_province
+            && min > max
+        {
+            return Err(ModelError::Infeasible(format!(
+                "constraints.min_per_province ({min}) is greater than constraints.max_per_province ({max})"
+            )));
+        }
+    }
+    if let Some(min) = plan.min_per_province {
+        // Per province: its includes, or the minimum, or all its eligible districts if fewer.
+        let needed: usize = (0..plan.n_provinces)
+            .map(|p| included[p].max(min.min(eligible[p])))
+            .sum();
+        if needed > k {
+            return Err(ModelError::Infeasible(format!(
+                "constraints.min_per_province ({min}) needs {needed} districts across {} provinces, more than k = {k}",
+                plan.n_provinces
+            )));
+        }
+    }
+    let cap = plan.max_per_province.unwrap_or(usize::MAX);
+    let available: usize = eligible.iter().map(|&e| e.min(cap)).sum();
+    if available < k {
+        return Err(ModelError::Infeasible(format!(
+            "only {available} districts can be selected after constraints.exclude, constraints.min_spbe and \
+             constraints.max_per_province, fewer than k = {k}"
+        )));
+    }
+    Ok(())
+}

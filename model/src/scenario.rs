@@ -1,0 +1,431 @@
+//! A ranking scenario end to end: join, analyse, rank, simulate, explain, fingerprint.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::analysis::{Analysis, Exclusion, JoinRequest, JoinedData, analyse};
+use crate::dataset::Dataset;
+use crate::db::DbConnection;
+use crate::error::{ModelError, Result};
+use crate::ranking::{
+    Band, ConstraintEffect, Constraints, Contributions, Method, Normalisation, Reason, Scenario,
+    SpbeDirection, UncertaintyParams, Weights, rank, simulate,
+};
+use crate::stats::CorrelationParams;
+
+/// Version of the ranking rules; part of every fingerprint so old runs stay distinguishable.
+pub const RULES_VERSION: &str = "lokus-ranking-1";
+
+/// Largest number of Monte Carlo draws a request may ask for.
+pub const MAX_DRAWS: usize = 100_000;
+
+/// A ranking request as callers send it; every field is optional.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RankingRequest {
+    /// `composite` (default), `need` or `residual`.
+    pub method: Method,
+    /// Weights for `composite` (default 0.6 / 0.4).
+    pub weights: Weights,
+    /// `min_max` (default), `z_score` or `goalposts`.
+    pub normalisation: Normalisation,
+    /// `higher_is_priority` (default) or `lower_is_priority`.
+    pub spbe_direction: SpbeDirection,
+    /// How many to select (default 100).
+    pub k: usize,
+    /// Selection constraints.
+    pub constraints: Constraints,
+    /// Monte Carlo settings; `null` (default) skips it.
+    pub uncertainty: Option<UncertaintyParams>,
+    /// Stunting year; latest when `null`.
+    pub stunting_year: Option<i32>,
+    /// SPBE year; latest when `null`.
+    pub spbe_year: Option<i32>,
+}
+
+impl Default for RankingRequest {
+    fn default() -> Self {
+        let s = Scenario::default();
+        RankingRequest {
+            method: s.method,
+            weights: s.weights,
+            normalisation: s.normalisation,
+            spbe_direction: s.spbe_direction,
+            k: s.k,
+            constraints: s.constraints,
+            uncertainty: None,
+            stunting_year: None,
+            spbe_year: None,
+        }
+    }
+}
+
+impl RankingRequest {
+    fn scenario(&self) -> Scenario {
+        Scenario {
+            method: self.method,
+            weights: self.weights,
+            normalisation: self.normalisation,
+            spbe_direction: self.spbe_direction,
+            k: self.k,
+            constraints: self.constraints.clone(),
+        }
+    }
+}
+
+/// Why a district is where it is, in numbers and one sentence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// Reason code.
+    pub reason: Reason,
+    /// Parts of the score by indicator.
+    pub contributions: Contributions,
+    /// Score of the lowest-scoring selected district.
+    pub cutoff_score: f64,
+    /// score − cutoff.
+    pub margin: f64,
+    /// Stunting change (% points) that alone would cross the cut-off.
+    pub stunting_change_to_cross: Option<f64>,
+    /// SPBE change that alone would cross the cut-off.
+    pub spbe_change_to_cross: Option<f64>,
+    /// The same in words.
+    pub text: String,
+}
+
+/// One district in a ranking result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DistrictResult {
+    /// 1-based rank; selected districts first.
+    pub rank: usize,
+    /// Kemendagri code.
+    pub code: String,
+    /// BPS code.
+    pub bps_code: String,
+    /// Name.
+    pub name: String,
+    /// `kabupaten` or `kota`.
+    pub kind: String,
+    /// Province code.
+    pub province_code: String,
+    /// Province name.
+    pub province_name: String,
+    /// Stunting prevalence, %.
+    pub stunting_prevalence: f64,
+    /// Its standard error, when known.
+    pub stunting_se: Option<f64>,
+    /// Indeks SPBE.
+    pub spbe_index: f64,
+    /// SPBE predicate.
+    pub spbe_predicate: String,
+    /// Score; higher is more priority.
+    pub score: f64,
+    /// In the shortlist.
+    pub selected: bool,
+    /// Share of Monte Carlo draws selecting it (when uncertainty ran).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p_selected: Option<f64>,
+    /// 5th percentile rank over draws.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank_p05: Option<f64>,
+    /// Median rank over draws.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank_median: Option<f64>,
+    /// 95th percentile rank over draws.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank_p95: Option<f64>,
+    /// certain_in, contested or certain_out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub band: Option<Band>,
+    /// True when its stunting standard error was missing and the default was used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub se_defaulted: Option<bool>,
+    /// Why it is in or out.
+    pub explanation: Explanation,
+}
+
+/// A computed ranking with everything needed to defend it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankingResult {
+    /// The scenario with years resolved.
+    pub params: RankingRequest,
+    /// SHA-256 over rules version, params and the datasets' hashes.
+    pub fingerprint: String,
+    /// True when any dataset used is synthetic demo data.
+    pub demo: bool,
+    /// Datasets used.
+    pub datasets: Vec<Dataset>,
+    /// The correlation model over the same join.
+    pub analysis: Analysis,
+    /// Score of the lowest-scoring selected district.
+    pub cutoff_score: f64,
+    /// Weights after rescaling.
+    pub weights_used: Weights,
+    /// What each constraint changed.
+    pub constraint_effects: Vec<ConstraintEffect>,
+    /// Districts not in the join, and why.
+    pub excluded: Vec<Exclusion>,
+    /// Every joined district in rank order.
+    pub districts: Vec<DistrictResult>,
+}
+
+fn explain_text(selected: bool, reason: Reason, margin: f64, ds: Option<f64>) -> String {
+    let head = match reason {
+        Reason::TopK => "Selected on score",
+        Reason::Included => "Selected because the scenario includes it",
+        Reason::MinPerProvince => "Selected to meet the minimum per province",
+        Reason::Excluded => "Not selected: the scenario excludes it",
+        Reason::BelowMinSpbe => "Not selected: SPBE is below the scenario's minimum",
+        Reason::ProvinceCap => "Not selected: its province already has the maximum number of districts",
+        Reason::BelowCutoff => "Not selected: score below the cut-off",
+    };
+    let mut text = format!("{head} (margin to the cut-off {margin:+.4}).");
+    if let Some(d) = ds {
+        let verb = if selected { "would drop it below" } else { "would lift it over" };
+        text.push_str(&format!(" A stunting change of {d:+.1} points alone {verb} the cut-off."));
+    }
+    text
+}
+
+/// Computes a ranking for a request (not saved).
+///
+/// # Errors
+/// `ModelError::Invalid` for bad parameters (naming the limit), `ModelError::Infeasible`,
+/// `ModelError::NotFound` for a year without data, database errors.
+pub fn compute(conn: &mut DbConnection, req: &RankingRequest) -> Result<RankingResult> {
+    if let Some(u) = &req.uncertainty
+        && !(1..=MAX_DRAWS).contains(&u.draws)
+    {
+        return Err(ModelError::invalid(
+            "invalid_draws",
+            format!("uncertainty.draws must be between 1 and {MAX_DRAWS}, got {}", u.draws),
+        ));
+    }
+    let joined = JoinedData::load(
+        conn,
+        &JoinRequest { stunting_year: req.stunting_year, spbe_year: req.spbe_year, ..Default::default() },
+    )?;
+    compute_from_join(&joined, req)
+}
+
+/// Computes a ranking from an already joined data set.
+///
+/// # Errors
+/// As [`compute`].
+pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<RankingResult> {
+    let mut params = req.clone();
+    params.stunting_year = Some(joined.stunting_year);
+    params.spbe_year = Some(joined.spbe_year);
+    let candidates = joined.candidates();
+    if req.k == 0 || req.k > candidates.len() {
+        return Err(ModelError::invalid(
+            "invalid_k",
+            format!("k must be between 1 and {} (the joined districts), got {}", candidates.len(), req.k),
+        ));
+    }
+    let scenario = params.scenario();
+    let analysis = analyse(joined, &CorrelationParams::default())?;
+    let ranking = rank(&candidates, &scenario)?;
+    let uncertainty = match &params.uncertainty {
+        Some(u) => Some(simulate(&candidates, &scenario, u)?),
+        None => None,
+    };
+    let position: std::collections::HashMap<&str, usize> =
+        joined.districts.iter().enumerate().map(|(i, d)| (d.code.as_str(), i)).collect();
+    let districts = ranking
+        .entries
+        .iter()
+        .map(|e| {
+            let i = position[e.code.as_str()];
+            let d = &joined.districts[i];
+            let u = uncertainty.as_ref().map(|u| &u[i]);
+            DistrictResult {
+                rank: e.rank,
+                code: d.code.clone(),
+                bps_code: d.bps_code.clone(),
+                name: d.name.clone(),
+                kind: d.kind.clone(),
+                province_code: d.province_code.clone(),
+                province_name: d.province_name.clone(),
+                stunting_prevalence: d.stunting_prevalence,
+                stunting_se: d.stunting_se,
+                spbe_index: d.spbe_index,
+                spbe_predicate: d.spbe_predicate.clone(),
+                score: e.score,
+                selected: e.selected,
+                p_selected: u.map(|u| u.p_selected),
+                rank_p05: u.map(|u| u.rank_p05),
+                rank_median: u.map(|u| u.rank_median),
+                rank_p95: u.map(|u| u.rank_p95),
+                band: u.map(|u| u.band),
+                se_defaulted: u.map(|u| u.se_defaulted),
+                explanation: Explanation {
+                    reason: e.reason,
+                    contributions: e.contributions,
+                    cutoff_score: ranking.cutoff_score,
+                    margin: e.margin,
+                    stunting_change_to_cross: e.stunting_change_to_cross,
+                    spbe_change_to_cross: e.spbe_change_to_cross,
+                    text: explain_text(e.selected, e.reason, e.margin, e.stunting_change_to_cross),
+                },
+            }
+        })
+        .collect();
+    let fingerprint = fingerprint(&params, &joined.datasets);
+    Ok(RankingResult {
+        params,
+        fingerprint,
+        demo: joined.demo,
+        datasets: joined.datasets.clone(),
+        analysis,
+        cutoff_score: ranking.cutoff_score,
+        weights_used: ranking.weights_used,
+        constraint_effects: ranking.constraint_effects,
+        excluded: joined.excluded.clone(),
+        districts,
+    })
+}
+
+/// SHA-256 (hex) over the rules version, the resolved params and each dataset's id and hash.
+pub fn fingerprint(params: &RankingRequest, datasets: &[Dataset]) -> String {
+    let mut h = Sha256::new();
+    h.update(RULES_VERSION.as_bytes());
+    h.update(serde_json::to_vec(params).unwrap_or_default());
+    for d in datasets {
+        h.update(format!("|{}:{}:{}", d.id, d.kind, d.sha256).as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// The columns of the CSV export, in order.
+pub const CSV_COLUMNS: [&str; 20] = [
+    "rank", "code", "bps_code", "name", "kind", "province_code", "province_name",
+    "stunting_prevalence", "stunting_se", "spbe_index", "spbe_predicate", "score", "selected",
+    "reason", "margin", "p_selected", "rank_p05", "rank_median", "rank_p95", "band",
+];
+
+/// Writes districts as CSV (one header row, then one row per district); demo data is flagged in a
+/// leading comment-free `demo` column so spreadsheets keep it.
+pub fn districts_csv<'a>(districts: impl IntoIterator<Item = &'a DistrictResult>, demo: bool) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<&str> = CSV_COLUMNS.to_vec();
+    header.push("demo");
+    let _ = w.write_record(&header);
+    let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    for d in districts {
+        let band = d.band.map(|b| serde_json::to_value(b).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default());
+        let reason = serde_json::to_value(d.explanation.reason).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let _ = w.write_record([
+            d.rank.to_string(),
+            d.code.clone(),
+            d.bps_code.clone(),
+            d.name.clone(),
+            d.kind.clone(),
+            d.province_code.clone(),
+            d.province_name.clone(),
+            d.stunting_prevalence.to_string(),
+            opt(d.stunting_se),
+            d.spbe_index.to_string(),
+            d.spbe_predicate.clone(),
+            format!("{:.6}", d.score),
+            d.selected.to_string(),
+            reason,
+            format!("{:.6}", d.explanation.margin),
+            opt(d.p_selected),
+            opt(d.rank_p05),
+            opt(d.rank_median),
+            opt(d.rank_p95),
+            band.unwrap_or_default(),
+            demo.to_string(),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// A district as the diff reads it from a stored ranking body.
+#[derive(Debug, Clone, Deserialize)]
+struct StoredDistrict {
+    code: String,
+    name: String,
+    rank: usize,
+    selected: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct StoredBody {
+    districts: Vec<StoredDistrict>,
+}
+
+/// One district's change between two rankings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankChange {
+    /// Kemendagri code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Rank in the first run (None if absent).
+    pub rank_before: Option<usize>,
+    /// Rank in the second run (None if absent).
+    pub rank_after: Option<usize>,
+    /// rank_before − rank_after (positive = moved up).
+    pub change: Option<i64>,
+    /// Selected in the first run.
+    pub selected_before: bool,
+    /// Selected in the second run.
+    pub selected_after: bool,
+}
+
+/// Differences between two stored rankings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankingDiff {
+    /// Selected in the second but not the first.
+    pub entered: Vec<RankChange>,
+    /// Selected in the first but not the second.
+    pub left: Vec<RankChange>,
+    /// Every district whose rank changed, largest move first.
+    pub rank_changes: Vec<RankChange>,
+    /// Number selected in both.
+    pub stayed: usize,
+}
+
+/// Compares two stored ranking bodies (JSON as saved).
+///
+/// # Errors
+/// `ModelError::Numerical` when a stored body cannot be read.
+pub fn diff(before: &str, after: &str) -> Result<RankingDiff> {
+    let parse = |s: &str| serde_json::from_str::<StoredBody>(s).map_err(|e| ModelError::Numerical(format!("stored ranking unreadable: {e}")));
+    let (a, b) = (parse(before)?, parse(after)?);
+    let index_b: std::collections::HashMap<&str, &StoredDistrict> = b.districts.iter().map(|d| (d.code.as_str(), d)).collect();
+    let index_a: std::collections::HashMap<&str, &StoredDistrict> = a.districts.iter().map(|d| (d.code.as_str(), d)).collect();
+    let mut all: Vec<RankChange> = Vec::new();
+    for d in &a.districts {
+        let other = index_b.get(d.code.as_str());
+        all.push(RankChange {
+            code: d.code.clone(),
+            name: d.name.clone(),
+            rank_before: Some(d.rank),
+            rank_after: other.map(|o| o.rank),
+            change: other.map(|o| d.rank as i64 - o.rank as i64),
+            selected_before: d.selected,
+            selected_after: other.is_some_and(|o| o.selected),
+        });
+    }
+    for d in b.districts.iter().filter(|d| !index_a.contains_key(d.code.as_str())) {
+        all.push(RankChange {
+            code: d.code.clone(),
+            name: d.name.clone(),
+            rank_before: None,
+            rank_after: Some(d.rank),
+            change: None,
+            selected_before: false,
+            selected_after: d.selected,
+        });
+    }
+    let entered = all.iter().filter(|c| c.selected_after && !c.selected_before).cloned().collect();
+    let left = all.iter().filter(|c| c.selected_before && !c.selected_after).cloned().collect();
+    let stayed = all.iter().filter(|c| c.selected_before && c.selected_after).count();
+    let mut rank_changes: Vec<RankChange> = all.into_iter().filter(|c| c.change.is_none_or(|x| x != 0)).collect();
+    rank_changes.sort_by(|x, y| {
+        y.change.map(i64::abs).cmp(&x.change.map(i64::abs)).then_with(|| x.code.cmp(&y.code))
+    });
+    Ok(RankingDiff { entered, left, rank_changes, stayed })
+}

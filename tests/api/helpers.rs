@@ -1,0 +1,140 @@
+//! Starting the real app on port 0 with a fresh database, and typed request helpers.
+
+use std::path::PathBuf;
+
+use api::config::Settings;
+use api::startup::{Application, prepare_database};
+use model::db::DbPool;
+use model::token::{ApiToken, Role};
+use serde_json::Value;
+
+/// A running app with its own temporary database.
+pub struct TestApp {
+    pub address: String,
+    pub pool: DbPool,
+    pub client: reqwest::Client,
+    pub editor_token: String,
+    pub viewer_token: String,
+    _dir: tempfile::TempDir,
+}
+
+/// How to start the app.
+#[derive(Clone)]
+pub struct Options {
+    pub demo: bool,
+    pub require_read_token: bool,
+    pub max_body_bytes: usize,
+    pub rate_limit_per_second: f64,
+    pub rate_limit_burst: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            demo: true,
+            require_read_token: false,
+            max_body_bytes: 16 * 1024 * 1024,
+            rate_limit_per_second: 10_000.0,
+            rate_limit_burst: 10_000.0,
+        }
+    }
+}
+
+/// Starts the app with the synthetic demo data.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+/// Starts the app with options.
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let settings = Settings {
+        database_url: format!("sqlite://{}", dir.path().join("test.db").display()),
+        bind: "127.0.0.1:0".into(),
+        demo: options.demo,
+        require_read_token: options.require_read_token,
+        max_body_bytes: options.max_body_bytes,
+        rate_limit_per_second: options.rate_limit_per_second,
+        rate_limit_burst: options.rate_limit_burst,
+        workers: Some(2),
+    };
+    let prepared = settings.clone();
+    let pool = actix_web::rt::task::spawn_blocking(move || prepare_database(&prepared))
+        .await
+        .expect("join")
+        .expect("database");
+    let (editor_token, viewer_token) = {
+        let mut conn = pool.get().expect("conn");
+        (
+            ApiToken::create(&mut conn, Role::Editor, "test-editor").expect("token"),
+            ApiToken::create(&mut conn, Role::Viewer, "test-viewer").expect("token"),
+        )
+    };
+    let app = Application::build(settings, pool.clone()).expect("bind");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    actix_web::rt::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        pool,
+        client: reqwest::Client::builder().no_gzip().build().expect("client"),
+        editor_token,
+        viewer_token,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, Value) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Uploads a dataset as the editor.
+    pub async fn upload(&self, query: &str, content_type: &str, body: impl Into<reqwest::Body>) -> (u16, Value) {
+        let response = self
+            .client
+            .post(self.url(&format!("/api/v1/datasets?{query}")))
+            .bearer_auth(&self.editor_token)
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Posts a ranking scenario as the editor.
+    pub async fn post_ranking(&self, scenario: &Value) -> (u16, Value) {
+        let response = self
+            .client
+            .post(self.url("/api/v1/rankings"))
+            .bearer_auth(&self.editor_token)
+            .json(scenario)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+}
+
+/// `../shared/data/<name>` when the shared folder is present; `None` (test prints why) otherwise.
+pub fn shared_data(name: &str) -> Option<PathBuf> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data").join(name);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("skipped: {} is absent (shared reference data not available here)", path.display());
+        None
+    }
+}
