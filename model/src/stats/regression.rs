@@ -15,7 +15,7 @@ use crate::stats::correlation::two_sided_t_p_value;
 
 /// Smallest pivot accepted when inverting the predictors' correlation matrix.
 ///
-/// The pivots are 1 − R² of each predictor on the ones before it, so 1e-10 rejects designs
+/// The pivots are 1 − R² of a predictor on those eliminated before it, so 1e-10 rejects designs
 /// whose columns are collinear to within rounding rather than merely strongly correlated.
 const SINGULAR_PIVOT: f64 = 1e-10;
 
