@@ -111,7 +111,7 @@ pub fn import(conn: &mut DbConnection, req: &ImportRequest<'_>) -> Result<Import
     }
 }
 
-fn cell<'t>(row: &'t table::Row, col: Option<usize>) -> Option<&'t str> {
+fn cell(row: &table::Row, col: Option<usize>) -> Option<&str> {
     col.map(|c| row.cells[c].as_str()).filter(|s| !s.is_empty())
 }
 
