@@ -212,8 +212,12 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
                 settings.demo = false;
             }
             let pool = prepare_database(&settings).map_err(|e| (1, e))?;
-            let app = Application::build(settings.clone(), pool).map_err(|e| (1, format!("cannot bind {}: {e}", settings.bind)))?;
-            println!("lokus listening on http://{}", display_addr(&settings.bind, app.port()));
+            let app = Application::build(settings.clone(), pool)
+                .map_err(|e| (1, format!("cannot bind {}: {e}", settings.bind)))?;
+            println!(
+                "lokus listening on http://{}",
+                display_addr(&settings.bind, app.port())
+            );
             actix_web::rt::System::new()
                 .block_on(app.run_until_stopped())
                 .map_err(|e| (1, e.to_string()))
@@ -223,12 +227,24 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
             println!("migrations applied to {}", settings.database_url);
             Ok(())
         }
-        Command::Import { kind, file, year, source, indicator } => {
-            let content = std::fs::read(&file).map_err(|e| (2, format!("cannot read {}: {e}", file.display())))?;
+        Command::Import {
+            kind,
+            file,
+            year,
+            source,
+            indicator,
+        } => {
+            let content = std::fs::read(&file)
+                .map_err(|e| (2, format!("cannot read {}: {e}", file.display())))?;
             settings.demo = false;
             let pool = prepare_database(&settings).map_err(|e| (1, e))?;
             let mut conn = pool.get().map_err(|e| (1, e.to_string()))?;
-            let format = match file.extension().and_then(|e| e.to_str()).map(str::to_lowercase).as_deref() {
+            let format = match file
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_lowercase)
+                .as_deref()
+            {
                 Some("json" | "geojson") => Some(Format::Json),
                 Some("csv" | "txt") => Some(Format::Csv),
                 _ => None,
@@ -247,13 +263,45 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
                     actor: "cli",
                 },
             )
-            .map_err(|e| (if matches!(e, model::ModelError::InvalidRows(_) | model::ModelError::Invalid { .. }) { 2 } else { 1 }, describe(&e)))?;
+            .map_err(|e| {
+                (
+                    if matches!(
+                        e,
+                        model::ModelError::InvalidRows(_) | model::ModelError::Invalid { .. }
+                    ) {
+                        2
+                    } else {
+                        1
+                    },
+                    describe(&e),
+                )
+            })?;
             let d = outcome.dataset;
-            let verb = if outcome.created { "imported" } else { "already imported (identical content; nothing written)" };
-            println!("{verb}: dataset {} ({} {}, {} rows, sha256 {})", d.id, d.kind, d.year.map(|y| y.to_string()).unwrap_or_default(), d.row_count, d.sha256);
+            let verb = if outcome.created {
+                "imported"
+            } else {
+                "already imported (identical content; nothing written)"
+            };
+            println!(
+                "{verb}: dataset {} ({} {}, {} rows, sha256 {})",
+                d.id,
+                d.kind,
+                d.year.map(|y| y.to_string()).unwrap_or_default(),
+                d.row_count,
+                d.sha256
+            );
             Ok(())
         }
-        Command::Rank { format, k, method, stunting_year, spbe_year, draws, seed, all } => {
+        Command::Rank {
+            format,
+            k,
+            method,
+            stunting_year,
+            spbe_year,
+            draws,
+            seed,
+            all,
+        } => {
             let pool = prepare_database(&settings).map_err(|e| (1, e))?;
             let mut conn = pool.get().map_err(|e| (1, e.to_string()))?;
             let request = RankingRequest {
@@ -265,32 +313,60 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
                 },
                 stunting_year,
                 spbe_year,
-                uncertainty: (draws > 0).then(|| UncertaintyParams { draws, seed, ..Default::default() }),
+                uncertainty: (draws > 0).then(|| UncertaintyParams {
+                    draws,
+                    seed,
+                    ..Default::default()
+                }),
                 ..Default::default()
             };
             let result = compute(&mut conn, &request).map_err(|e| (2, describe(&e)))?;
-            let shown: Vec<_> = result.districts.iter().filter(|d| all || d.selected).collect();
+            let shown: Vec<_> = result
+                .districts
+                .iter()
+                .filter(|d| all || d.selected)
+                .collect();
             match format {
-                OutputFormat::Csv => print!("{}", districts_csv(shown.iter().copied(), result.demo)),
-                OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&result).map_err(|e| (1, e.to_string()))?),
+                OutputFormat::Csv => {
+                    print!("{}", districts_csv(shown.iter().copied(), result.demo))
+                }
+                OutputFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&result).map_err(|e| (1, e.to_string()))?
+                ),
                 OutputFormat::Table => {
                     if result.demo {
                         println!("SYNTHETIC DEMO DATA: not official statistics.");
                     }
                     println!("fingerprint {}", result.fingerprint);
-                    println!("{:>4}  {:<6}  {:<34}  {:<28}  {:>8}  {:>5}  {:>7}  {}", "rank", "code", "name", "province", "stunting", "spbe", "score", "reason");
+                    println!(
+                        "{:>4}  {:<6}  {:<34}  {:<28}  {:>8}  {:>5}  {:>7}  {}",
+                        "rank", "code", "name", "province", "stunting", "spbe", "score", "reason"
+                    );
                     for d in shown {
-                        let reason = serde_json::to_value(d.explanation.reason).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                        let reason = serde_json::to_value(d.explanation.reason)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default();
                         println!(
                             "{:>4}  {:<6}  {:<34}  {:<28}  {:>8.1}  {:>5.2}  {:>7.4}  {}",
-                            d.rank, d.code, d.name, d.province_name, d.stunting_prevalence, d.spbe_index, d.score, reason
+                            d.rank,
+                            d.code,
+                            d.name,
+                            d.province_name,
+                            d.stunting_prevalence,
+                            d.spbe_index,
+                            d.score,
+                            reason
                         );
                     }
                 }
             }
             Ok(())
         }
-        Command::Token { action: TokenAction::Create { role, label } } => {
+        Command::Token {
+            action: TokenAction::Create { role, label },
+        } => {
             let pool = model::db::connect_and_migrate(&settings.database_url).map_err(fail)?;
             let mut conn = pool.get().map_err(|e| (1, e.to_string()))?;
             let role = match role {

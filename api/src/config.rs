@@ -54,7 +54,10 @@ fn flag(name: &str, default: bool) -> Result<bool, String> {
 fn number<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
     match var(name) {
         None => Ok(default),
-        Some(v) => v.trim().parse().map_err(|_| format!("{name}={v} is not a number")),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name}={v} is not a number")),
     }
 }
 
@@ -73,7 +76,12 @@ impl Settings {
             max_body_bytes: number("LOKUS_MAX_BODY_BYTES", d.max_body_bytes)?,
             rate_limit_per_second: number("LOKUS_RATE_LIMIT", d.rate_limit_per_second)?,
             rate_limit_burst: number("LOKUS_RATE_BURST", d.rate_limit_burst)?,
-            workers: var("LOKUS_WORKERS").map(|v| v.parse().map_err(|_| format!("LOKUS_WORKERS={v} is not a number"))).transpose()?,
+            workers: var("LOKUS_WORKERS")
+                .map(|v| {
+                    v.parse()
+                        .map_err(|_| format!("LOKUS_WORKERS={v} is not a number"))
+                })
+                .transpose()?,
         })
     }
 }

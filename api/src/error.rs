@@ -60,7 +60,10 @@ pub struct ErrorBody {
 impl ApiError {
     /// A malformed request with a stable code.
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        ApiError::BadRequest { code, message: message.into() }
+        ApiError::BadRequest {
+            code,
+            message: message.into(),
+        }
     }
 
     /// The stable code.
@@ -126,7 +129,11 @@ impl ResponseError for ApiError {
         if let ApiError::TooManyRequests(seconds) = self {
             response.insert_header(("Retry-After", seconds.to_string()));
         }
-        response.json(ErrorBody { error: self.code().to_string(), message, details })
+        response.json(ErrorBody {
+            error: self.code().to_string(),
+            message,
+            details,
+        })
     }
 }
 

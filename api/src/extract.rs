@@ -24,9 +24,14 @@ fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
         None => Ok(None),
         Some(value) => {
             let text = value.to_str().unwrap_or_default();
-            match text.strip_prefix("Bearer ").or_else(|| text.strip_prefix("bearer ")) {
+            match text
+                .strip_prefix("Bearer ")
+                .or_else(|| text.strip_prefix("bearer "))
+            {
                 Some(token) if !token.trim().is_empty() => Ok(Some(token.trim().to_string())),
-                _ => Err(ApiError::Unauthorized("the Authorization header must be 'Bearer <token>'".into())),
+                _ => Err(ApiError::Unauthorized(
+                    "the Authorization header must be 'Bearer <token>'".into(),
+                )),
             }
         }
     }
@@ -39,7 +44,9 @@ async fn authorise(req: HttpRequest, needed: Role) -> Result<Caller, ApiError> {
         .clone();
     let token = bearer(&req)?;
     if needed == Role::Viewer && !state.settings.require_read_token && token.is_none() {
-        return Ok(Caller { label: "anonymous".into() });
+        return Ok(Caller {
+            label: "anonymous".into(),
+        });
     }
     let Some(secret) = token else {
         return Err(ApiError::Unauthorized(format!(
@@ -126,7 +133,11 @@ impl Paging {
         let page = self.page.unwrap_or(1);
         let per_page = self.per_page.unwrap_or(100);
         if page < 1 {
-            return Err(model::ModelError::invalid("invalid_paging", format!("page must be at least 1, got {page}")).into());
+            return Err(model::ModelError::invalid(
+                "invalid_paging",
+                format!("page must be at least 1, got {page}"),
+            )
+            .into());
         }
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
             return Err(model::ModelError::invalid(
@@ -153,7 +164,9 @@ pub fn with_etag(req: &HttpRequest, content_type: &str, bytes: Vec<u8>) -> HttpR
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
     if matches {
-        return HttpResponse::NotModified().insert_header((header::ETAG, etag)).finish();
+        return HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .finish();
     }
     HttpResponse::Ok()
         .insert_header((header::ETAG, etag))
@@ -166,7 +179,10 @@ pub fn with_etag(req: &HttpRequest, content_type: &str, bytes: Vec<u8>) -> HttpR
 ///
 /// # Errors
 /// 500 if serialisation fails.
-pub fn json_with_etag<T: Serialize>(req: &HttpRequest, value: &T) -> Result<HttpResponse, ApiError> {
+pub fn json_with_etag<T: Serialize>(
+    req: &HttpRequest,
+    value: &T,
+) -> Result<HttpResponse, ApiError> {
     let bytes = serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(with_etag(req, "application/json", bytes))
 }
@@ -191,10 +207,19 @@ pub fn representation(req: &HttpRequest, format: Option<&str>) -> Result<Represe
         Some("csv") => return Ok(Representation::Csv),
         Some("json") => return Ok(Representation::Json),
         Some("geojson") => return Ok(Representation::GeoJson),
-        Some(other) => return Err(ApiError::bad_request("invalid_format", format!("format '{other}' is not json, csv or geojson"))),
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "invalid_format",
+                format!("format '{other}' is not json, csv or geojson"),
+            ));
+        }
         None => {}
     }
-    let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     Ok(if accept.contains("text/csv") {
         Representation::Csv
     } else if accept.contains("application/geo+json") {
@@ -208,9 +233,12 @@ pub fn representation(req: &HttpRequest, format: Option<&str>) -> Result<Represe
 pub fn csv_response(req: &HttpRequest, filename: &str, csv: String) -> HttpResponse {
     let mut response = with_etag(req, "text/csv; charset=utf-8", csv.into_bytes());
     if response.status().is_success()
-        && let Ok(value) = header::HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+        && let Ok(value) =
+            header::HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
     {
-        response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
     }
     response
 }

@@ -25,7 +25,8 @@ impl Metrics {
     /// Records one finished request under its route pattern.
     pub fn observe_request(&self, method: &str, route: &str, status: u16, seconds: f64) {
         if let Ok(mut m) = self.requests.lock() {
-            *m.entry((method.to_string(), route.to_string(), status)).or_default() += 1;
+            *m.entry((method.to_string(), route.to_string(), status))
+                .or_default() += 1;
         }
         if let Ok(mut m) = self.latency.lock() {
             let h = m.entry(route.to_string()).or_default();
@@ -42,14 +43,17 @@ impl Metrics {
     /// Records one import by kind and outcome (`created`, `unchanged`, `rejected`).
     pub fn observe_import(&self, kind: &str, outcome: &str) {
         if let Ok(mut m) = self.imports.lock() {
-            *m.entry((kind.to_string(), outcome.to_string())).or_default() += 1;
+            *m.entry((kind.to_string(), outcome.to_string()))
+                .or_default() += 1;
         }
     }
 
     /// The Prometheus exposition text.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        out.push_str("# HELP lokus_http_requests_total HTTP requests by method, route and status.\n");
+        out.push_str(
+            "# HELP lokus_http_requests_total HTTP requests by method, route and status.\n",
+        );
         out.push_str("# TYPE lokus_http_requests_total counter\n");
         if let Ok(m) = self.requests.lock() {
             for ((method, route, status), n) in m.iter() {
@@ -72,15 +76,23 @@ impl Metrics {
                     "lokus_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}\n",
                     h.count
                 ));
-                out.push_str(&format!("lokus_http_request_duration_seconds_sum{{route=\"{route}\"}} {}\n", h.sum));
-                out.push_str(&format!("lokus_http_request_duration_seconds_count{{route=\"{route}\"}} {}\n", h.count));
+                out.push_str(&format!(
+                    "lokus_http_request_duration_seconds_sum{{route=\"{route}\"}} {}\n",
+                    h.sum
+                ));
+                out.push_str(&format!(
+                    "lokus_http_request_duration_seconds_count{{route=\"{route}\"}} {}\n",
+                    h.count
+                ));
             }
         }
         out.push_str("# HELP lokus_imports_total Dataset imports by kind and outcome.\n");
         out.push_str("# TYPE lokus_imports_total counter\n");
         if let Ok(m) = self.imports.lock() {
             for ((kind, outcome), n) in m.iter() {
-                out.push_str(&format!("lokus_imports_total{{kind=\"{kind}\",outcome=\"{outcome}\"}} {n}\n"));
+                out.push_str(&format!(
+                    "lokus_imports_total{{kind=\"{kind}\",outcome=\"{outcome}\"}} {n}\n"
+                ));
             }
         }
         out

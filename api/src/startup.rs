@@ -22,16 +22,28 @@ pub struct Application {
 }
 
 fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default().limit(limit).error_handler(move |err, _| {
-        use actix_web::error::JsonPayloadError as E;
-        let api = match &err {
-            E::OverflowKnownLength { .. } | E::Overflow { .. } => ApiError::PayloadTooLarge(limit),
-            E::ContentType => ApiError::UnsupportedMediaType("send the body as application/json".into()),
-            E::Deserialize(e) => ApiError::bad_request("invalid_json", format!("the JSON body is not valid: {e}")),
-            other => ApiError::bad_request("invalid_json", format!("the JSON body could not be read: {other}")),
-        };
-        api.into()
-    })
+    web::JsonConfig::default()
+        .limit(limit)
+        .error_handler(move |err, _| {
+            use actix_web::error::JsonPayloadError as E;
+            let api = match &err {
+                E::OverflowKnownLength { .. } | E::Overflow { .. } => {
+                    ApiError::PayloadTooLarge(limit)
+                }
+                E::ContentType => {
+                    ApiError::UnsupportedMediaType("send the body as application/json".into())
+                }
+                E::Deserialize(e) => ApiError::bad_request(
+                    "invalid_json",
+                    format!("the JSON body is not valid: {e}"),
+                ),
+                other => ApiError::bad_request(
+                    "invalid_json",
+                    format!("the JSON body could not be read: {other}"),
+                ),
+            };
+            api.into()
+        })
 }
 
 fn query_config() -> web::QueryConfig {
@@ -48,7 +60,9 @@ fn path_config() -> web::PathConfig {
 
 /// Rewrites error responses that did not come from [`ApiError`] (e.g. actix's own 413) into
 /// the JSON error body, so every error a client sees has the same shape.
-fn normalise_error<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+fn normalise_error<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let is_json = res
         .headers()
         .get(header::CONTENT_TYPE)
@@ -63,13 +77,18 @@ fn normalise_error<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_w
         415 => ApiError::UnsupportedMediaType("unsupported content type".into()),
         404 => ApiError::RouteNotFound(res.request().path().to_string()),
         405 => ApiError::MethodNotAllowed(res.request().method().to_string()),
-        s if s < 500 => ApiError::bad_request("bad_request", format!("the request could not be processed ({status})")),
+        s if s < 500 => ApiError::bad_request(
+            "bad_request",
+            format!("the request could not be processed ({status})"),
+        ),
         _ => ApiError::Internal(format!("unhandled {status}")),
     };
     let (req, _) = res.into_parts();
     let mut response = api.error_response();
     *response.status_mut() = status;
-    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()))
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
 }
 
 /// Rate limit on `/api`, then request metrics for everything.
@@ -83,22 +102,45 @@ async fn limit_and_measure<B: MessageBody + 'static>(
     if let Some(state) = &state
         && req.path().starts_with("/api/")
     {
-        let client = req.connection_info().realip_remote_addr().unwrap_or("unknown").to_string();
+        let client = req
+            .connection_info()
+            .realip_remote_addr()
+            .unwrap_or("unknown")
+            .to_string();
         let verdict = state
             .limiter
             .lock()
-            .map(|mut l| l.take(&client, state.settings.rate_limit_per_second, state.settings.rate_limit_burst))
+            .map(|mut l| {
+                l.take(
+                    &client,
+                    state.settings.rate_limit_per_second,
+                    state.settings.rate_limit_burst,
+                )
+            })
             .unwrap_or(Ok(()));
         if let Err(seconds) = verdict {
             let response = ApiError::TooManyRequests(seconds).error_response();
-            state.metrics.observe_request(&method, "rate_limited", 429, started.elapsed().as_secs_f64());
+            state.metrics.observe_request(
+                &method,
+                "rate_limited",
+                429,
+                started.elapsed().as_secs_f64(),
+            );
             return Ok(req.into_response(response).map_into_right_body());
         }
     }
     let res = next.call(req).await?;
     if let Some(state) = &state {
-        let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
-        state.metrics.observe_request(&method, &route, res.status().as_u16(), started.elapsed().as_secs_f64());
+        let route = res
+            .request()
+            .match_pattern()
+            .unwrap_or_else(|| "unmatched".into());
+        state.metrics.observe_request(
+            &method,
+            &route,
+            res.status().as_u16(),
+            started.elapsed().as_secs_f64(),
+        );
     }
     Ok(res.map_into_left_body())
 }
@@ -130,7 +172,10 @@ impl Application {
         if let Some(n) = workers {
             server = server.workers(n);
         }
-        Ok(Application { port, server: server.run() })
+        Ok(Application {
+            port,
+            server: server.run(),
+        })
     }
 
     /// The port actually bound.
@@ -152,7 +197,8 @@ impl Application {
 /// # Errors
 /// A message saying what failed.
 pub fn prepare_database(settings: &Settings) -> Result<DbPool, String> {
-    let pool = model::db::connect_and_migrate(&settings.database_url).map_err(|e| format!("database {}: {e}", settings.database_url))?;
+    let pool = model::db::connect_and_migrate(&settings.database_url)
+        .map_err(|e| format!("database {}: {e}", settings.database_url))?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     model::seed::sync_reference(&mut conn).map_err(|e| e.to_string())?;
     if settings.demo && model::seed::load_demo_if_empty(&mut conn).map_err(|e| e.to_string())? {

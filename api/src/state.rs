@@ -20,7 +20,9 @@ pub struct ComputeCache<T> {
 
 impl<T> Default for ComputeCache<T> {
     fn default() -> Self {
-        ComputeCache { entries: HashMap::new() }
+        ComputeCache {
+            entries: HashMap::new(),
+        }
     }
 }
 
@@ -30,7 +32,10 @@ impl<T> ComputeCache<T> {
 
     /// The cached body for `key` if it was computed at data version `version`.
     pub fn get(&self, key: &str, version: i32) -> Option<Arc<T>> {
-        self.entries.get(key).filter(|(v, _)| *v == version).map(|(_, body)| body.clone())
+        self.entries
+            .get(key)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, body)| body.clone())
     }
 
     /// Stores a body; drops everything from older data versions first.
@@ -54,9 +59,13 @@ impl RateLimiter {
     pub fn take(&mut self, client: &str, per_second: f64, burst: f64) -> Result<(), u64> {
         let now = Instant::now();
         if self.buckets.len() > 10_000 {
-            self.buckets.retain(|_, (_, at)| now.duration_since(*at).as_secs() < 60);
+            self.buckets
+                .retain(|_, (_, at)| now.duration_since(*at).as_secs() < 60);
         }
-        let (tokens, at) = self.buckets.entry(client.to_string()).or_insert((burst, now));
+        let (tokens, at) = self
+            .buckets
+            .entry(client.to_string())
+            .or_insert((burst, now));
         *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_second).min(burst);
         *at = now;
         if *tokens >= 1.0 {

@@ -47,7 +47,7 @@ fn bench_rank(c: &mut Criterion) {
             min_spbe: Some(2.0),
             max_per_province: Some(6),
             min_per_province: Some(1),
-            include: data.iter().step_by(97).map(|c| c.code.clone()).collect(),
+            include: data.iter().filter(|c| c.spbe >= 2.0).step_by(97).map(|c| c.code.clone()).collect(),
             exclude: data.iter().skip(5).step_by(101).map(|c| c.code.clone()).collect(),
         },
         ..Scenario::default()

@@ -106,10 +106,17 @@ fn pick_year(conn: &mut DbConnection, kind: DatasetKind, year: Option<i32>) -> R
         Some(y) if years.contains(&y) => Ok(y),
         Some(y) => Err(ModelError::NotFound {
             entity: "dataset",
-            id: format!("{} {y} (years present: {})", kind.as_str(), join_years(&years)),
+            id: format!(
+                "{} {y} (years present: {})",
+                kind.as_str(),
+                join_years(&years)
+            ),
         }),
         None => years.first().copied().ok_or_else(|| {
-            ModelError::invalid("no_data", format!("no {} dataset has been imported", kind.as_str()))
+            ModelError::invalid(
+                "no_data",
+                format!("no {} dataset has been imported", kind.as_str()),
+            )
         }),
     }
 }
@@ -118,7 +125,11 @@ fn join_years(years: &[i32]) -> String {
     if years.is_empty() {
         "none".into()
     } else {
-        years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+        years
+            .iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -133,7 +144,10 @@ impl JoinedData {
     pub fn load(conn: &mut DbConnection, req: &JoinRequest) -> Result<JoinedData> {
         let stunting_year = pick_year(conn, DatasetKind::Stunting, req.stunting_year)?;
         let spbe_year = pick_year(conn, DatasetKind::Spbe, req.spbe_year)?;
-        let missing = |kind: DatasetKind, year: i32| ModelError::NotFound { entity: "dataset", id: format!("{} {year}", kind.as_str()) };
+        let missing = |kind: DatasetKind, year: i32| ModelError::NotFound {
+            entity: "dataset",
+            id: format!("{} {year}", kind.as_str()),
+        };
         let stunting = Dataset::current(conn, DatasetKind::Stunting, stunting_year, None)?
             .ok_or_else(|| missing(DatasetKind::Stunting, stunting_year))?;
         let spbe = Dataset::current(conn, DatasetKind::Spbe, spbe_year, None)?
@@ -141,22 +155,43 @@ impl JoinedData {
         let mut covariate_sets = Vec::new();
         for name in &req.covariates {
             let d = Dataset::current(conn, DatasetKind::Covariate, stunting_year, Some(name))?
-                .ok_or_else(|| ModelError::NotFound { entity: "covariate dataset", id: format!("{name} {stunting_year}") })?;
+                .ok_or_else(|| ModelError::NotFound {
+                    entity: "covariate dataset",
+                    id: format!("{name} {stunting_year}"),
+                })?;
             covariate_sets.push(d);
         }
         let index = RegionIndex::load(conn)?;
-        let stunting_obs: HashMap<String, _> = stunting.observations(conn)?.into_iter().map(|o| (o.region_code.clone(), o)).collect();
-        let spbe_obs: HashMap<String, f64> = spbe.observations(conn)?.into_iter().map(|o| (o.region_code, o.value)).collect();
+        let stunting_obs: HashMap<String, _> = stunting
+            .observations(conn)?
+            .into_iter()
+            .map(|o| (o.region_code.clone(), o))
+            .collect();
+        let spbe_obs: HashMap<String, f64> = spbe
+            .observations(conn)?
+            .into_iter()
+            .map(|o| (o.region_code, o.value))
+            .collect();
         let mut covariate_obs = Vec::new();
         for d in &covariate_sets {
-            let values: HashMap<String, f64> = d.observations(conn)?.into_iter().map(|o| (o.region_code, o.value)).collect();
+            let values: HashMap<String, f64> = d
+                .observations(conn)?
+                .into_iter()
+                .map(|o| (o.region_code, o.value))
+                .collect();
             covariate_obs.push(values);
         }
         let mut districts = Vec::new();
         let mut excluded = Vec::new();
         for region in index.regions().iter().filter(|r| r.demo == stunting.demo) {
-            let province_name = index.province(&region.province_code).map(|p| p.name.clone()).unwrap_or_default();
-            let covariates: Option<Vec<f64>> = covariate_obs.iter().map(|c| c.get(&region.code).copied()).collect();
+            let province_name = index
+                .province(&region.province_code)
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+            let covariates: Option<Vec<f64>> = covariate_obs
+                .iter()
+                .map(|c| c.get(&region.code).copied())
+                .collect();
             let reason = if req.exclude.contains(&region.code) {
                 Some(ExclusionReason::ExcludedByUser)
             } else if !stunting_obs.contains_key(&region.code) {
@@ -169,7 +204,12 @@ impl JoinedData {
                 None
             };
             if let Some(reason) = reason {
-                excluded.push(Exclusion { code: region.code.clone(), name: region.name.clone(), province_name, reason });
+                excluded.push(Exclusion {
+                    code: region.code.clone(),
+                    name: region.name.clone(),
+                    province_name,
+                    reason,
+                });
                 continue;
             }
             let s = &stunting_obs[&region.code];
@@ -288,12 +328,19 @@ pub struct Analysis {
 /// # Errors
 /// `ModelError::InsufficientData` with fewer than 4 districts; numerical failures.
 pub fn analyse(joined: &JoinedData, params: &CorrelationParams) -> Result<Analysis> {
-    let y: Vec<f64> = joined.districts.iter().map(|d| d.stunting_prevalence).collect();
+    let y: Vec<f64> = joined
+        .districts
+        .iter()
+        .map(|d| d.stunting_prevalence)
+        .collect();
     let x: Vec<f64> = joined.districts.iter().map(|d| d.spbe_index).collect();
     let correlation = params.fit(&x, &y)?;
     let mut predictors = vec![("spbe".to_string(), x)];
     for (i, name) in joined.covariate_names.iter().enumerate() {
-        predictors.push((name.clone(), joined.districts.iter().map(|d| d.covariates[i]).collect()));
+        predictors.push((
+            name.clone(),
+            joined.districts.iter().map(|d| d.covariates[i]).collect(),
+        ));
     }
     let fit = OlsParams.fit(&y, &predictors)?;
     let slope = fit.coefficients[0].clone();
@@ -313,7 +360,11 @@ pub fn analyse(joined: &JoinedData, params: &CorrelationParams) -> Result<Analys
         .districts
         .iter()
         .zip(fit.residuals.iter().zip(&fit.fitted))
-        .map(|(d, (r, f))| Residual { code: d.code.clone(), fitted: *f, residual: *r })
+        .map(|(d, (r, f))| Residual {
+            code: d.code.clone(),
+            fitted: *f,
+            residual: *r,
+        })
         .collect();
     let interpretation = interpret(&correlation, &regression, joined);
     Ok(Analysis {
@@ -342,7 +393,11 @@ fn strength(r: f64) -> &'static str {
 }
 
 fn interpret(c: &crate::stats::Correlation, reg: &RegressionReport, joined: &JoinedData) -> String {
-    let direction = if c.pearson.r < 0.0 { "negative" } else { "positive" };
+    let direction = if c.pearson.r < 0.0 {
+        "negative"
+    } else {
+        "positive"
+    };
     let significance = if c.pearson.p_value < 0.05 {
         "statistically distinguishable from zero at the 5 % level"
     } else {
@@ -367,7 +422,10 @@ fn interpret(c: &crate::stats::Correlation, reg: &RegressionReport, joined: &Joi
         100.0 * reg.r_squared,
     );
     if !joined.excluded.is_empty() {
-        text.push_str(&format!(" {} districts are left out (see `excluded`).", joined.excluded.len()));
+        text.push_str(&format!(
+            " {} districts are left out (see `excluded`).",
+            joined.excluded.len()
+        ));
     }
     if joined.demo {
         text.push_str(" These are synthetic demo data, not official statistics.");

@@ -35,7 +35,13 @@ impl AuditEntry {
     ///
     /// # Errors
     /// `ModelError::Database`.
-    pub fn record(conn: &mut DbConnection, actor: &str, action: &str, target: &str, detail: &str) -> Result<()> {
+    pub fn record(
+        conn: &mut DbConnection,
+        actor: &str,
+        action: &str,
+        target: &str,
+        detail: &str,
+    ) -> Result<()> {
         diesel::insert_into(audit_log::table)
             .values((
                 audit_log::at.eq(now_rfc3339()),

@@ -55,14 +55,19 @@ impl DatasetKind {
             .ok_or_else(|| {
                 ModelError::invalid(
                     "invalid_kind",
-                    format!("kind '{text}' is not one of regions, stunting, spbe, covariate, boundaries"),
+                    format!(
+                        "kind '{text}' is not one of regions, stunting, spbe, covariate, boundaries"
+                    ),
                 )
             })
     }
 
     /// True for kinds whose rows are per district per year.
     pub fn has_year(self) -> bool {
-        matches!(self, DatasetKind::Stunting | DatasetKind::Spbe | DatasetKind::Covariate)
+        matches!(
+            self,
+            DatasetKind::Stunting | DatasetKind::Spbe | DatasetKind::Covariate
+        )
     }
 }
 

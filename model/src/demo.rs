@@ -55,7 +55,10 @@ fn round_to(x: f64, decimals: i32) -> f64 {
 
 impl DemoData {
     /// Generates the demo set deterministically from [`DEMO_SEED`].
-    #[expect(clippy::missing_panics_doc, reason = "distribution parameters are constants")]
+    #[expect(
+        clippy::missing_panics_doc,
+        reason = "distribution parameters are constants"
+    )]
     pub fn generate() -> DemoData {
         let mut rng = ChaCha8Rng::seed_from_u64(DEMO_SEED);
         let spbe_dist = Normal::new(2.3, 0.65).expect("valid normal");
@@ -152,14 +155,20 @@ mod tests {
     #[test]
     fn the_demo_set_is_the_same_every_time() {
         assert_eq!(DemoData::generate(), DemoData::generate());
-        assert_eq!(DemoData::generate().stunting_csv(), DemoData::generate().stunting_csv());
+        assert_eq!(
+            DemoData::generate().stunting_csv(),
+            DemoData::generate().stunting_csv()
+        );
     }
 
     #[test]
     fn the_demo_set_has_514_districts_over_34_provinces_with_unique_codes() {
         let demo = DemoData::generate();
         assert_eq!(demo.districts.len(), 514);
-        assert_eq!(demo.districts.iter().filter(|d| d.kind == "kota").count(), 98);
+        assert_eq!(
+            demo.districts.iter().filter(|d| d.kind == "kota").count(),
+            98
+        );
         let mut codes: Vec<&str> = demo.districts.iter().map(|d| d.code.as_str()).collect();
         codes.sort_unstable();
         codes.dedup();
@@ -168,7 +177,11 @@ mod tests {
         bps.sort_unstable();
         bps.dedup();
         assert_eq!(bps.len(), 514);
-        let mut provinces: Vec<&str> = demo.districts.iter().map(|d| d.province_code.as_str()).collect();
+        let mut provinces: Vec<&str> = demo
+            .districts
+            .iter()
+            .map(|d| d.province_code.as_str())
+            .collect();
         provinces.dedup();
         assert_eq!(provinces.len(), 34);
     }
@@ -195,7 +208,11 @@ mod tests {
         for d in DemoData::generate().districts {
             assert!(d.name.contains(" Contoh "), "{}", d.name);
             let number: u32 = d.code[3..].parse().unwrap();
-            assert!((40..=69).contains(&number) || (80..=99).contains(&number), "{}", d.code);
+            assert!(
+                (40..=69).contains(&number) || (80..=99).contains(&number),
+                "{}",
+                d.code
+            );
         }
     }
 }

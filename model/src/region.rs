@@ -181,7 +181,11 @@ pub struct RegionIndex {
 
 impl RegionIndex {
     /// Builds the index; `aliases` are `(region code, alias)` pairs such as former names.
-    pub fn new(provinces: Vec<Province>, regions: Vec<Region>, aliases: &[(String, String)]) -> Self {
+    pub fn new(
+        provinces: Vec<Province>,
+        regions: Vec<Region>,
+        aliases: &[(String, String)],
+    ) -> Self {
         let mut index = RegionIndex {
             regions,
             provinces,
@@ -280,12 +284,13 @@ impl RegionIndex {
             })?),
             None => None,
         };
-        let province = match nonempty(q.province) {
-            Some(p) => Some(self.province(p).ok_or_else(|| {
-                ResolveError::new("province", format!("unknown province '{p}'"))
-            })?),
-            None => None,
-        };
+        let province =
+            match nonempty(q.province) {
+                Some(p) => Some(self.province(p).ok_or_else(|| {
+                    ResolveError::new("province", format!("unknown province '{p}'"))
+                })?),
+                None => None,
+            };
         let by_code = match nonempty(q.code) {
             Some(code) => Some(self.resolve_code(code)?),
             None => None,
@@ -318,7 +323,8 @@ impl RegionIndex {
                 )
             });
         };
-        let candidates = self.name_candidates(name, explicit_kind, province.map(|p| p.code.as_str()));
+        let candidates =
+            self.name_candidates(name, explicit_kind, province.map(|p| p.code.as_str()));
         if let Some(i) = by_id {
             // A code wins, but a name that clearly means another district is a mistake in the file.
             if let Ok(c) = &candidates
@@ -329,7 +335,10 @@ impl RegionIndex {
                     "name",
                     format!("name '{name}' does not match the district with that code"),
                 );
-                e.candidates = std::iter::once(i).chain(c.iter().copied()).map(|j| self.describe(j)).collect();
+                e.candidates = std::iter::once(i)
+                    .chain(c.iter().copied())
+                    .map(|j| self.describe(j))
+                    .collect();
                 return Err(e);
             }
             return Ok(&self.regions[i]);
@@ -381,7 +390,9 @@ impl RegionIndex {
         let (prefix_kind, rest) = split_kind_prefix(name);
         if let (Some(p), Some(e)) = (prefix_kind, explicit_kind)
             && p != e
-            && !self.lookup(&name_key(name), Some(e), province_code).is_empty()
+            && !self
+                .lookup(&name_key(name), Some(e), province_code)
+                .is_empty()
         {
             // "Kota Baru" with kind kabupaten: the prefix is part of the name.
             return Ok(self.lookup(&name_key(name), Some(e), province_code));
@@ -417,7 +428,12 @@ impl RegionIndex {
         Ok(found)
     }
 
-    fn lookup(&self, key: &str, kind: Option<RegionKind>, province_code: Option<&str>) -> Vec<usize> {
+    fn lookup(
+        &self,
+        key: &str,
+        kind: Option<RegionKind>,
+        province_code: Option<&str>,
+    ) -> Vec<usize> {
         self.by_name
             .get(key)
             .map(|found| {
@@ -476,9 +492,21 @@ mod tests {
 
     fn index() -> RegionIndex {
         let provinces = vec![
-            Province { code: "12".into(), bps_code: "12".into(), name: "Sumatera Utara".into() },
-            Province { code: "32".into(), bps_code: "32".into(), name: "Jawa Barat".into() },
-            Province { code: "63".into(), bps_code: "63".into(), name: "Kalimantan Selatan".into() },
+            Province {
+                code: "12".into(),
+                bps_code: "12".into(),
+                name: "Sumatera Utara".into(),
+            },
+            Province {
+                code: "32".into(),
+                bps_code: "32".into(),
+                name: "Jawa Barat".into(),
+            },
+            Province {
+                code: "63".into(),
+                bps_code: "63".into(),
+                name: "Kalimantan Selatan".into(),
+            },
         ];
         let regions = vec![
             region("12.12", "1206", "KAB. TOBA", "kabupaten"),
@@ -487,60 +515,125 @@ mod tests {
             region("32.75", "3275", "KOTA BEKASI", "kota"),
             region("63.02", "6302", "KAB. KOTABARU", "kabupaten"),
         ];
-        RegionIndex::new(provinces, regions, &[("12.12".into(), "Toba Samosir".into())])
+        RegionIndex::new(
+            provinces,
+            regions,
+            &[("12.12".into(), "Toba Samosir".into())],
+        )
     }
 
-    fn by_name<'a>(name: &'a str, province: Option<&'a str>, kind: Option<&'a str>) -> RegionQuery<'a> {
-        RegionQuery { name: Some(name), province, kind, ..Default::default() }
+    fn by_name<'a>(
+        name: &'a str,
+        province: Option<&'a str>,
+        kind: Option<&'a str>,
+    ) -> RegionQuery<'a> {
+        RegionQuery {
+            name: Some(name),
+            province,
+            kind,
+            ..Default::default()
+        }
     }
 
     #[test]
     fn names_match_across_case_prefix_and_spacing() {
         let idx = index();
-        for spelling in ["KAB. SERDANG BEDAGAI", "Kabupaten Serdang Bedagai", "kab.serdang  bedagai", "Serdang-Bedagai"] {
-            assert_eq!(idx.resolve(&by_name(spelling, None, None)).map(|r| r.code.as_str()), Ok("12.18"), "{spelling}");
+        for spelling in [
+            "KAB. SERDANG BEDAGAI",
+            "Kabupaten Serdang Bedagai",
+            "kab.serdang  bedagai",
+            "Serdang-Bedagai",
+        ] {
+            assert_eq!(
+                idx.resolve(&by_name(spelling, None, None))
+                    .map(|r| r.code.as_str()),
+                Ok("12.18"),
+                "{spelling}"
+            );
         }
     }
 
     #[test]
     fn a_former_name_resolves_through_the_alias_table() {
         let idx = index();
-        assert_eq!(idx.resolve(&by_name("Kabupaten Toba Samosir", None, None)).unwrap().code, "12.12");
+        assert_eq!(
+            idx.resolve(&by_name("Kabupaten Toba Samosir", None, None))
+                .unwrap()
+                .code,
+            "12.12"
+        );
     }
 
     #[test]
     fn a_kabupaten_and_kota_sharing_a_name_need_the_kind() {
         let idx = index();
-        let err = idx.resolve(&by_name("Bekasi", Some("Jawa Barat"), None)).unwrap_err();
+        let err = idx
+            .resolve(&by_name("Bekasi", Some("Jawa Barat"), None))
+            .unwrap_err();
         assert_eq!(err.candidates.len(), 2);
-        assert_eq!(idx.resolve(&by_name("Kota Bekasi", None, None)).unwrap().code, "32.75");
-        assert_eq!(idx.resolve(&by_name("Bekasi", None, Some("kabupaten"))).unwrap().code, "32.16");
+        assert_eq!(
+            idx.resolve(&by_name("Kota Bekasi", None, None))
+                .unwrap()
+                .code,
+            "32.75"
+        );
+        assert_eq!(
+            idx.resolve(&by_name("Bekasi", None, Some("kabupaten")))
+                .unwrap()
+                .code,
+            "32.16"
+        );
     }
 
     #[test]
     fn kota_baru_is_ambiguous_until_the_kind_says_kabupaten() {
         let idx = index();
-        let err = idx.resolve(&by_name("Kota Baru", Some("Kalimantan Selatan"), None)).unwrap_err();
+        let err = idx
+            .resolve(&by_name("Kota Baru", Some("Kalimantan Selatan"), None))
+            .unwrap_err();
         assert_eq!(err.field, "name");
-        assert_eq!(err.candidates, vec!["63.02 KAB. KOTABARU (Kalimantan Selatan)".to_string()]);
-        let ok = idx.resolve(&by_name("Kota Baru", Some("Kalimantan Selatan"), Some("kabupaten"))).unwrap();
+        assert_eq!(
+            err.candidates,
+            vec!["63.02 KAB. KOTABARU (Kalimantan Selatan)".to_string()]
+        );
+        let ok = idx
+            .resolve(&by_name(
+                "Kota Baru",
+                Some("Kalimantan Selatan"),
+                Some("kabupaten"),
+            ))
+            .unwrap();
         assert_eq!(ok.code, "63.02");
     }
 
     #[test]
     fn a_bps_code_is_never_read_as_a_kemendagri_code_without_its_dot() {
         let idx = index();
-        let q = RegionQuery { code: Some("1206"), ..Default::default() };
+        let q = RegionQuery {
+            code: Some("1206"),
+            ..Default::default()
+        };
         let err = idx.resolve(&q).unwrap_err();
-        assert!(err.message.contains("looks like a BPS code"), "{}", err.message);
-        let q = RegionQuery { bps_code: Some("1206"), ..Default::default() };
+        assert!(
+            err.message.contains("looks like a BPS code"),
+            "{}",
+            err.message
+        );
+        let q = RegionQuery {
+            bps_code: Some("1206"),
+            ..Default::default()
+        };
         assert_eq!(idx.resolve(&q).unwrap().code, "12.12");
     }
 
     #[test]
     fn a_code_and_a_name_that_disagree_are_rejected() {
         let idx = index();
-        let q = RegionQuery { code: Some("12.18"), name: Some("Kota Bekasi"), ..Default::default() };
+        let q = RegionQuery {
+            code: Some("12.18"),
+            name: Some("Kota Bekasi"),
+            ..Default::default()
+        };
         assert_eq!(idx.resolve(&q).unwrap_err().field, "name");
     }
 }

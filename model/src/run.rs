@@ -31,7 +31,13 @@ impl RankingRun {
     ///
     /// # Errors
     /// `ModelError::Database`.
-    pub fn create(conn: &mut DbConnection, actor: &str, fingerprint: &str, params: &str, body: &str) -> Result<(i32, String)> {
+    pub fn create(
+        conn: &mut DbConnection,
+        actor: &str,
+        fingerprint: &str,
+        params: &str,
+        body: &str,
+    ) -> Result<(i32, String)> {
         let created_at = now_rfc3339();
         conn.transaction::<_, ModelError, _>(|conn| {
             diesel::insert_into(ranking_runs::table)
@@ -48,7 +54,13 @@ impl RankingRun {
                 .select(diesel::dsl::max(ranking_runs::id))
                 .first::<Option<i32>>(conn)?
                 .unwrap_or_default();
-            AuditEntry::record(conn, actor, "save_ranking", &format!("ranking:{id}"), &format!("fingerprint {fingerprint}"))?;
+            AuditEntry::record(
+                conn,
+                actor,
+                "save_ranking",
+                &format!("ranking:{id}"),
+                &format!("fingerprint {fingerprint}"),
+            )?;
             Ok((id, created_at.clone()))
         })
     }
@@ -63,14 +75,21 @@ impl RankingRun {
             .select(RankingRun::as_select())
             .first(conn)
             .optional()?
-            .ok_or_else(|| ModelError::NotFound { entity: "ranking", id: id.to_string() })
+            .ok_or_else(|| ModelError::NotFound {
+                entity: "ranking",
+                id: id.to_string(),
+            })
     }
 
     /// A page of runs, newest first, and the total count.
     ///
     /// # Errors
     /// `ModelError::Database`.
-    pub fn page(conn: &mut DbConnection, offset: i64, limit: i64) -> Result<(Vec<RankingRun>, i64)> {
+    pub fn page(
+        conn: &mut DbConnection,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<RankingRun>, i64)> {
         let total = ranking_runs::table.count().get_result(conn)?;
         let runs = ranking_runs::table
             .order(ranking_runs::id.desc())

@@ -175,13 +175,21 @@ fn explain_text(selected: bool, reason: Reason, margin: f64, ds: Option<f64>) ->
         Reason::MinPerProvince => "Selected to meet the minimum per province",
         Reason::Excluded => "Not selected: the scenario excludes it",
         Reason::BelowMinSpbe => "Not selected: SPBE is below the scenario's minimum",
-        Reason::ProvinceCap => "Not selected: its province already has the maximum number of districts",
+        Reason::ProvinceCap => {
+            "Not selected: its province already has the maximum number of districts"
+        }
         Reason::BelowCutoff => "Not selected: score below the cut-off",
     };
     let mut text = format!("{head} (margin to the cut-off {margin:+.4}).");
     if let Some(d) = ds {
-        let verb = if selected { "would drop it below" } else { "would lift it over" };
-        text.push_str(&format!(" A stunting change of {d:+.1} points alone {verb} the cut-off."));
+        let verb = if selected {
+            "would drop it below"
+        } else {
+            "would lift it over"
+        };
+        text.push_str(&format!(
+            " A stunting change of {d:+.1} points alone {verb} the cut-off."
+        ));
     }
     text
 }
@@ -197,12 +205,19 @@ pub fn compute(conn: &mut DbConnection, req: &RankingRequest) -> Result<RankingR
     {
         return Err(ModelError::invalid(
             "invalid_draws",
-            format!("uncertainty.draws must be between 1 and {MAX_DRAWS}, got {}", u.draws),
+            format!(
+                "uncertainty.draws must be between 1 and {MAX_DRAWS}, got {}",
+                u.draws
+            ),
         ));
     }
     let joined = JoinedData::load(
         conn,
-        &JoinRequest { stunting_year: req.stunting_year, spbe_year: req.spbe_year, ..Default::default() },
+        &JoinRequest {
+            stunting_year: req.stunting_year,
+            spbe_year: req.spbe_year,
+            ..Default::default()
+        },
     )?;
     compute_from_join(&joined, req)
 }
@@ -219,7 +234,11 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
     if req.k == 0 || req.k > candidates.len() {
         return Err(ModelError::invalid(
             "invalid_k",
-            format!("k must be between 1 and {} (the joined districts), got {}", candidates.len(), req.k),
+            format!(
+                "k must be between 1 and {} (the joined districts), got {}",
+                candidates.len(),
+                req.k
+            ),
         ));
     }
     let scenario = params.scenario();
@@ -229,8 +248,12 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
         Some(u) => Some(simulate(&candidates, &scenario, u)?),
         None => None,
     };
-    let position: std::collections::HashMap<&str, usize> =
-        joined.districts.iter().enumerate().map(|(i, d)| (d.code.as_str(), i)).collect();
+    let position: std::collections::HashMap<&str, usize> = joined
+        .districts
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.code.as_str(), i))
+        .collect();
     let districts = ranking
         .entries
         .iter()
@@ -298,22 +321,50 @@ pub fn fingerprint(params: &RankingRequest, datasets: &[Dataset]) -> String {
 
 /// The columns of the CSV export, in order.
 pub const CSV_COLUMNS: [&str; 20] = [
-    "rank", "code", "bps_code", "name", "kind", "province_code", "province_name",
-    "stunting_prevalence", "stunting_se", "spbe_index", "spbe_predicate", "score", "selected",
-    "reason", "margin", "p_selected", "rank_p05", "rank_median", "rank_p95", "band",
+    "rank",
+    "code",
+    "bps_code",
+    "name",
+    "kind",
+    "province_code",
+    "province_name",
+    "stunting_prevalence",
+    "stunting_se",
+    "spbe_index",
+    "spbe_predicate",
+    "score",
+    "selected",
+    "reason",
+    "margin",
+    "p_selected",
+    "rank_p05",
+    "rank_median",
+    "rank_p95",
+    "band",
 ];
 
 /// Writes districts as CSV (one header row, then one row per district); demo data is flagged in a
 /// leading comment-free `demo` column so spreadsheets keep it.
-pub fn districts_csv<'a>(districts: impl IntoIterator<Item = &'a DistrictResult>, demo: bool) -> String {
+pub fn districts_csv<'a>(
+    districts: impl IntoIterator<Item = &'a DistrictResult>,
+    demo: bool,
+) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<&str> = CSV_COLUMNS.to_vec();
     header.push("demo");
     let _ = w.write_record(&header);
     let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
     for d in districts {
-        let band = d.band.map(|b| serde_json::to_value(b).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default());
-        let reason = serde_json::to_value(d.explanation.reason).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let band = d.band.map(|b| {
+            serde_json::to_value(b)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        });
+        let reason = serde_json::to_value(d.explanation.reason)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
         let _ = w.write_record([
             d.rank.to_string(),
             d.code.clone(),
@@ -392,10 +443,15 @@ pub struct RankingDiff {
 /// # Errors
 /// `ModelError::Numerical` when a stored body cannot be read.
 pub fn diff(before: &str, after: &str) -> Result<RankingDiff> {
-    let parse = |s: &str| serde_json::from_str::<StoredBody>(s).map_err(|e| ModelError::Numerical(format!("stored ranking unreadable: {e}")));
+    let parse = |s: &str| {
+        serde_json::from_str::<StoredBody>(s)
+            .map_err(|e| ModelError::Numerical(format!("stored ranking unreadable: {e}")))
+    };
     let (a, b) = (parse(before)?, parse(after)?);
-    let index_b: std::collections::HashMap<&str, &StoredDistrict> = b.districts.iter().map(|d| (d.code.as_str(), d)).collect();
-    let index_a: std::collections::HashMap<&str, &StoredDistrict> = a.districts.iter().map(|d| (d.code.as_str(), d)).collect();
+    let index_b: std::collections::HashMap<&str, &StoredDistrict> =
+        b.districts.iter().map(|d| (d.code.as_str(), d)).collect();
+    let index_a: std::collections::HashMap<&str, &StoredDistrict> =
+        a.districts.iter().map(|d| (d.code.as_str(), d)).collect();
     let mut all: Vec<RankChange> = Vec::new();
     for d in &a.districts {
         let other = index_b.get(d.code.as_str());
@@ -409,7 +465,11 @@ pub fn diff(before: &str, after: &str) -> Result<RankingDiff> {
             selected_after: other.is_some_and(|o| o.selected),
         });
     }
-    for d in b.districts.iter().filter(|d| !index_a.contains_key(d.code.as_str())) {
+    for d in b
+        .districts
+        .iter()
+        .filter(|d| !index_a.contains_key(d.code.as_str()))
+    {
         all.push(RankChange {
             code: d.code.clone(),
             name: d.name.clone(),
@@ -420,12 +480,34 @@ pub fn diff(before: &str, after: &str) -> Result<RankingDiff> {
             selected_after: d.selected,
         });
     }
-    let entered = all.iter().filter(|c| c.selected_after && !c.selected_before).cloned().collect();
-    let left = all.iter().filter(|c| c.selected_before && !c.selected_after).cloned().collect();
-    let stayed = all.iter().filter(|c| c.selected_before && c.selected_after).count();
-    let mut rank_changes: Vec<RankChange> = all.into_iter().filter(|c| c.change.is_none_or(|x| x != 0)).collect();
+    let entered = all
+        .iter()
+        .filter(|c| c.selected_after && !c.selected_before)
+        .cloned()
+        .collect();
+    let left = all
+        .iter()
+        .filter(|c| c.selected_before && !c.selected_after)
+        .cloned()
+        .collect();
+    let stayed = all
+        .iter()
+        .filter(|c| c.selected_before && c.selected_after)
+        .count();
+    let mut rank_changes: Vec<RankChange> = all
+        .into_iter()
+        .filter(|c| c.change.is_none_or(|x| x != 0))
+        .collect();
     rank_changes.sort_by(|x, y| {
-        y.change.map(i64::abs).cmp(&x.change.map(i64::abs)).then_with(|| x.code.cmp(&y.code))
+        y.change
+            .map(i64::abs)
+            .cmp(&x.change.map(i64::abs))
+            .then_with(|| x.code.cmp(&y.code))
     });
-    Ok(RankingDiff { entered, left, rank_changes, stayed })
+    Ok(RankingDiff {
+        entered,
+        left,
+        rank_changes,
+        stayed,
+    })
 }

@@ -61,7 +61,11 @@ impl Predicate {
 
     /// Parses the Indonesian or English name, case- and spacing-insensitively.
     pub fn parse(text: &str) -> Option<Predicate> {
-        let key: String = text.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
+        let key: String = text
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect();
         match key.as_str() {
             "kurang" | "poor" => Some(Predicate::Kurang),
             "cukup" | "adequate" | "fair" => Some(Predicate::Cukup),

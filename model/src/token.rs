@@ -28,7 +28,10 @@ impl Role {
         match text.trim().to_lowercase().as_str() {
             "viewer" => Ok(Role::Viewer),
             "editor" => Ok(Role::Editor),
-            _ => Err(ModelError::invalid("invalid_role", format!("role '{text}' is not 'editor' or 'viewer'"))),
+            _ => Err(ModelError::invalid(
+                "invalid_role",
+                format!("role '{text}' is not 'editor' or 'viewer'"),
+            )),
         }
     }
 
@@ -70,7 +73,11 @@ impl ApiToken {
     pub fn create(conn: &mut DbConnection, role: Role, label: &str) -> Result<String> {
         let bytes: [u8; 24] = rand::random();
         let secret = format!("lokus_{}", hex::encode(bytes));
-        let label = if label.trim().is_empty() { format!("{}-token", role.as_str()) } else { label.trim().to_string() };
+        let label = if label.trim().is_empty() {
+            format!("{}-token", role.as_str())
+        } else {
+            label.trim().to_string()
+        };
         conn.transaction::<_, ModelError, _>(|conn| {
             diesel::insert_into(api_tokens::table)
                 .values((
@@ -80,7 +87,13 @@ impl ApiToken {
                     api_tokens::created_at.eq(now_rfc3339()),
                 ))
                 .execute(conn)?;
-            AuditEntry::record(conn, "cli", "create_token", &format!("token:{label}"), &format!("role {}", role.as_str()))
+            AuditEntry::record(
+                conn,
+                "cli",
+                "create_token",
+                &format!("token:{label}"),
+                &format!("role {}", role.as_str()),
+            )
         })?;
         Ok(secret)
     }

@@ -15,14 +15,24 @@ async fn an_unknown_route_is_a_json_404() {
     let (status, body) = app.get_json("/api/v1/nothing-here").await;
     assert_eq!(status, 404);
     assert_eq!(body["error"], "not_found");
-    assert!(body["message"].as_str().unwrap().contains("/api/v1/nothing-here"));
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("/api/v1/nothing-here")
+    );
     assert!(body["details"].is_array());
 }
 
 #[actix_web::test]
 async fn a_wrong_method_on_a_known_route_is_a_json_405() {
     let app = spawn_app().await;
-    let response = app.client.delete(app.url("/api/v1/regions")).send().await.unwrap();
+    let response = app
+        .client
+        .delete(app.url("/api/v1/regions"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 405);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["error"], "method_not_allowed");
@@ -35,7 +45,9 @@ async fn metrics_count_requests_by_route_in_prometheus_format() {
     app.get("/api/v1/regions").await;
     let text = app.get("/metrics").await.text().await.unwrap();
     assert!(
-        text.contains("lokus_http_requests_total{method=\"GET\",route=\"/api/v1/regions\",status=\"200\"} 2"),
+        text.contains(
+            "lokus_http_requests_total{method=\"GET\",route=\"/api/v1/regions\",status=\"200\"} 2"
+        ),
         "{text}"
     );
     assert!(text.contains("# TYPE lokus_http_request_duration_seconds histogram"));

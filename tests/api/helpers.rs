@@ -76,7 +76,10 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     TestApp {
         address,
         pool,
-        client: reqwest::Client::builder().no_gzip().build().expect("client"),
+        client: reqwest::Client::builder()
+            .no_gzip()
+            .build()
+            .expect("client"),
         editor_token,
         viewer_token,
         _dir: dir,
@@ -89,7 +92,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn get_json(&self, path: &str) -> (u16, Value) {
@@ -99,7 +106,12 @@ impl TestApp {
     }
 
     /// Uploads a dataset as the editor.
-    pub async fn upload(&self, query: &str, content_type: &str, body: impl Into<reqwest::Body>) -> (u16, Value) {
+    pub async fn upload(
+        &self,
+        query: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, Value) {
         let response = self
             .client
             .post(self.url(&format!("/api/v1/datasets?{query}")))
@@ -130,11 +142,16 @@ impl TestApp {
 
 /// `../shared/data/<name>` when the shared folder is present; `None` (test prints why) otherwise.
 pub fn shared_data(name: &str) -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data")
+        .join(name);
     if path.exists() {
         Some(path)
     } else {
-        eprintln!("skipped: {} is absent (shared reference data not available here)", path.display());
+        eprintln!(
+            "skipped: {} is absent (shared reference data not available here)",
+            path.display()
+        );
         None
     }
 }

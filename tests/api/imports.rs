@@ -3,14 +3,18 @@ use serde_json::Value;
 use crate::helpers::{Options, spawn_app, spawn_app_with};
 
 async fn dataset_count(app: &crate::helpers::TestApp) -> u64 {
-    app.get_json("/api/v1/datasets").await.1["meta"]["total"].as_u64().unwrap()
+    app.get_json("/api/v1/datasets").await.1["meta"]["total"]
+        .as_u64()
+        .unwrap()
 }
 
 #[actix_web::test]
 async fn a_semicolon_csv_with_decimal_commas_imports_by_name_and_province() {
     let app = spawn_app().await;
     let csv = "Nama;Provinsi;Prevalensi;SE;Metode\nKabupaten Contoh 001;Aceh;23,4%;1,2;direct\nKAB. CONTOH 002;ACEH;19,9;;sae\n";
-    let (status, body) = app.upload("kind=stunting&year=2023&source=test", "text/csv", csv).await;
+    let (status, body) = app
+        .upload("kind=stunting&year=2023&source=test", "text/csv", csv)
+        .await;
     assert_eq!(status, 201, "{body}");
     let dataset = &body["dataset"];
     assert_eq!(dataset["kind"], "stunting");
@@ -52,13 +56,29 @@ async fn import_rejects_unknown_region_code_and_keeps_old_data() {
     assert_eq!(status, 422);
     assert_eq!(body["error"], "invalid_rows");
     let details = body["details"].as_array().unwrap();
-    let lines: Vec<(u64, &str)> = details.iter().map(|d| (d["line"].as_u64().unwrap(), d["field"].as_str().unwrap())).collect();
-    assert_eq!(lines, vec![(3, "code"), (4, "code"), (5, "prevalence"), (6, "code")]);
-    assert!(details[1]["message"].as_str().unwrap().contains("BPS code"), "{}", details[1]["message"]);
+    let lines: Vec<(u64, &str)> = details
+        .iter()
+        .map(|d| (d["line"].as_u64().unwrap(), d["field"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![(3, "code"), (4, "code"), (5, "prevalence"), (6, "code")]
+    );
+    assert!(
+        details[1]["message"].as_str().unwrap().contains("BPS code"),
+        "{}",
+        details[1]["message"]
+    );
     assert!(details[3]["message"].as_str().unwrap().contains("line 2"));
     assert_eq!(dataset_count(&app).await, before, "nothing may be written");
     let (_, region) = app.get_json("/api/v1/regions/11.40").await;
-    assert!(region["region"]["observations"].as_array().unwrap().iter().all(|o| o["year"] != 2023));
+    assert!(
+        region["region"]["observations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["year"] != 2023)
+    );
 }
 
 #[actix_web::test]
@@ -71,7 +91,12 @@ async fn an_ambiguous_name_is_rejected_with_its_candidates() {
     let details = body["details"].as_array().unwrap();
     assert_eq!(details.len(), 1);
     assert_eq!(details[0]["line"], 3);
-    assert!(details[0]["message"].as_str().unwrap().contains("no district named"));
+    assert!(
+        details[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no district named")
+    );
 }
 
 #[actix_web::test]
@@ -94,13 +119,18 @@ async fn reuploading_identical_content_returns_the_existing_dataset() {
     let (second_status, second) = app.upload("kind=stunting&year=2023", "text/csv", csv).await;
     assert_eq!((first_status, second_status), (201, 200));
     assert_eq!(first["dataset"]["id"], second["dataset"]["id"]);
-    assert_eq!(first["dataset"]["imported_at"], second["dataset"]["imported_at"]);
+    assert_eq!(
+        first["dataset"]["imported_at"],
+        second["dataset"]["imported_at"]
+    );
 }
 
 #[actix_web::test]
 async fn a_missing_year_is_rejected() {
     let app = spawn_app().await;
-    let (status, body) = app.upload("kind=stunting", "text/csv", "code,prevalence\n11.40,20\n").await;
+    let (status, body) = app
+        .upload("kind=stunting", "text/csv", "code,prevalence\n11.40,20\n")
+        .await;
     assert_eq!(status, 422);
     assert_eq!(body["details"][0]["field"], "year");
 }
@@ -112,9 +142,23 @@ async fn uploads_need_an_editor_token() {
     let body = "code,prevalence\n11.40,20\n";
     let anonymous = app.client.post(&url).body(body).send().await.unwrap();
     assert_eq!(anonymous.status().as_u16(), 401);
-    let unknown = app.client.post(&url).bearer_auth("lokus_nope").body(body).send().await.unwrap();
+    let unknown = app
+        .client
+        .post(&url)
+        .bearer_auth("lokus_nope")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(unknown.status().as_u16(), 401);
-    let viewer = app.client.post(&url).bearer_auth(&app.viewer_token).body(body).send().await.unwrap();
+    let viewer = app
+        .client
+        .post(&url)
+        .bearer_auth(&app.viewer_token)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(viewer.status().as_u16(), 403);
     let json: Value = viewer.json().await.unwrap();
     assert_eq!(json["error"], "forbidden");
@@ -122,29 +166,59 @@ async fn uploads_need_an_editor_token() {
 
 #[actix_web::test]
 async fn an_unsupported_content_type_is_415_and_an_oversized_body_is_413() {
-    let app = spawn_app_with(Options { max_body_bytes: 1024, ..Options::default() }).await;
-    let (status, body) = app.upload("kind=stunting&year=2023", "application/xml", "<x/>").await;
-    assert_eq!((status, body["error"].as_str()), (415, Some("unsupported_media_type")));
+    let app = spawn_app_with(Options {
+        max_body_bytes: 1024,
+        ..Options::default()
+    })
+    .await;
+    let (status, body) = app
+        .upload("kind=stunting&year=2023", "application/xml", "<x/>")
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (415, Some("unsupported_media_type"))
+    );
     let big = format!("code,prevalence\n{}", "11.40,20\n".repeat(500));
     let (status, body) = app.upload("kind=stunting&year=2023", "text/csv", big).await;
-    assert_eq!((status, body["error"].as_str()), (413, Some("payload_too_large")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (413, Some("payload_too_large"))
+    );
 }
 
 #[actix_web::test]
 async fn an_unknown_kind_is_422() {
     let app = spawn_app().await;
-    let (status, body) = app.upload("kind=poverty&year=2023", "text/csv", "code,value\n11.40,2\n").await;
-    assert_eq!((status, body["error"].as_str()), (422, Some("invalid_kind")));
+    let (status, body) = app
+        .upload(
+            "kind=poverty&year=2023",
+            "text/csv",
+            "code,value\n11.40,2\n",
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (422, Some("invalid_kind"))
+    );
 }
 
 #[actix_web::test]
 async fn the_audit_log_records_who_imported_what() {
     let app = spawn_app().await;
-    let (_, body) = app.upload("kind=stunting&year=2023", "text/csv", "code,prevalence\n11.40,20\n").await;
+    let (_, body) = app
+        .upload(
+            "kind=stunting&year=2023",
+            "text/csv",
+            "code,prevalence\n11.40,20\n",
+        )
+        .await;
     let id = body["dataset"]["id"].as_i64().unwrap();
     let mut conn = app.pool.get().unwrap();
     let entries = model::audit::AuditEntry::recent(&mut conn, 5).unwrap();
-    let entry = entries.iter().find(|e| e.target == format!("dataset:{id}")).expect("audit entry");
+    let entry = entries
+        .iter()
+        .find(|e| e.target == format!("dataset:{id}"))
+        .expect("audit entry");
     assert_eq!(entry.actor, "test-editor");
     assert_eq!(entry.action, "import_dataset");
 }

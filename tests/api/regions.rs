@@ -10,13 +10,19 @@ async fn the_demo_reference_lists_514_districts_with_paging() {
     assert_eq!(body["meta"]["per_page"], 50);
     let regions = body["regions"].as_array().unwrap();
     assert_eq!(regions.len(), 50);
-    assert!(regions.iter().all(|r| r["demo"] == true && r["name"].as_str().unwrap().contains("Contoh")));
+    assert!(
+        regions
+            .iter()
+            .all(|r| r["demo"] == true && r["name"].as_str().unwrap().contains("Contoh"))
+    );
 }
 
 #[actix_web::test]
 async fn region_filters_combine_province_kind_and_name() {
     let app = spawn_app().await;
-    let (_, body) = app.get_json("/api/v1/regions?province=Jawa%20Barat&kind=kota&per_page=1000").await;
+    let (_, body) = app
+        .get_json("/api/v1/regions?province=Jawa%20Barat&kind=kota&per_page=1000")
+        .await;
     // The shipped province list gives Jawa Barat 9 kota; the demo set mirrors those counts.
     assert_eq!(body["meta"]["total"], 9);
     let (_, body) = app.get_json("/api/v1/regions?q=contoh%20001").await;
@@ -34,11 +40,30 @@ async fn one_region_carries_its_observations_and_their_datasets() {
     let region = &body["region"];
     assert_eq!(region["code"], code.as_str());
     let observations = region["observations"].as_array().unwrap();
-    let kinds: Vec<&str> = observations.iter().map(|o| o["kind"].as_str().unwrap()).collect();
-    assert!(kinds.contains(&"stunting") && kinds.contains(&"spbe"), "{kinds:?}");
-    assert!(observations.iter().all(|o| o["year"] == 2022 && o["demo"] == true));
-    let dataset_ids: Vec<i64> = region["datasets"].as_array().unwrap().iter().map(|d| d["id"].as_i64().unwrap()).collect();
-    assert!(observations.iter().all(|o| dataset_ids.contains(&o["dataset_id"].as_i64().unwrap())));
+    let kinds: Vec<&str> = observations
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"stunting") && kinds.contains(&"spbe"),
+        "{kinds:?}"
+    );
+    assert!(
+        observations
+            .iter()
+            .all(|o| o["year"] == 2022 && o["demo"] == true)
+    );
+    let dataset_ids: Vec<i64> = region["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        observations
+            .iter()
+            .all(|o| dataset_ids.contains(&o["dataset_id"].as_i64().unwrap()))
+    );
 }
 
 #[actix_web::test]
@@ -47,6 +72,9 @@ async fn an_unknown_region_code_is_404_and_bad_paging_is_422() {
     let (status, body) = app.get_json("/api/v1/regions/99.99").await;
     assert_eq!((status, body["error"].as_str()), (404, Some("not_found")));
     let (status, body) = app.get_json("/api/v1/regions?per_page=5000").await;
-    assert_eq!((status, body["error"].as_str()), (422, Some("invalid_paging")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (422, Some("invalid_paging"))
+    );
     assert!(body["message"].as_str().unwrap().contains("1000"));
 }

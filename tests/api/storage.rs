@@ -11,16 +11,32 @@ use model::token::{ApiToken, Role};
 use crate::helpers::shared_data;
 
 fn request<'a>(kind: DatasetKind, year: Option<i32>, content: &'a [u8]) -> ImportRequest<'a> {
-    ImportRequest { kind, year, source: Some("storage test"), indicator: None, format: None, content, demo: false, actor: "test" }
+    ImportRequest {
+        kind,
+        year,
+        source: Some("storage test"),
+        indicator: None,
+        format: None,
+        content,
+        demo: false,
+        actor: "test",
+    }
 }
 
 /// Runs every storage path against one database URL.
 fn exercise_storage(url: &str) {
-    let settings = Settings { database_url: url.to_string(), ..Settings::default() };
+    let settings = Settings {
+        database_url: url.to_string(),
+        ..Settings::default()
+    };
     let pool = prepare_database(&settings).expect("prepare");
     let mut conn = pool.get().unwrap();
     assert!(model::db::migrations_are_current(&mut conn).unwrap());
-    assert_eq!(Dataset::list(&mut conn).unwrap().len(), 3, "demo regions, stunting, spbe");
+    assert_eq!(
+        Dataset::list(&mut conn).unwrap().len(),
+        3,
+        "demo regions, stunting, spbe"
+    );
     drop(conn);
     // A second start neither re-migrates nor reloads the demo data.
     let pool = prepare_database(&settings).expect("prepare again");
@@ -34,7 +50,10 @@ fn exercise_storage(url: &str) {
         assert_eq!(outcome.dataset.row_count, 514);
         let index = model::region::RegionIndex::load(&mut conn).unwrap();
         let sergai = index.by_code("12.18").unwrap();
-        assert_eq!((sergai.name.as_str(), sergai.bps_code.as_str()), ("KAB. SERDANG BEDAGAI", "1218"));
+        assert_eq!(
+            (sergai.name.as_str(), sergai.bps_code.as_str()),
+            ("KAB. SERDANG BEDAGAI", "1218")
+        );
         assert_eq!(index.regions().iter().filter(|r| !r.demo).count(), 514);
     }
 
@@ -45,30 +64,50 @@ fn exercise_storage(url: &str) {
     assert_eq!(first.dataset.id, again.dataset.id);
     let observations = first.dataset.observations(&mut conn).unwrap();
     assert_eq!(observations.len(), 2);
-    assert_eq!((observations[0].value, observations[0].se, observations[0].n), (20.5, Some(1.5), Some(400)));
+    assert_eq!(
+        (observations[0].value, observations[0].se, observations[0].n),
+        (20.5, Some(1.5), Some(400))
+    );
     assert_eq!(observations[1].method.as_deref(), Some("sae"));
 
     let before = Dataset::list(&mut conn).unwrap().len();
     let bad = b"code,prevalence\n11.40,20\n11.41,-3\n";
     let err = import(&mut conn, &request(DatasetKind::Stunting, Some(2025), bad)).unwrap_err();
-    assert!(matches!(err, model::ModelError::InvalidRows(ref rows) if rows.len() == 1 && rows[0].line == 3), "{err:?}");
-    assert_eq!(Dataset::list(&mut conn).unwrap().len(), before, "a rejected import writes nothing");
+    assert!(
+        matches!(err, model::ModelError::InvalidRows(ref rows) if rows.len() == 1 && rows[0].line == 3),
+        "{err:?}"
+    );
+    assert_eq!(
+        Dataset::list(&mut conn).unwrap().len(),
+        before,
+        "a rejected import writes nothing"
+    );
 
     let (id, _) = RankingRun::create(&mut conn, "test", "abc", "{}", "{\"districts\":[]}").unwrap();
     assert_eq!(RankingRun::find(&mut conn, id).unwrap().fingerprint, "abc");
-    assert!(matches!(RankingRun::find(&mut conn, id + 100), Err(model::ModelError::NotFound { .. })));
+    assert!(matches!(
+        RankingRun::find(&mut conn, id + 100),
+        Err(model::ModelError::NotFound { .. })
+    ));
 
     let secret = ApiToken::create(&mut conn, Role::Editor, "ci").unwrap();
     let token = ApiToken::authenticate(&mut conn, &secret).unwrap().unwrap();
     assert_eq!((token.role(), token.label.as_str()), (Role::Editor, "ci"));
     assert_ne!(token.token_hash, secret, "only the hash is stored");
-    assert!(ApiToken::authenticate(&mut conn, "lokus_wrong").unwrap().is_none());
+    assert!(
+        ApiToken::authenticate(&mut conn, "lokus_wrong")
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[test]
 fn storage_works_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    exercise_storage(&format!("sqlite://{}", dir.path().join("storage.db").display()));
+    exercise_storage(&format!(
+        "sqlite://{}",
+        dir.path().join("storage.db").display()
+    ));
 }
 
 #[test]
@@ -78,15 +117,28 @@ fn storage_works_on_postgres() {
         return;
     };
     // A uniquely named database per run keeps runs independent.
-    let name = format!("lokus_test_{}_{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos());
-    let mut admin = diesel::PgConnection::establish(&base).expect("connect to LOKUS_TEST_POSTGRES_URL");
-    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).unwrap();
+    let name = format!(
+        "lokus_test_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    let mut admin =
+        diesel::PgConnection::establish(&base).expect("connect to LOKUS_TEST_POSTGRES_URL");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .unwrap();
     let url = match base.rfind('/') {
-        Some(i) if base[..i].contains("//") && i > base.find("//").unwrap() + 1 => format!("{}/{name}", &base[..i]),
+        Some(i) if base[..i].contains("//") && i > base.find("//").unwrap() + 1 => {
+            format!("{}/{name}", &base[..i])
+        }
         _ => format!("{base}/{name}"),
     };
     let outcome = std::panic::catch_unwind(|| exercise_storage(&url));
-    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&mut admin);
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }

@@ -26,8 +26,13 @@ pub struct AnalysisQuery {
 }
 
 fn list(text: Option<&str>) -> Vec<String> {
-    text.map(|t| t.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
-        .unwrap_or_default()
+    text.map(|t| {
+        t.split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// Pearson and Spearman correlation, bootstrap interval, OLS regression and residuals.
@@ -49,25 +54,28 @@ pub async fn find_analysis(
     };
     let key = format!("{join:?}");
     let st = state.clone();
-    let (analysis, datasets, demo) = web::block(move || -> Result<(Arc<Analysis>, Vec<Dataset>, bool), ApiError> {
-        let mut conn = st.pool.get()?;
-        let version = Dataset::latest_id(&mut conn)?;
-        let joined = JoinedData::load(&mut conn, &join)?;
-        let cached = st.analyses.lock().ok().and_then(|c| c.get(&key, version));
-        let analysis = match cached {
-            Some(a) => a,
-            None => {
-                let a = Arc::new(analyse(&joined, &CorrelationParams::default())?);
-                if let Ok(mut c) = st.analyses.lock() {
-                    c.put(key, version, a.clone());
+    let (analysis, datasets, demo) = web::block(
+        move || -> Result<(Arc<Analysis>, Vec<Dataset>, bool), ApiError> {
+            let mut conn = st.pool.get()?;
+            let version = Dataset::latest_id(&mut conn)?;
+            let joined = JoinedData::load(&mut conn, &join)?;
+            let cached = st.analyses.lock().ok().and_then(|c| c.get(&key, version));
+            let analysis = match cached {
+                Some(a) => a,
+                None => {
+                    let a = Arc::new(analyse(&joined, &CorrelationParams::default())?);
+                    if let Ok(mut c) = st.analyses.lock() {
+                        c.put(key, version, a.clone());
+                    }
+                    a
                 }
-                a
-            }
-        };
-        Ok((analysis, joined.datasets, joined.demo))
-    })
+            };
+            Ok((analysis, joined.datasets, joined.demo))
+        },
+    )
     .await??;
-    let mut body = serde_json::to_value(&*analysis).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut body =
+        serde_json::to_value(&*analysis).map_err(|e| ApiError::Internal(e.to_string()))?;
     body["datasets"] = serde_json::json!(datasets);
     body["demo"] = serde_json::json!(demo);
     json_with_etag(&req, &serde_json::json!({"analysis": body}))

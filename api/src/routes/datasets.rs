@@ -27,7 +27,14 @@ fn upload_format(req: &HttpRequest) -> Result<Option<Format>, ApiError> {
     let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
         return Ok(None);
     };
-    let mime = value.to_str().unwrap_or_default().split(';').next().unwrap_or_default().trim().to_lowercase();
+    let mime = value
+        .to_str()
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_lowercase();
     match mime.as_str() {
         "text/csv" | "application/csv" | "text/plain" => Ok(Some(Format::Csv)),
         "application/json" | "application/geo+json" => Ok(Some(Format::Json)),
@@ -86,8 +93,19 @@ pub async fn create_dataset(
         }
     };
     let dataset = outcome.dataset;
-    state.metrics.observe_import(kind.as_str(), if outcome.created { "created" } else { "unchanged" });
-    let mut response = if outcome.created { HttpResponse::Created() } else { HttpResponse::Ok() };
+    state.metrics.observe_import(
+        kind.as_str(),
+        if outcome.created {
+            "created"
+        } else {
+            "unchanged"
+        },
+    );
+    let mut response = if outcome.created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
     Ok(response
         .insert_header((header::LOCATION, format!("/api/v1/datasets/{}", dataset.id)))
         .json(serde_json::json!({"dataset": dataset})))
@@ -107,10 +125,22 @@ pub async fn list_datasets(
     let all = web::block(move || {
         let mut conn = pool.get()?;
         Dataset::list(&mut conn)
-    }).await??;
-    let meta = Meta { total: all.len() as i64, page, per_page };
-    let datasets: Vec<&Dataset> = all.iter().skip(offset as usize).take(per_page as usize).collect();
-    json_with_etag(&req, &serde_json::json!({"datasets": datasets, "meta": meta}))
+    })
+    .await??;
+    let meta = Meta {
+        total: all.len() as i64,
+        page,
+        per_page,
+    };
+    let datasets: Vec<&Dataset> = all
+        .iter()
+        .skip(offset as usize)
+        .take(per_page as usize)
+        .collect();
+    json_with_etag(
+        &req,
+        &serde_json::json!({"datasets": datasets, "meta": meta}),
+    )
 }
 
 /// One dataset.
@@ -130,6 +160,7 @@ pub async fn find_dataset(
     let dataset = web::block(move || {
         let mut conn = pool.get()?;
         Dataset::find(&mut conn, id)
-    }).await??;
+    })
+    .await??;
     json_with_etag(&req, &serde_json::json!({"dataset": dataset}))
 }

@@ -20,24 +20,75 @@ pub fn table() -> Vec<(Method, &'static str, Route)> {
         (Method::GET, "/healthz", web::get().to(health::healthz)),
         (Method::GET, "/readyz", web::get().to(health::readyz)),
         (Method::GET, "/metrics", web::get().to(health::metrics)),
-        (Method::GET, "/api/v1/openapi.json", web::get().to(openapi_json)),
-        (Method::GET, "/api/v1/regions", web::get().to(regions::list_regions)),
-        (Method::GET, "/api/v1/regions/{code}", web::get().to(regions::find_region)),
-        (Method::GET, "/api/v1/datasets", web::get().to(datasets::list_datasets)),
-        (Method::POST, "/api/v1/datasets", web::post().to(datasets::create_dataset)),
-        (Method::GET, "/api/v1/datasets/{id}", web::get().to(datasets::find_dataset)),
-        (Method::GET, "/api/v1/analysis", web::get().to(analysis::find_analysis)),
-        (Method::GET, "/api/v1/rankings", web::get().to(rankings::list_rankings)),
-        (Method::POST, "/api/v1/rankings", web::post().to(rankings::create_ranking)),
-        (Method::GET, "/api/v1/rankings/{id}", web::get().to(rankings::find_ranking)),
-        (Method::GET, "/api/v1/rankings/{id}/diff/{other_id}", web::get().to(rankings::diff_rankings)),
-        (Method::GET, "/api/v1/shortlist", web::get().to(rankings::find_shortlist)),
+        (
+            Method::GET,
+            "/api/v1/openapi.json",
+            web::get().to(openapi_json),
+        ),
+        (
+            Method::GET,
+            "/api/v1/regions",
+            web::get().to(regions::list_regions),
+        ),
+        (
+            Method::GET,
+            "/api/v1/regions/{code}",
+            web::get().to(regions::find_region),
+        ),
+        (
+            Method::GET,
+            "/api/v1/datasets",
+            web::get().to(datasets::list_datasets),
+        ),
+        (
+            Method::POST,
+            "/api/v1/datasets",
+            web::post().to(datasets::create_dataset),
+        ),
+        (
+            Method::GET,
+            "/api/v1/datasets/{id}",
+            web::get().to(datasets::find_dataset),
+        ),
+        (
+            Method::GET,
+            "/api/v1/analysis",
+            web::get().to(analysis::find_analysis),
+        ),
+        (
+            Method::GET,
+            "/api/v1/rankings",
+            web::get().to(rankings::list_rankings),
+        ),
+        (
+            Method::POST,
+            "/api/v1/rankings",
+            web::post().to(rankings::create_ranking),
+        ),
+        (
+            Method::GET,
+            "/api/v1/rankings/{id}",
+            web::get().to(rankings::find_ranking),
+        ),
+        (
+            Method::GET,
+            "/api/v1/rankings/{id}/diff/{other_id}",
+            web::get().to(rankings::diff_rankings),
+        ),
+        (
+            Method::GET,
+            "/api/v1/shortlist",
+            web::get().to(rankings::find_shortlist),
+        ),
     ]
 }
 
 /// The (method, path) pairs of [`table`], for checking the OpenAPI document against it.
 pub fn route_list() -> Vec<(String, String)> {
-    table().into_iter().map(|(m, p, _)| (m.to_string(), p.to_string())).collect()
+    table()
+        .into_iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect()
 }
 
 async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> {
@@ -65,7 +116,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         cfg.service(resource.default_service(web::to(method_not_allowed)));
     }
     cfg.service(
-        utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs/{_:.*}").url("/api/v1/openapi-ui.json", ApiDoc::openapi()),
+        utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs/{_:.*}")
+            .url("/api/v1/openapi-ui.json", ApiDoc::openapi()),
     );
     cfg.default_service(web::to(route_not_found));
 }
@@ -95,7 +147,10 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
     }
 }
 

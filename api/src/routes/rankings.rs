@@ -7,11 +7,15 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use model::dataset::Dataset;
 use model::ranking::{Method, Normalisation, SpbeDirection, UncertaintyParams, Weights};
 use model::run::RankingRun;
-use model::scenario::{DistrictResult, RankingRequest, RankingResult, compute, diff, districts_csv};
+use model::scenario::{
+    DistrictResult, RankingRequest, RankingResult, compute, diff, districts_csv,
+};
 use serde::Deserialize;
 
 use crate::error::ApiError;
-use crate::extract::{Editor, Meta, Paging, Reader, Representation, csv_response, json_with_etag, representation};
+use crate::extract::{
+    Editor, Meta, Paging, Reader, Representation, csv_response, json_with_etag, representation,
+};
 use crate::state::AppState;
 
 /// `?format=json|csv|geojson`.
@@ -42,7 +46,11 @@ async fn send_districts(
 ) -> Result<HttpResponse, ApiError> {
     match representation(req, format)? {
         Representation::Json => json_with_etag(req, &data.json),
-        Representation::Csv => Ok(csv_response(req, &format!("{filename}.csv"), districts_csv(&data.districts, data.demo))),
+        Representation::Csv => Ok(csv_response(
+            req,
+            &format!("{filename}.csv"),
+            districts_csv(&data.districts, data.demo),
+        )),
         Representation::GeoJson => {
             let pool = state.pool.clone();
             let (_, layer) = web::block(move || {
@@ -58,13 +66,18 @@ async fn send_districts(
             let mut fc = model::boundary::feature_collection(&layer, features);
             fc["demo"] = serde_json::json!(data.demo);
             let bytes = serde_json::to_vec(&fc).map_err(|e| ApiError::Internal(e.to_string()))?;
-            Ok(crate::extract::with_etag(req, "application/geo+json", bytes))
+            Ok(crate::extract::with_etag(
+                req,
+                "application/geo+json",
+                bytes,
+            ))
         }
     }
 }
 
 fn run_json(run: &RankingRun) -> Result<serde_json::Value, ApiError> {
-    let mut body: serde_json::Value = serde_json::from_str(&run.body).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut body: serde_json::Value =
+        serde_json::from_str(&run.body).map_err(|e| ApiError::Internal(e.to_string()))?;
     body["id"] = serde_json::json!(run.id);
     body["created_at"] = serde_json::json!(run.created_at);
     body["created_by"] = serde_json::json!(run.created_by);
@@ -77,7 +90,8 @@ fn stored_districts(run: &RankingRun) -> Result<(Vec<DistrictResult>, bool), Api
         districts: Vec<DistrictResult>,
         demo: bool,
     }
-    let s: Stored = serde_json::from_str(&run.body).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let s: Stored =
+        serde_json::from_str(&run.body).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok((s.districts, s.demo))
 }
 
@@ -101,9 +115,16 @@ pub async fn create_ranking(
     let run = web::block(move || -> Result<RankingRun, ApiError> {
         let mut conn = pool.get()?;
         let result = compute(&mut conn, &scenario)?;
-        let params = serde_json::to_string(&result.params).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let params =
+            serde_json::to_string(&result.params).map_err(|e| ApiError::Internal(e.to_string()))?;
         let body = serde_json::to_string(&result).map_err(|e| ApiError::Internal(e.to_string()))?;
-        let (id, _) = RankingRun::create(&mut conn, &caller.label, &result.fingerprint, &params, &body)?;
+        let (id, _) = RankingRun::create(
+            &mut conn,
+            &caller.label,
+            &result.fingerprint,
+            &params,
+            &body,
+        )?;
         Ok(RankingRun::find(&mut conn, id)?)
     })
     .await??;
@@ -126,7 +147,8 @@ pub async fn list_rankings(
     let (runs, total) = web::block(move || {
         let mut conn = pool.get()?;
         RankingRun::page(&mut conn, offset, per_page)
-    }).await??;
+    })
+    .await??;
     let rankings = runs
         .iter()
         .map(|r| {
@@ -134,7 +156,10 @@ pub async fn list_rankings(
             serde_json::json!({"id": r.id, "created_at": r.created_at, "created_by": r.created_by, "fingerprint": r.fingerprint, "params": params})
         })
         .collect::<Vec<_>>();
-    json_with_etag(&req, &serde_json::json!({"rankings": rankings, "meta": Meta { total, page, per_page }}))
+    json_with_etag(
+        &req,
+        &serde_json::json!({"rankings": rankings, "meta": Meta { total, page, per_page }}),
+    )
 }
 
 /// One saved run, as JSON, CSV or GeoJSON.
@@ -156,10 +181,21 @@ pub async fn find_ranking(
         let mut conn = pool.get()?;
         let run = RankingRun::find(&mut conn, id)?;
         let (districts, demo) = stored_districts(&run)?;
-        Ok(Districts { json: serde_json::json!({"ranking": run_json(&run)?}), districts, demo })
+        Ok(Districts {
+            json: serde_json::json!({"ranking": run_json(&run)?}),
+            districts,
+            demo,
+        })
     })
     .await??;
-    send_districts(&req, &state, query.format.as_deref(), &format!("lokus-ranking-{id}"), data).await
+    send_districts(
+        &req,
+        &state,
+        query.format.as_deref(),
+        &format!("lokus-ranking-{id}"),
+        data,
+    )
+    .await
 }
 
 /// Who entered, who left and how ranks moved from run `id` to run `other_id`.
@@ -178,7 +214,10 @@ pub async fn diff_rankings(
     let pool = state.pool.clone();
     let (diff, from, to) = web::block(move || -> Result<_, ApiError> {
         let mut conn = pool.get()?;
-        let (from, to) = (RankingRun::find(&mut conn, a)?, RankingRun::find(&mut conn, b)?);
+        let (from, to) = (
+            RankingRun::find(&mut conn, a)?,
+            RankingRun::find(&mut conn, b)?,
+        );
         Ok((diff(&from.body, &to.body)?, from, to))
     })
     .await??;
@@ -226,7 +265,11 @@ impl ShortlistQuery {
         let d = RankingRequest::default();
         let uncertainty = (self.draws.is_some() || self.seed.is_some()).then(|| {
             let u = UncertaintyParams::default();
-            UncertaintyParams { draws: self.draws.unwrap_or(u.draws), seed: self.seed.unwrap_or(u.seed), ..u }
+            UncertaintyParams {
+                draws: self.draws.unwrap_or(u.draws),
+                seed: self.seed.unwrap_or(u.seed),
+                ..u
+            }
         });
         RankingRequest {
             method: self.method.unwrap_or(d.method),
@@ -246,11 +289,19 @@ impl ShortlistQuery {
 }
 
 /// Computes (or takes from memory) the ranking for a request at the current data version.
-fn cached_ranking(state: &AppState, request: &RankingRequest) -> Result<Arc<RankingResult>, ApiError> {
+fn cached_ranking(
+    state: &AppState,
+    request: &RankingRequest,
+) -> Result<Arc<RankingResult>, ApiError> {
     let mut conn = state.pool.get()?;
     let version = Dataset::latest_id(&mut conn)?;
     let key = serde_json::to_string(request).map_err(|e| ApiError::Internal(e.to_string()))?;
-    if let Some(hit) = state.rankings.lock().ok().and_then(|c| c.get(&key, version)) {
+    if let Some(hit) = state
+        .rankings
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&key, version))
+    {
         return Ok(hit);
     }
     let result = Arc::new(compute(&mut conn, request)?);
@@ -274,7 +325,12 @@ pub async fn find_shortlist(
     let st = state.clone();
     let data = web::block(move || -> Result<Districts, ApiError> {
         let result = cached_ranking(&st, &request)?;
-        let selected: Vec<DistrictResult> = result.districts.iter().filter(|d| d.selected).cloned().collect();
+        let selected: Vec<DistrictResult> = result
+            .districts
+            .iter()
+            .filter(|d| d.selected)
+            .cloned()
+            .collect();
         Ok(Districts {
             json: serde_json::json!({"shortlist": {
                 "fingerprint": result.fingerprint,
@@ -293,5 +349,12 @@ pub async fn find_shortlist(
         })
     })
     .await??;
-    send_districts(&req, &state, query.format.as_deref(), "lokus-shortlist", data).await
+    send_districts(
+        &req,
+        &state,
+        query.format.as_deref(),
+        "lokus-shortlist",
+        data,
+    )
+    .await
 }

@@ -40,7 +40,10 @@ impl RegionView {
             name: r.name.clone(),
             kind: r.kind.clone(),
             province_code: r.province_code.clone(),
-            province_name: index.province(&r.province_code).map(|p| p.name.clone()).unwrap_or_default(),
+            province_name: index
+                .province(&r.province_code)
+                .map(|p| p.name.clone())
+                .unwrap_or_default(),
             demo: r.demo,
             code_2025: r.code_2025.clone(),
             name_2025: r.name_2025.clone(),
@@ -78,7 +81,8 @@ pub async fn list_regions(
     let index = web::block(move || {
         let mut conn = pool.get()?;
         RegionIndex::load(&mut conn)
-    }).await??;
+    })
+    .await??;
     let province = match filter.province.as_deref() {
         Some(p) => Some(index.province(p).ok_or_else(|| {
             model::ModelError::invalid("invalid_filter", format!("unknown province '{p}'"))
@@ -87,7 +91,10 @@ pub async fn list_regions(
     };
     let kind = match filter.kind.as_deref() {
         Some(k) => Some(model::region::RegionKind::parse(k).ok_or_else(|| {
-            model::ModelError::invalid("invalid_filter", format!("kind '{k}' is not kabupaten or kota"))
+            model::ModelError::invalid(
+                "invalid_filter",
+                format!("kind '{k}' is not kabupaten or kota"),
+            )
         })?),
         None => None,
     };
@@ -101,7 +108,9 @@ pub async fn list_regions(
         .filter(|r| filter.demo.is_none_or(|d| r.demo == d))
         .filter(|r| match (&q_key, q_raw) {
             (Some(key), Some(raw)) => {
-                r.code.starts_with(raw) || r.bps_code.starts_with(raw) || name_key(&r.name).contains(key.as_str())
+                r.code.starts_with(raw)
+                    || r.bps_code.starts_with(raw)
+                    || name_key(&r.name).contains(key.as_str())
             }
             _ => true,
         })
@@ -112,7 +121,11 @@ pub async fn list_regions(
         .take(per_page as usize)
         .map(|r| RegionView::new(&index, r))
         .collect();
-    let meta = Meta { total: matching.len() as i64, page, per_page };
+    let meta = Meta {
+        total: matching.len() as i64,
+        page,
+        per_page,
+    };
     json_with_etag(&req, &serde_json::json!({"regions": regions, "meta": meta}))
 }
 
@@ -150,7 +163,13 @@ pub async fn find_region(
         let index = RegionIndex::load(&mut conn)?;
         let aliases = model::region::aliases_of(&mut conn, &code)?;
         let observations = Observation::for_region(&mut conn, &code)?;
-        let region = index.by_code(&code).cloned().ok_or(model::ModelError::NotFound { entity: "region", id: code })?;
+        let region = index
+            .by_code(&code)
+            .cloned()
+            .ok_or(model::ModelError::NotFound {
+                entity: "region",
+                id: code,
+            })?;
         Ok(((index, region), aliases, observations))
     })
     .await??;
@@ -171,13 +190,17 @@ pub async fn find_region(
                 dataset_id: d.id,
                 demo: d.demo,
             };
-            if !datasets.iter().any(|x: &model::dataset::Dataset| x.id == d.id) {
+            if !datasets
+                .iter()
+                .any(|x: &model::dataset::Dataset| x.id == d.id)
+            {
                 datasets.push(d);
             }
             view
         })
         .collect();
-    let mut body = serde_json::to_value(RegionView::new(&index, &region)).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut body = serde_json::to_value(RegionView::new(&index, &region))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     body["aliases"] = serde_json::json!(aliases);
     body["observations"] = serde_json::json!(observations);
     body["datasets"] = serde_json::json!(datasets);

@@ -18,20 +18,32 @@ pub use table::{Format, Table, parse_number};
 
 /// Column names accepted for each field (English and Indonesian, lower-case).
 mod columns {
-    pub const CODE: &[&str] = &["code", "kode", "kemendagri_code", "kode_kemendagri", "kode_wilayah"];
+    pub const CODE: &[&str] = &[
+        "code",
+        "kode",
+        "kemendagri_code",
+        "kode_kemendagri",
+        "kode_wilayah",
+    ];
     pub const BPS_CODE: &[&str] = &["bps_code", "kode_bps"];
     pub const NAME: &[&str] = &["name", "nama", "nama_wilayah", "district", "kabupaten_kota"];
     pub const PROVINCE: &[&str] = &["province", "provinsi", "province_name", "nama_provinsi"];
     pub const KIND: &[&str] = &["kind", "jenis", "type", "tipe"];
     pub const YEAR: &[&str] = &["year", "tahun"];
-    pub const PREVALENCE: &[&str] = &["prevalence", "prevalensi", "stunting", "stunting_prevalence"];
+    pub const PREVALENCE: &[&str] = &[
+        "prevalence",
+        "prevalensi",
+        "stunting",
+        "stunting_prevalence",
+    ];
     pub const SE: &[&str] = &["se", "standard_error", "galat_baku"];
     pub const N: &[&str] = &["n", "sample_size", "jumlah_sampel"];
     pub const METHOD: &[&str] = &["method", "metode"];
     pub const INDEX: &[&str] = &["index", "indeks", "spbe", "indeks_spbe", "spbe_index"];
     pub const PREDICATE: &[&str] = &["predicate", "predikat"];
     pub const VALUE: &[&str] = &["value", "nilai"];
-    pub const PROVINCE_CODE: &[&str] = &["province_kemendagri_code", "province_code", "kode_provinsi"];
+    pub const PROVINCE_CODE: &[&str] =
+        &["province_kemendagri_code", "province_code", "kode_provinsi"];
     pub const PROVINCE_BPS: &[&str] = &["province_bps_code", "kode_bps_provinsi"];
     pub const ALIASES: &[&str] = &["aliases", "alias", "former_names"];
     pub const ALIAS_SOURCES: &[&str] = &["bps_name", "bps_bridging_dagri_name", "name_2025"];
@@ -92,15 +104,23 @@ pub fn import(conn: &mut DbConnection, req: &ImportRequest<'_>) -> Result<Import
     {
         return Err(ModelError::invalid(
             "invalid_year",
-            format!("year {y} is outside {}–{}", year_range().start(), year_range().end()),
+            format!(
+                "year {y} is outside {}–{}",
+                year_range().start(),
+                year_range().end()
+            ),
         ));
     }
     let sha256 = hex::encode(Sha256::digest(req.content));
     let indicator = req.indicator.map(str::trim);
     if (req.year.is_some() || !req.kind.has_year())
-        && let Some(existing) = Dataset::find_identical(conn, req.kind, req.year, indicator, &sha256)?
+        && let Some(existing) =
+            Dataset::find_identical(conn, req.kind, req.year, indicator, &sha256)?
     {
-        return Ok(ImportOutcome { dataset: existing, created: false });
+        return Ok(ImportOutcome {
+            dataset: existing,
+            created: false,
+        });
     }
     match req.kind {
         DatasetKind::Regions => import_regions(conn, req, &sha256),
@@ -121,7 +141,11 @@ fn require_column(table: &Table, names: &[&str], errors: &mut Vec<RowError>) -> 
         errors.push(RowError::field(
             1,
             names[0],
-            format!("missing column '{}' (also accepted: {})", names[0], names[1..].join(", ")),
+            format!(
+                "missing column '{}' (also accepted: {})",
+                names[0],
+                names[1..].join(", ")
+            ),
         ));
     }
     col
@@ -138,7 +162,11 @@ fn write_dataset(
         .source
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .unwrap_or(if req.demo { "Lokus synthetic demo data (not official statistics)" } else { "unspecified" });
+        .unwrap_or(if req.demo {
+            "Lokus synthetic demo data (not official statistics)"
+        } else {
+            "unspecified"
+        });
     let imported_at = now_rfc3339();
     diesel::insert_into(datasets::table)
         .values(NewDataset {
@@ -166,7 +194,13 @@ fn write_dataset(
         year.map(|y| format!(" {y}")).unwrap_or_default(),
         source
     );
-    AuditEntry::record(conn, req.actor, "import_dataset", &format!("dataset:{}", dataset.id), &detail)?;
+    AuditEntry::record(
+        conn,
+        req.actor,
+        "import_dataset",
+        &format!("dataset:{}", dataset.id),
+        &detail,
+    )?;
     Ok(dataset)
 }
 
@@ -195,25 +229,46 @@ fn dataset_year(req: &ImportRequest<'_>, table: &Table, errors: &mut Vec<RowErro
         }
     }
     if year.is_none() && errors.is_empty() {
-        errors.push(RowError::field(1, "year", "no year given: pass year=YYYY or add a 'year' column"));
+        errors.push(RowError::field(
+            1,
+            "year",
+            "no year given: pass year=YYYY or add a 'year' column",
+        ));
     }
     year
 }
 
-fn import_observations(conn: &mut DbConnection, req: &ImportRequest<'_>, sha256: &str) -> Result<ImportOutcome> {
+fn import_observations(
+    conn: &mut DbConnection,
+    req: &ImportRequest<'_>,
+    sha256: &str,
+) -> Result<ImportOutcome> {
     let table = Table::parse(req.content, req.format)?;
     let index = RegionIndex::load(conn)?;
     let mut errors = Vec::new();
     let year = dataset_year(req, &table, &mut errors);
     if req.year.is_none()
         && let Some(y) = year
-        && let Some(existing) = Dataset::find_identical(conn, req.kind, Some(y), req.indicator.map(str::trim), sha256)?
+        && let Some(existing) = Dataset::find_identical(
+            conn,
+            req.kind,
+            Some(y),
+            req.indicator.map(str::trim),
+            sha256,
+        )?
     {
-        return Ok(ImportOutcome { dataset: existing, created: false });
+        return Ok(ImportOutcome {
+            dataset: existing,
+            created: false,
+        });
     }
     let ids = IdColumns::find(&table);
     if ids.code.is_none() && ids.bps_code.is_none() && ids.name.is_none() {
-        errors.push(RowError::field(1, "code", "no column identifies the district: add code, bps_code or name (+ province)"));
+        errors.push(RowError::field(
+            1,
+            "code",
+            "no column identifies the district: add code, bps_code or name (+ province)",
+        ));
     }
     let value_names = match req.kind {
         DatasetKind::Stunting => columns::PREVALENCE,
@@ -235,7 +290,12 @@ fn import_observations(conn: &mut DbConnection, req: &ImportRequest<'_>, sha256:
         let region = match index.resolve(&ids.query(row)) {
             Ok(r) => Some(r),
             Err(e) => {
-                errors.push(RowError { line: row.line, field: Some(e.field.into()), message: e.message, candidates: e.candidates });
+                errors.push(RowError {
+                    line: row.line,
+                    field: Some(e.field.into()),
+                    message: e.message,
+                    candidates: e.candidates,
+                });
                 None
             }
         };
@@ -250,13 +310,19 @@ fn import_observations(conn: &mut DbConnection, req: &ImportRequest<'_>, sha256:
                     errors.push(RowError::field(row.line, field, m));
                     None
                 }
-                Ok(v) => check_value(req.kind, v).map_err(|m| errors.push(RowError::field(row.line, field, m))).ok(),
+                Ok(v) => check_value(req.kind, v)
+                    .map_err(|m| errors.push(RowError::field(row.line, field, m)))
+                    .ok(),
             },
         };
         let se = cell(row, se_col).and_then(|text| match parse_number(text) {
             Ok(v) if v > 0.0 && v < 100.0 => Some(v),
             Ok(v) => {
-                errors.push(RowError::field(row.line, "se", format!("standard error {v} must be > 0 and < 100")));
+                errors.push(RowError::field(
+                    row.line,
+                    "se",
+                    format!("standard error {v} must be > 0 and < 100"),
+                ));
                 None
             }
             Err(m) => {
@@ -267,14 +333,22 @@ fn import_observations(conn: &mut DbConnection, req: &ImportRequest<'_>, sha256:
         let n = cell(row, n_col).and_then(|text| match text.parse::<i32>() {
             Ok(v) if v > 0 => Some(v),
             _ => {
-                errors.push(RowError::field(row.line, "n", format!("sample size '{text}' must be a positive whole number")));
+                errors.push(RowError::field(
+                    row.line,
+                    "n",
+                    format!("sample size '{text}' must be a positive whole number"),
+                ));
                 None
             }
         });
         let method = cell(row, method_col).and_then(|text| match text.to_lowercase().as_str() {
             "direct" | "sae" => Some(text.to_lowercase()),
             _ => {
-                errors.push(RowError::field(row.line, "method", format!("method '{text}' is not 'direct' or 'sae'")));
+                errors.push(RowError::field(
+                    row.line,
+                    "method",
+                    format!("method '{text}' is not 'direct' or 'sae'"),
+                ));
                 None
             }
         });
@@ -311,7 +385,15 @@ fn import_observations(conn: &mut DbConnection, req: &ImportRequest<'_>, sha256:
         if errors.len() == before
             && let (Some(r), Some(value)) = (region, value)
         {
-            rows.push(NewObservation { dataset_id: 0, region_code: r.code.clone(), value, se, n, method, predicate });
+            rows.push(NewObservation {
+                dataset_id: 0,
+                region_code: r.code.clone(),
+                value,
+                se,
+                n,
+                method,
+                predicate,
+            });
         }
     }
     if !errors.is_empty() {
@@ -324,17 +406,26 @@ fn import_observations(conn: &mut DbConnection, req: &ImportRequest<'_>, sha256:
         }
         // Row by row: diesel's batch insert is not available through the multi-backend connection.
         for row in &rows {
-            diesel::insert_into(observations::table).values(row).execute(conn)?;
+            diesel::insert_into(observations::table)
+                .values(row)
+                .execute(conn)?;
         }
         Ok(dataset)
     })?;
-    Ok(ImportOutcome { dataset: outcome, created: true })
+    Ok(ImportOutcome {
+        dataset: outcome,
+        created: true,
+    })
 }
 
 fn check_value(kind: DatasetKind, v: f64) -> std::result::Result<f64, String> {
     match kind {
-        DatasetKind::Stunting if !(0.0..=100.0).contains(&v) => Err(format!("prevalence {v} is not a percentage in [0, 100]")),
-        DatasetKind::Spbe if !(1.0..=5.0).contains(&v) => Err(format!("SPBE index {v} is outside [1.0, 5.0]")),
+        DatasetKind::Stunting if !(0.0..=100.0).contains(&v) => {
+            Err(format!("prevalence {v} is not a percentage in [0, 100]"))
+        }
+        DatasetKind::Spbe if !(1.0..=5.0).contains(&v) => {
+            Err(format!("SPBE index {v} is outside [1.0, 5.0]"))
+        }
         _ => Ok(v),
     }
 }
@@ -354,7 +445,9 @@ impl IdColumns {
             code: table.column(columns::CODE),
             bps_code: table.column(columns::BPS_CODE),
             name: table.column(columns::NAME),
-            province: table.column(columns::PROVINCE).or_else(|| table.column(columns::PROVINCE_CODE)),
+            province: table
+                .column(columns::PROVINCE)
+                .or_else(|| table.column(columns::PROVINCE_CODE)),
             kind: table.column(columns::KIND),
         }
     }
@@ -400,7 +493,11 @@ fn is_code(text: &str, digits: (usize, usize)) -> bool {
     }
 }
 
-fn import_regions(conn: &mut DbConnection, req: &ImportRequest<'_>, sha256: &str) -> Result<ImportOutcome> {
+fn import_regions(
+    conn: &mut DbConnection,
+    req: &ImportRequest<'_>,
+    sha256: &str,
+) -> Result<ImportOutcome> {
     let table = Table::parse(req.content, req.format)?;
     let mut errors = Vec::new();
     let code_col = require_column(&table, columns::CODE, &mut errors);
@@ -412,12 +509,16 @@ fn import_regions(conn: &mut DbConnection, req: &ImportRequest<'_>, sha256: &str
     let province_bps_col = table.column(columns::PROVINCE_BPS);
     let code_2025_col = table.column(columns::CODE_2025);
     let name_2025_col = table.column(columns::NAME_2025);
-    let alias_cols: Vec<usize> = columns::ALIAS_SOURCES.iter().filter_map(|n| table.column(&[n])).collect();
+    let alias_cols: Vec<usize> = columns::ALIAS_SOURCES
+        .iter()
+        .filter_map(|n| table.column(&[n]))
+        .collect();
     let aliases_col = table.column(columns::ALIASES);
     if !errors.is_empty() {
         return Err(ModelError::InvalidRows(errors));
     }
-    let known_provinces: Vec<Province> = provinces::table.select(Province::as_select()).load(conn)?;
+    let known_provinces: Vec<Province> =
+        provinces::table.select(Province::as_select()).load(conn)?;
     let existing: HashMap<String, String> = regions::table
         .select((regions::bps_code, regions::code))
         .load::<(String, String)>(conn)?
@@ -432,10 +533,18 @@ fn import_regions(conn: &mut DbConnection, req: &ImportRequest<'_>, sha256: &str
         let bps = cell(row, bps_col).unwrap_or_default().to_string();
         let name = cell(row, name_col).unwrap_or_default().to_string();
         if !is_code(&code, (2, 2)) {
-            errors.push(RowError::field(row.line, "code", format!("Kemendagri code '{code}' is not of the form 12.18")));
+            errors.push(RowError::field(
+                row.line,
+                "code",
+                format!("Kemendagri code '{code}' is not of the form 12.18"),
+            ));
         }
         if !is_code(&bps, (4, 0)) {
-            errors.push(RowError::field(row.line, "bps_code", format!("BPS code '{bps}' is not four digits such as 1218")));
+            errors.push(RowError::field(
+                row.line,
+                "bps_code",
+                format!("BPS code '{bps}' is not four digits such as 1218"),
+            ));
         }
         if name.is_empty() {
             errors.push(RowError::field(row.line, "name", "name is missing"));
@@ -445,34 +554,68 @@ fn import_regions(conn: &mut DbConnection, req: &ImportRequest<'_>, sha256: &str
             None => crate::region::split_kind_prefix(&name).0,
         };
         if kind.is_none() {
-            errors.push(RowError::field(row.line, "kind", "kind must be 'kabupaten' or 'kota' (or the name must start with KAB./KOTA)"));
+            errors.push(RowError::field(
+                row.line,
+                "kind",
+                "kind must be 'kabupaten' or 'kota' (or the name must start with KAB./KOTA)",
+            ));
         }
-        let province_code = cell(row, province_code_col).map(str::to_string).unwrap_or_else(|| code.chars().take(2).collect());
+        let province_code = cell(row, province_code_col)
+            .map(str::to_string)
+            .unwrap_or_else(|| code.chars().take(2).collect());
         if !code.starts_with(&format!("{province_code}.")) {
-            errors.push(RowError::field(row.line, "province_kemendagri_code", format!("province code '{province_code}' does not prefix district code '{code}'")));
+            errors.push(RowError::field(
+                row.line,
+                "province_kemendagri_code",
+                format!("province code '{province_code}' does not prefix district code '{code}'"),
+            ));
         }
         let province_name = cell(row, province_name_col).map(str::to_string);
         if province_name.is_none() && !known_provinces.iter().any(|p| p.code == province_code) {
-            errors.push(RowError::field(row.line, "province_name", format!("province '{province_code}' is not known; add a province_name column")));
+            errors.push(RowError::field(
+                row.line,
+                "province_name",
+                format!("province '{province_code}' is not known; add a province_name column"),
+            ));
         }
         if let Some(first) = seen_codes.insert(code.clone(), row.line) {
-            errors.push(RowError::field(row.line, "code", format!("code {code} appears again (first on line {first})")));
+            errors.push(RowError::field(
+                row.line,
+                "code",
+                format!("code {code} appears again (first on line {first})"),
+            ));
         }
         if let Some(first) = seen_bps.insert(bps.clone(), row.line) {
-            errors.push(RowError::field(row.line, "bps_code", format!("BPS code {bps} appears again (first on line {first})")));
+            errors.push(RowError::field(
+                row.line,
+                "bps_code",
+                format!("BPS code {bps} appears again (first on line {first})"),
+            ));
         }
         if let Some(other) = existing.get(&bps)
             && *other != code
             && !seen_codes.contains_key(other)
         {
-            errors.push(RowError::field(row.line, "bps_code", format!("BPS code {bps} already belongs to district {other}")));
+            errors.push(RowError::field(
+                row.line,
+                "bps_code",
+                format!("BPS code {bps} already belongs to district {other}"),
+            ));
         }
         if errors.len() > before {
             continue;
         }
-        let mut aliases: Vec<String> = alias_cols.iter().filter_map(|&c| cell(row, Some(c))).map(str::to_string).collect();
+        let mut aliases: Vec<String> = alias_cols
+            .iter()
+            .filter_map(|&c| cell(row, Some(c)))
+            .map(str::to_string)
+            .collect();
         if let Some(list) = cell(row, aliases_col) {
-            aliases.extend(list.split('|').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()));
+            aliases.extend(
+                list.split('|')
+                    .map(|a| a.trim().to_string())
+                    .filter(|a| !a.is_empty()),
+            );
         }
         aliases.retain(|a| a != &name);
         aliases.sort();
@@ -498,16 +641,25 @@ fn import_regions(conn: &mut DbConnection, req: &ImportRequest<'_>, sha256: &str
     }
     let dataset = conn.transaction::<_, ModelError, _>(|conn| {
         for row in &rows {
-            if !known_provinces.iter().any(|p| p.code == row.region.province_code) {
+            if !known_provinces
+                .iter()
+                .any(|p| p.code == row.region.province_code)
+            {
                 diesel::insert_into(provinces::table)
                     .values(Province {
                         code: row.region.province_code.clone(),
-                        bps_code: row.province_bps.clone().unwrap_or_else(|| row.region.province_code.clone()),
+                        bps_code: row
+                            .province_bps
+                            .clone()
+                            .unwrap_or_else(|| row.region.province_code.clone()),
                         name: row.province_name.clone().unwrap_or_default(),
                     })
                     .execute(conn)
                     .or_else(|e| match e {
-                        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => Ok(0),
+                        diesel::result::Error::DatabaseError(
+                            diesel::result::DatabaseErrorKind::UniqueViolation,
+                            _,
+                        ) => Ok(0),
                         e => Err(e),
                     })?;
             }
@@ -516,13 +668,21 @@ fn import_regions(conn: &mut DbConnection, req: &ImportRequest<'_>, sha256: &str
         let codes: Vec<&str> = rows.iter().map(|r| r.region.code.as_str()).collect();
         for chunk in codes.chunks(200) {
             diesel::update(regions::table.filter(regions::code.eq_any(chunk)))
-                .set(regions::bps_code.eq(diesel::dsl::sql::<diesel::sql_types::Text>("'tmp-' || code")))
+                .set(
+                    regions::bps_code.eq(diesel::dsl::sql::<diesel::sql_types::Text>(
+                        "'tmp-' || code",
+                    )),
+                )
                 .execute(conn)?;
         }
         for row in &rows {
-            let updated = diesel::update(regions::table.find(&row.region.code)).set(&row.region).execute(conn)?;
+            let updated = diesel::update(regions::table.find(&row.region.code))
+                .set(&row.region)
+                .execute(conn)?;
             if updated == 0 {
-                diesel::insert_into(regions::table).values(&row.region).execute(conn)?;
+                diesel::insert_into(regions::table)
+                    .values(&row.region)
+                    .execute(conn)?;
             }
             for alias in &row.aliases {
                 let exists = region_aliases::table
@@ -532,26 +692,47 @@ fn import_regions(conn: &mut DbConnection, req: &ImportRequest<'_>, sha256: &str
                     .get_result::<i64>(conn)?;
                 if exists == 0 {
                     diesel::insert_into(region_aliases::table)
-                        .values((region_aliases::region_code.eq(&row.region.code), region_aliases::alias.eq(alias)))
+                        .values((
+                            region_aliases::region_code.eq(&row.region.code),
+                            region_aliases::alias.eq(alias),
+                        ))
                         .execute(conn)?;
                 }
             }
         }
         write_dataset(conn, req, None, sha256, rows.len())
     })?;
-    Ok(ImportOutcome { dataset, created: true })
+    Ok(ImportOutcome {
+        dataset,
+        created: true,
+    })
 }
 
-fn import_boundaries(conn: &mut DbConnection, req: &ImportRequest<'_>, sha256: &str) -> Result<ImportOutcome> {
+fn import_boundaries(
+    conn: &mut DbConnection,
+    req: &ImportRequest<'_>,
+    sha256: &str,
+) -> Result<ImportOutcome> {
     let text = std::str::from_utf8(req.content)
         .map_err(|_| ModelError::invalid("invalid_encoding", "the GeoJSON is not valid UTF-8"))?;
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| ModelError::InvalidRows(vec![RowError { line: e.line(), field: None, message: format!("JSON syntax error: {e}"), candidates: vec![] }]))?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        ModelError::InvalidRows(vec![RowError {
+            line: e.line(),
+            field: None,
+            message: format!("JSON syntax error: {e}"),
+            candidates: vec![],
+        }])
+    })?;
     let features = value
         .get("features")
         .and_then(|f| f.as_array())
         .filter(|_| value.get("type").and_then(|t| t.as_str()) == Some("FeatureCollection"))
-        .ok_or_else(|| ModelError::invalid("invalid_geojson", "boundaries must be a GeoJSON FeatureCollection"))?;
+        .ok_or_else(|| {
+            ModelError::invalid(
+                "invalid_geojson",
+                "boundaries must be a GeoJSON FeatureCollection",
+            )
+        })?;
     let index = RegionIndex::load(conn)?;
     let mut errors = Vec::new();
     let mut rows: Vec<(String, String)> = Vec::new();
@@ -560,41 +741,75 @@ fn import_boundaries(conn: &mut DbConnection, req: &ImportRequest<'_>, sha256: &
         let item = i + 1;
         let props = feature.get("properties");
         let code = props
-            .and_then(|p| p.get("kemendagri_code").or_else(|| p.get("code")).or_else(|| p.get("kode")))
+            .and_then(|p| {
+                p.get("kemendagri_code")
+                    .or_else(|| p.get("code"))
+                    .or_else(|| p.get("kode"))
+            })
             .and_then(|c| c.as_str());
         let Some(code) = code else {
-            errors.push(RowError::field(item, "kemendagri_code", "feature has no properties.kemendagri_code"));
+            errors.push(RowError::field(
+                item,
+                "kemendagri_code",
+                "feature has no properties.kemendagri_code",
+            ));
             continue;
         };
         if index.by_code(code).is_none() {
-            errors.push(RowError::field(item, "kemendagri_code", format!("unknown Kemendagri code '{code}'")));
+            errors.push(RowError::field(
+                item,
+                "kemendagri_code",
+                format!("unknown Kemendagri code '{code}'"),
+            ));
             continue;
         }
         match feature.get("geometry") {
-            Some(g) if g.get("type").and_then(|t| t.as_str()).is_some_and(|t| t == "Polygon" || t == "MultiPolygon") => {
+            Some(g)
+                if g.get("type")
+                    .and_then(|t| t.as_str())
+                    .is_some_and(|t| t == "Polygon" || t == "MultiPolygon") =>
+            {
                 if let Some(first) = seen.insert(code.to_string(), item) {
-                    errors.push(RowError::field(item, "kemendagri_code", format!("code {code} appears again (first in feature {first})")));
+                    errors.push(RowError::field(
+                        item,
+                        "kemendagri_code",
+                        format!("code {code} appears again (first in feature {first})"),
+                    ));
                 } else {
                     rows.push((code.to_string(), g.to_string()));
                 }
             }
-            _ => errors.push(RowError::field(item, "geometry", "geometry must be a Polygon or MultiPolygon")),
+            _ => errors.push(RowError::field(
+                item,
+                "geometry",
+                "geometry must be a Polygon or MultiPolygon",
+            )),
         }
     }
     if !errors.is_empty() {
         return Err(ModelError::InvalidRows(errors));
     }
     if rows.is_empty() {
-        return Err(ModelError::invalid("empty_file", "the FeatureCollection has no features"));
+        return Err(ModelError::invalid(
+            "empty_file",
+            "the FeatureCollection has no features",
+        ));
     }
     let dataset = conn.transaction::<_, ModelError, _>(|conn| {
         let dataset = write_dataset(conn, req, None, sha256, rows.len())?;
         for (code, geometry) in &rows {
             diesel::insert_into(boundaries::table)
-                .values((boundaries::dataset_id.eq(dataset.id), boundaries::region_code.eq(code), boundaries::geometry.eq(geometry)))
+                .values((
+                    boundaries::dataset_id.eq(dataset.id),
+                    boundaries::region_code.eq(code),
+                    boundaries::geometry.eq(geometry),
+                ))
                 .execute(conn)?;
         }
         Ok(dataset)
     })?;
-    Ok(ImportOutcome { dataset, created: true })
+    Ok(ImportOutcome {
+        dataset,
+        created: true,
+    })
 }

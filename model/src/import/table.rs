@@ -40,13 +40,18 @@ pub struct Table {
 }
 
 fn header_key(h: &str) -> String {
-    h.trim().trim_start_matches('\u{feff}').to_lowercase().replace([' ', '-'], "_")
+    h.trim()
+        .trim_start_matches('\u{feff}')
+        .to_lowercase()
+        .replace([' ', '-'], "_")
 }
 
 impl Table {
     /// Index of the first header among `names`.
     pub fn column(&self, names: &[&str]) -> Option<usize> {
-        names.iter().find_map(|n| self.headers.iter().position(|h| h == n))
+        names
+            .iter()
+            .find_map(|n| self.headers.iter().position(|h| h == n))
     }
 
     /// Parses `content` as `format` (sniffed when `None`).
@@ -55,7 +60,11 @@ impl Table {
     /// `ModelError::InvalidRows` for encoding or syntax problems, with line numbers.
     pub fn parse(content: &[u8], format: Option<Format>) -> Result<Table, ModelError> {
         let text = std::str::from_utf8(content).map_err(|e| {
-            let line = content[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = content[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
             ModelError::InvalidRows(vec![RowError {
                 line,
                 field: None,
@@ -69,7 +78,10 @@ impl Table {
             Format::Json => parse_json(text)?,
         };
         if table.rows.is_empty() {
-            return Err(ModelError::invalid("empty_file", "the file has a header but no data rows"));
+            return Err(ModelError::invalid(
+                "empty_file",
+                "the file has a header but no data rows",
+            ));
         }
         Ok(table)
     }
@@ -108,7 +120,11 @@ fn parse_csv(text: &str) -> Result<Table, ModelError> {
                     errors.push(RowError {
                         line,
                         field: None,
-                        message: format!("has {} fields but the header has {}", r.len(), headers.len()),
+                        message: format!(
+                            "has {} fields but the header has {}",
+                            r.len(),
+                            headers.len()
+                        ),
                         candidates: vec![],
                     });
                     continue;
@@ -164,7 +180,12 @@ fn parse_json(text: &str) -> Result<Table, ModelError> {
                 ));
             }
         },
-        _ => return Err(ModelError::invalid("invalid_json", "JSON must be an array of objects")),
+        _ => {
+            return Err(ModelError::invalid(
+                "invalid_json",
+                "JSON must be an array of objects",
+            ));
+        }
     };
     let mut headers: Vec<String> = Vec::new();
     let mut objects = Vec::new();
@@ -264,7 +285,11 @@ mod tests {
 
     #[test]
     fn json_arrays_become_rows_numbered_by_item() {
-        let t = Table::parse(br#"[{"code":"12.18","prevalence":21.1},{"code":"12.12"}]"#, None).unwrap();
+        let t = Table::parse(
+            br#"[{"code":"12.18","prevalence":21.1},{"code":"12.12"}]"#,
+            None,
+        )
+        .unwrap();
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[1].line, 2);
         assert_eq!(t.rows[1].cells[1], "");

@@ -12,7 +12,8 @@ pub(super) fn rank(candidates: &[Candidate], scenario: &Scenario) -> Result<Rank
     let n = prep.len();
     let plan = &prep.plan;
     let mut scores = vec![0.0; n];
-    prep.scorer.score_all(&prep.stunting, &prep.spbe, &mut scores);
+    prep.scorer
+        .score_all(&prep.stunting, &prep.spbe, &mut scores);
     let mut ob = OrderBuf::default();
     ob.compute(&scores, &prep.stunting);
     let order = &ob.order;
@@ -118,7 +119,13 @@ fn selected_flags(sel: &Selector) -> Vec<bool> {
 }
 
 /// Codes that entered and left between two selections, each list in priority order.
-fn effect(c: Constraint, before: &[bool], after: &[bool], order: &[u32], prep: &Prepared<'_>) -> ConstraintEffect {
+fn effect(
+    c: Constraint,
+    before: &[bool],
+    after: &[bool],
+    order: &[u32],
+    prep: &Prepared<'_>,
+) -> ConstraintEffect {
     let mut brought_in = Vec::new();
     let mut pushed_out = Vec::new();
     for &i in order {

@@ -76,7 +76,10 @@ pub struct Weights {
 
 impl Default for Weights {
     fn default() -> Self {
-        Weights { stunting: 0.6, spbe: 0.4 }
+        Weights {
+            stunting: 0.6,
+            spbe: 0.4,
+        }
     }
 }
 
@@ -322,6 +325,10 @@ pub fn rank(candidates: &[Candidate], scenario: &Scenario) -> Result<Ranking> {
 /// As [`rank`], plus `ModelError::Invalid` for bad uncertainty parameters (`invalid_draws`,
 /// `invalid_spbe_se`, `invalid_default_stunting_se`, `invalid_weight_concentration`,
 /// `invalid_stunting_se`).
-pub fn simulate(candidates: &[Candidate], scenario: &Scenario, params: &UncertaintyParams) -> Result<Vec<RankUncertainty>> {
+pub fn simulate(
+    candidates: &[Candidate],
+    scenario: &Scenario,
+    params: &UncertaintyParams,
+) -> Result<Vec<RankUncertainty>> {
     uncertainty::simulate(candidates, scenario, params)
 }

@@ -45,7 +45,10 @@ impl Prepared<'_> {
 ///
 /// Checks, in this order: k, weights, values, duplicate codes, `min_spbe`, unknown codes in
 /// `include`/`exclude`, the data `residual` needs, then feasibility of the constraints.
-pub(super) fn prepare<'a>(candidates: &'a [Candidate], scenario: &Scenario) -> Result<Prepared<'a>> {
+pub(super) fn prepare<'a>(
+    candidates: &'a [Candidate],
+    scenario: &Scenario,
+) -> Result<Prepared<'a>> {
     let n = candidates.len();
     let k = scenario.k;
     if k < 1 || k > n {
@@ -59,28 +62,46 @@ pub(super) fn prepare<'a>(candidates: &'a [Candidate], scenario: &Scenario) -> R
         if !c.stunting.is_finite() {
             return Err(ModelError::invalid(
                 "invalid_value",
-                format!("stunting of district {} must be a finite number, got {}", c.code, c.stunting),
+                format!(
+                    "stunting of district {} must be a finite number, got {}",
+                    c.code, c.stunting
+                ),
             ));
         }
         if !c.spbe.is_finite() {
             return Err(ModelError::invalid(
                 "invalid_value",
-                format!("spbe of district {} must be a finite number, got {}", c.code, c.spbe),
+                format!(
+                    "spbe of district {} must be a finite number, got {}",
+                    c.code, c.spbe
+                ),
             ));
         }
     }
 
     let mut by_code: Vec<usize> = (0..n).collect();
     by_code.sort_unstable_by(|&a, &b| candidates[a].code.cmp(&candidates[b].code));
-    if let Some(w) = by_code.windows(2).find(|w| candidates[w[0]].code == candidates[w[1]].code) {
+    if let Some(w) = by_code
+        .windows(2)
+        .find(|w| candidates[w[0]].code == candidates[w[1]].code)
+    {
         return Err(ModelError::invalid(
             "duplicate_code",
-            format!("district code {} appears more than once among the candidates", candidates[w[0]].code),
+            format!(
+                "district code {} appears more than once among the candidates",
+                candidates[w[0]].code
+            ),
         ));
     }
-    let codes: Vec<&str> = by_code.iter().map(|&j| candidates[j].code.as_str()).collect();
+    let codes: Vec<&str> = by_code
+        .iter()
+        .map(|&j| candidates[j].code.as_str())
+        .collect();
     // + 0.0 removes −0, which the bit-level ordering would otherwise rank below +0.
-    let stunting: Vec<f64> = by_code.iter().map(|&j| candidates[j].stunting + 0.0).collect();
+    let stunting: Vec<f64> = by_code
+        .iter()
+        .map(|&j| candidates[j].stunting + 0.0)
+        .collect();
     let spbe: Vec<f64> = by_code.iter().map(|&j| candidates[j].spbe + 0.0).collect();
 
     let cons = &scenario.constraints;
@@ -92,7 +113,11 @@ pub(super) fn prepare<'a>(candidates: &'a [Candidate], scenario: &Scenario) -> R
             format!("constraints.min_spbe must be a finite number, got {m}"),
         ));
     }
-    let index: HashMap<&str, u32> = codes.iter().enumerate().map(|(i, &c)| (c, i as u32)).collect();
+    let index: HashMap<&str, u32> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| (c, i as u32))
+        .collect();
     let lookup = |list: &[String], field: &str| -> Result<Vec<u32>> {
         let mut out = Vec::with_capacity(list.len());
         for code in list {
@@ -134,7 +159,9 @@ pub(super) fn prepare<'a>(candidates: &'a [Candidate], scenario: &Scenario) -> R
     let mut provinces: BTreeMap<&str, u32> = BTreeMap::new();
     for &j in &by_code {
         let next = provinces.len() as u32;
-        provinces.entry(candidates[j].province_code.as_str()).or_insert(next);
+        provinces
+            .entry(candidates[j].province_code.as_str())
+            .or_insert(next);
     }
     let province: Vec<u32> = by_code
         .iter()
@@ -222,7 +249,13 @@ pub(super) fn rescale(w: Weights) -> Result<Weights> {
 ///
 /// Because feasibility depends only on the published data (never on scores), a scenario that
 /// passes here is feasible in every Monte Carlo draw as well.
-fn check_feasible(plan: &Plan, codes: &[&str], spbe: &[f64], min_spbe: Option<f64>, provinces: &[&str]) -> Result<()> {
+fn check_feasible(
+    plan: &Plan,
+    codes: &[&str],
+    spbe: &[f64],
+    min_spbe: Option<f64>,
+    provinces: &[&str],
+) -> Result<()> {
     let k = plan.k;
     for &i in &plan.include {
         let i = i as usize;

@@ -40,8 +40,17 @@ pub(super) struct Axis {
 }
 
 impl Axis {
-    fn fit(values: &[f64], normalisation: Normalisation, goalposts: (f64, f64), lower_is_priority: bool) -> Axis {
-        let bounded_flip = if lower_is_priority { Flip::OneMinus } else { Flip::Keep };
+    fn fit(
+        values: &[f64],
+        normalisation: Normalisation,
+        goalposts: (f64, f64),
+        lower_is_priority: bool,
+    ) -> Axis {
+        let bounded_flip = if lower_is_priority {
+            Flip::OneMinus
+        } else {
+            Flip::Keep
+        };
         match normalisation {
             Normalisation::MinMax => {
                 let (min, max) = min_max(values);
@@ -56,12 +65,20 @@ impl Axis {
                 let (min, max) = min_max(values);
                 // Constant values get sd 0 exactly; computing it would leave rounding noise
                 // that turns identical values into z-scores of ±1.
-                let (mean, sd) = if min == max { (min, 0.0) } else { mean_sd(values) };
+                let (mean, sd) = if min == max {
+                    (min, 0.0)
+                } else {
+                    mean_sd(values)
+                };
                 Axis {
                     lo: mean,
                     span: sd,
                     clamp: false,
-                    flip: if lower_is_priority { Flip::Negate } else { Flip::Keep },
+                    flip: if lower_is_priority {
+                        Flip::Negate
+                    } else {
+                        Flip::Keep
+                    },
                 }
             }
             Normalisation::Goalposts => Axis {
@@ -116,13 +133,24 @@ pub(super) enum Scorer {
     /// Stunting alone.
     Need,
     /// stunting − (a + b·spbe); the means only serve to centre the contributions.
-    Residual { a: f64, b: f64, mean_s: f64, mean_d: f64 },
+    Residual {
+        a: f64,
+        b: f64,
+        mean_s: f64,
+        mean_d: f64,
+    },
 }
 
 impl Scorer {
     /// Fits the scale of `spec` to the given values; `None` when `residual` cannot fit its line
     /// (fewer than 2 values or SPBE constant).
-    pub fn fit(spec: ScoreSpec, ws: f64, wd: f64, stunting: &[f64], spbe: &[f64]) -> Option<Scorer> {
+    pub fn fit(
+        spec: ScoreSpec,
+        ws: f64,
+        wd: f64,
+        stunting: &[f64],
+        spbe: &[f64],
+    ) -> Option<Scorer> {
         match spec.method {
             Method::Composite => {
                 let lower = spec.direction == SpbeDirection::LowerIsPriority;
@@ -151,7 +179,12 @@ impl Scorer {
     #[inline]
     pub fn score(&self, s: f64, d: f64) -> f64 {
         let v = match *self {
-            Scorer::Composite { ws, wd, s: sa, d: da } => ws * sa.norm(s) + wd * da.norm(d),
+            Scorer::Composite {
+                ws,
+                wd,
+                s: sa,
+                d: da,
+            } => ws * sa.norm(s) + wd * da.norm(d),
             Scorer::Need => s,
             Scorer::Residual { a, b, .. } => s - (a + b * d),
         };
@@ -170,12 +203,22 @@ impl Scorer {
     /// because a = mean stunting − b·mean spbe.
     pub fn contributions(&self, s: f64, d: f64) -> Contributions {
         match *self {
-            Scorer::Composite { ws, wd, s: sa, d: da } => Contributions {
+            Scorer::Composite {
+                ws,
+                wd,
+                s: sa,
+                d: da,
+            } => Contributions {
                 stunting: ws * sa.norm(s),
                 spbe: wd * da.norm(d),
             },
-            Scorer::Need => Contributions { stunting: s, spbe: 0.0 },
-            Scorer::Residual { b, mean_s, mean_d, .. } => Contributions {
+            Scorer::Need => Contributions {
+                stunting: s,
+                spbe: 0.0,
+            },
+            Scorer::Residual {
+                b, mean_s, mean_d, ..
+            } => Contributions {
                 stunting: s - mean_s,
                 spbe: -b * (d - mean_d),
             },
@@ -187,10 +230,21 @@ impl Scorer {
     ///
     /// `None` when the indicator has no weight, does not vary, or the new value would leave the
     /// plausible range (stunting 0–100 %, SPBE 1–5) or a goalpost's clamped scale.
-    pub fn change_to_reach(&self, s: f64, d: f64, score: f64, target: f64) -> (Option<f64>, Option<f64>) {
+    pub fn change_to_reach(
+        &self,
+        s: f64,
+        d: f64,
+        score: f64,
+        target: f64,
+    ) -> (Option<f64>, Option<f64>) {
         let gap = target - score;
         match *self {
-            Scorer::Composite { ws, wd, s: sa, d: da } => {
+            Scorer::Composite {
+                ws,
+                wd,
+                s: sa,
+                d: da,
+            } => {
                 let via = |w: f64, axis: Axis, x: f64, range: (f64, f64)| {
                     if w <= 0.0 {
                         return None;
@@ -204,7 +258,9 @@ impl Scorer {
             Scorer::Residual { b, .. } => {
                 let ds = within(s + gap, STUNTING_RANGE).then_some(gap);
                 // score = s − a − b·d, so moving d by Δ moves the score by −b·Δ.
-                let dd = (b != 0.0).then(|| -gap / b).filter(|&dd| within(d + dd, SPBE_RANGE));
+                let dd = (b != 0.0)
+                    .then(|| -gap / b)
+                    .filter(|&dd| within(d + dd, SPBE_RANGE));
                 (ds, dd)
             }
         }
@@ -218,7 +274,9 @@ fn within(x: f64, range: (f64, f64)) -> bool {
 fn min_max(values: &[f64]) -> (f64, f64) {
     values
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        })
 }
 
 /// Mean and population sd (divisor n), the sd from centred values to avoid cancellation.

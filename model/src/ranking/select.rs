@@ -208,7 +208,11 @@ impl Selector {
 #[inline]
 fn descending_key(x: f64) -> u64 {
     let bits = x.to_bits();
-    let ascending = if bits >> 63 == 1 { !bits } else { bits | (1 << 63) };
+    let ascending = if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    };
     !ascending
 }
 
@@ -229,8 +233,12 @@ impl OrderBuf {
     pub fn compute(&mut self, scores: &[f64], stunting: &[f64]) {
         let n = scores.len();
         self.keys.clear();
-        self.keys
-            .extend(scores.iter().enumerate().map(|(i, &s)| (descending_key(s), i as u32)));
+        self.keys.extend(
+            scores
+                .iter()
+                .enumerate()
+                .map(|(i, &s)| (descending_key(s), i as u32)),
+        );
         self.keys.sort_unstable_by_key(|p| p.0);
         let mut start = 0;
         while start < n {

@@ -61,7 +61,10 @@ fn composite(k: usize) -> Scenario {
 }
 
 fn entry<'a>(r: &'a Ranking, code: &str) -> &'a RankedEntry {
-    r.entries.iter().find(|e| e.code == code).expect("code in ranking")
+    r.entries
+        .iter()
+        .find(|e| e.code == code)
+        .expect("code in ranking")
 }
 
 fn codes_in_rank_order(r: &Ranking) -> Vec<&str> {
@@ -69,7 +72,11 @@ fn codes_in_rank_order(r: &Ranking) -> Vec<&str> {
 }
 
 fn selected(r: &Ranking) -> Vec<&str> {
-    r.entries.iter().filter(|e| e.selected).map(|e| e.code.as_str()).collect()
+    r.entries
+        .iter()
+        .filter(|e| e.selected)
+        .map(|e| e.code.as_str())
+        .collect()
 }
 
 fn infeasible(res: Result<Ranking>) -> String {
@@ -115,7 +122,13 @@ fn composite_min_max_scores_match_the_hand_computation() {
     assert_eq!(selected(&r), ["05", "02"]);
     assert_abs_diff_eq!(r.cutoff_score, 0.64, epsilon = EPS);
     assert_abs_diff_eq!(entry(&r, "04").margin, 0.20 - 0.64, epsilon = EPS);
-    assert_eq!(r.weights_used, Weights { stunting: 0.6, spbe: 0.4 });
+    assert_eq!(
+        r.weights_used,
+        Weights {
+            stunting: 0.6,
+            spbe: 0.4
+        }
+    );
     assert!(r.constraint_effects.is_empty());
 }
 
@@ -123,7 +136,10 @@ fn composite_min_max_scores_match_the_hand_computation() {
 fn weights_are_rescaled_to_sum_one_and_reported() {
     // 3 : 2 is 0.6 : 0.4, so the scores are those of the default weights.
     let mut sc = composite(2);
-    sc.weights = Weights { stunting: 3.0, spbe: 2.0 };
+    sc.weights = Weights {
+        stunting: 3.0,
+        spbe: 2.0,
+    };
     let r = rank(&five(), &sc).unwrap();
     assert_abs_diff_eq!(r.weights_used.stunting, 0.6, epsilon = EPS);
     assert_abs_diff_eq!(r.weights_used.spbe, 0.4, epsilon = EPS);
@@ -146,7 +162,11 @@ fn lower_is_priority_uses_one_minus_the_spbe_norm() {
 #[test]
 fn an_indicator_that_does_not_vary_normalises_to_zero() {
     // Stunting is 20 everywhere, so max == min and norm_s = 0; score = 0.4·(d − 1)/4.
-    let data = vec![cand("1", "P", 20.0, 1.0), cand("2", "P", 20.0, 3.0), cand("3", "P", 20.0, 5.0)];
+    let data = vec![
+        cand("1", "P", 20.0, 1.0),
+        cand("2", "P", 20.0, 3.0),
+        cand("3", "P", 20.0, 5.0),
+    ];
     let r = rank(&data, &composite(1)).unwrap();
     for e in &r.entries {
         assert_eq!(e.contributions.stunting, 0.0);
@@ -162,10 +182,17 @@ fn z_score_uses_the_population_standard_deviation() {
     // Stunting 10, 20, 30: mean 20, sd √(200/3), z = ∓√1.5, 0.
     // SPBE 3, 1, 2: mean 2, sd √(2/3), z = √1.5, −√1.5, 0. Weights ½, ½:
     // A: ½(−√1.5 + √1.5) = 0, B: ½(0 − √1.5), C: ½(√1.5 + 0).
-    let data = vec![cand("A", "P", 10.0, 3.0), cand("B", "P", 20.0, 1.0), cand("C", "P", 30.0, 2.0)];
+    let data = vec![
+        cand("A", "P", 10.0, 3.0),
+        cand("B", "P", 20.0, 1.0),
+        cand("C", "P", 30.0, 2.0),
+    ];
     let mut sc = composite(1);
     sc.normalisation = Normalisation::ZScore;
-    sc.weights = Weights { stunting: 1.0, spbe: 1.0 };
+    sc.weights = Weights {
+        stunting: 1.0,
+        spbe: 1.0,
+    };
     let r = rank(&data, &sc).unwrap();
     let h = 1.5f64.sqrt();
     assert_eq!(codes_in_rank_order(&r), ["C", "A", "B"]);
@@ -182,7 +209,11 @@ fn z_score_uses_the_population_standard_deviation() {
 #[test]
 fn goalposts_clamp_values_and_ignore_the_other_districts() {
     // Stunting 60 % clamps to norm 1; SPBE 3 → (3 − 1)/4 = 0.5: score 0.6 + 0.2 = 0.8.
-    let mut data = vec![cand("1", "P", 60.0, 3.0), cand("2", "P", 10.0, 1.0), cand("3", "P", 20.0, 2.0)];
+    let mut data = vec![
+        cand("1", "P", 60.0, 3.0),
+        cand("2", "P", 10.0, 1.0),
+        cand("3", "P", 20.0, 2.0),
+    ];
     let mut sc = composite(1);
     sc.normalisation = Normalisation::Goalposts;
     let before = rank(&data, &sc).unwrap();
@@ -200,11 +231,23 @@ fn need_scores_stunting_alone() {
     let r = rank(&seven(), &need(3, Constraints::default())).unwrap();
     let e = entry(&r, "12.01");
     assert_eq!(e.score, 25.0);
-    assert_eq!(e.contributions, Contributions { stunting: 25.0, spbe: 0.0 });
+    assert_eq!(
+        e.contributions,
+        Contributions {
+            stunting: 25.0,
+            spbe: 0.0
+        }
+    );
     // Cut-off 30 (11.03); 12.01 needs +5 points; SPBE plays no part.
     assert_abs_diff_eq!(e.stunting_change_to_cross.unwrap(), 5.0, epsilon = EPS);
     assert_eq!(e.spbe_change_to_cross, None);
-    assert_eq!(r.weights_used, Weights { stunting: 1.0, spbe: 0.0 });
+    assert_eq!(
+        r.weights_used,
+        Weights {
+            stunting: 1.0,
+            spbe: 0.0
+        }
+    );
 }
 
 #[test]
@@ -250,7 +293,11 @@ fn residual_needs_three_districts_and_varying_spbe() {
     let (code, msg) = invalid(rank(&two, &sc));
     assert_eq!(code, "insufficient_data");
     assert!(msg.contains("at least 3"), "{msg}");
-    let flat = vec![cand("1", "P", 10.0, 2.0), cand("2", "P", 20.0, 2.0), cand("3", "P", 30.0, 2.0)];
+    let flat = vec![
+        cand("1", "P", 10.0, 2.0),
+        cand("2", "P", 20.0, 2.0),
+        cand("3", "P", 30.0, 2.0),
+    ];
     let (code, msg) = invalid(rank(&flat, &sc));
     assert_eq!(code, "insufficient_data");
     assert!(msg.contains("SPBE"), "{msg}");
@@ -270,7 +317,10 @@ fn equal_scores_are_broken_by_higher_stunting_then_lower_code() {
     ];
     let mut sc = composite(2);
     sc.normalisation = Normalisation::Goalposts;
-    sc.weights = Weights { stunting: 0.5, spbe: 0.5 };
+    sc.weights = Weights {
+        stunting: 0.5,
+        spbe: 0.5,
+    };
     let r = rank(&data, &sc).unwrap();
     assert!(r.entries.iter().all(|e| e.score == 0.5));
     assert_eq!(codes_in_rank_order(&r), ["02", "01", "03", "04"]);
@@ -285,10 +335,22 @@ fn ranks_list_selected_districts_first_then_the_rest_by_score() {
         ..Constraints::default()
     };
     let r = rank(&seven(), &need(3, c)).unwrap();
-    let ranks: Vec<(&str, usize)> = r.entries.iter().map(|e| (e.code.as_str(), e.rank)).collect();
+    let ranks: Vec<(&str, usize)> = r
+        .entries
+        .iter()
+        .map(|e| (e.code.as_str(), e.rank))
+        .collect();
     assert_eq!(
         ranks,
-        [("11.02", 1), ("11.03", 2), ("12.01", 3), ("11.01", 4), ("12.02", 5), ("13.01", 6), ("13.02", 7)]
+        [
+            ("11.02", 1),
+            ("11.03", 2),
+            ("12.01", 3),
+            ("11.01", 4),
+            ("12.02", 5),
+            ("13.01", 6),
+            ("13.02", 7)
+        ]
     );
 }
 
@@ -429,8 +491,21 @@ fn constraint_effects_are_reported_cumulatively_in_fixed_order() {
         exclude: strings(&["11.01"]),
     };
     let r = rank(&seven(), &need(3, c)).unwrap();
-    let names: Vec<&str> = r.constraint_effects.iter().map(|e| e.constraint.as_str()).collect();
-    assert_eq!(names, ["min_spbe", "exclude", "include", "max_per_province", "min_per_province"]);
+    let names: Vec<&str> = r
+        .constraint_effects
+        .iter()
+        .map(|e| e.constraint.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "min_spbe",
+            "exclude",
+            "include",
+            "max_per_province",
+            "min_per_province"
+        ]
+    );
     assert_eq!(r.constraint_effects[0].brought_in, strings(&["12.01"]));
     assert_eq!(r.constraint_effects[0].pushed_out, strings(&["11.02"]));
     assert_eq!(r.constraint_effects[1].brought_in, strings(&["13.02"]));
@@ -455,9 +530,17 @@ fn k_must_be_between_one_and_the_number_of_candidates() {
 
 #[test]
 fn weights_must_be_finite_non_negative_and_not_both_zero() {
-    for w in [(-0.1, 1.0), (f64::NAN, 1.0), (1.0, f64::INFINITY), (0.0, 0.0)] {
+    for w in [
+        (-0.1, 1.0),
+        (f64::NAN, 1.0),
+        (1.0, f64::INFINITY),
+        (0.0, 0.0),
+    ] {
         let mut sc = composite(2);
-        sc.weights = Weights { stunting: w.0, spbe: w.1 };
+        sc.weights = Weights {
+            stunting: w.0,
+            spbe: w.1,
+        };
         let (code, msg) = invalid(rank(&five(), &sc));
         assert_eq!(code, "invalid_weights");
         assert!(msg.contains("weights"), "{msg}");
@@ -504,7 +587,10 @@ fn a_code_in_both_include_and_exclude_is_infeasible() {
         ..Constraints::default()
     };
     let msg = infeasible(rank(&seven(), &need(3, c)));
-    assert!(msg.contains("12.02") && msg.contains("include") && msg.contains("exclude"), "{msg}");
+    assert!(
+        msg.contains("12.02") && msg.contains("include") && msg.contains("exclude"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -536,7 +622,10 @@ fn includes_above_max_per_province_are_infeasible() {
         ..Constraints::default()
     };
     let msg = infeasible(rank(&seven(), &need(3, c)));
-    assert!(msg.contains("province 11") && msg.contains("max_per_province"), "{msg}");
+    assert!(
+        msg.contains("province 11") && msg.contains("max_per_province"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -547,7 +636,10 @@ fn min_per_province_above_max_per_province_is_infeasible() {
         ..Constraints::default()
     };
     let msg = infeasible(rank(&seven(), &need(3, c)));
-    assert!(msg.contains("min_per_province (2)") && msg.contains("max_per_province (1)"), "{msg}");
+    assert!(
+        msg.contains("min_per_province (2)") && msg.contains("max_per_province (1)"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -558,7 +650,10 @@ fn province_minimums_summing_above_k_are_infeasible() {
         ..Constraints::default()
     };
     let msg = infeasible(rank(&seven(), &need(2, c)));
-    assert!(msg.contains("min_per_province") && msg.contains("needs 3") && msg.contains("k = 2"), "{msg}");
+    assert!(
+        msg.contains("min_per_province") && msg.contains("needs 3") && msg.contains("k = 2"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -576,7 +671,10 @@ fn fewer_eligible_districts_than_k_is_infeasible() {
         ..Constraints::default()
     };
     let msg = infeasible(rank(&seven(), &need(4, c)));
-    assert!(msg.contains("only 3") && msg.contains("max_per_province"), "{msg}");
+    assert!(
+        msg.contains("only 3") && msg.contains("max_per_province"),
+        "{msg}"
+    );
 }
 
 // ---------------------------------------------------------------- explanations
@@ -611,10 +709,17 @@ fn changes_to_cross_match_the_hand_computation() {
 #[test]
 fn a_zero_weight_gives_no_change_for_that_indicator() {
     let mut sc = composite(2);
-    sc.weights = Weights { stunting: 1.0, spbe: 0.0 };
+    sc.weights = Weights {
+        stunting: 1.0,
+        spbe: 0.0,
+    };
     let r = rank(&five(), &sc).unwrap();
     assert!(r.entries.iter().all(|e| e.spbe_change_to_cross.is_none()));
-    assert!(r.entries.iter().any(|e| e.stunting_change_to_cross.is_some()));
+    assert!(
+        r.entries
+            .iter()
+            .any(|e| e.stunting_change_to_cross.is_some())
+    );
 }
 
 #[test]
@@ -630,7 +735,10 @@ fn moving_by_the_reported_change_crosses_the_line_under_goalposts() {
     for e in &r.entries {
         let i = base.iter().position(|c| c.code == e.code).unwrap();
         let step = if e.selected { -hair } else { hair };
-        for (change, is_stunting) in [(e.stunting_change_to_cross, true), (e.spbe_change_to_cross, false)] {
+        for (change, is_stunting) in [
+            (e.stunting_change_to_cross, true),
+            (e.spbe_change_to_cross, false),
+        ] {
             let Some(delta) = change else { continue };
             let mut moved = base.clone();
             if is_stunting {
@@ -639,7 +747,12 @@ fn moving_by_the_reported_change_crosses_the_line_under_goalposts() {
                 moved[i].spbe += delta + step;
             }
             let again = rank(&moved, &sc).unwrap();
-            assert_ne!(entry(&again, &e.code).selected, e.selected, "{} stunting={is_stunting}", e.code);
+            assert_ne!(
+                entry(&again, &e.code).selected,
+                e.selected,
+                "{} stunting={is_stunting}",
+                e.code
+            );
             checked += 1;
         }
     }
@@ -650,7 +763,9 @@ fn moving_by_the_reported_change_crosses_the_line_under_goalposts() {
 fn moving_by_the_reported_change_crosses_the_line_under_need() {
     let r = rank(&seven(), &need(3, Constraints::default())).unwrap();
     for e in &r.entries {
-        let Some(delta) = e.stunting_change_to_cross else { continue };
+        let Some(delta) = e.stunting_change_to_cross else {
+            continue;
+        };
         let mut moved = seven();
         let i = moved.iter().position(|c| c.code == e.code).unwrap();
         moved[i].stunting += delta + if e.selected { -1e-9 } else { 1e-9 };
@@ -724,7 +839,14 @@ fn without_noise_every_draw_repeats_the_nominal_ranking() {
         assert_eq!(x.rank_median, e.rank as f64);
         assert_eq!(x.rank_p05, e.rank as f64);
         assert_eq!(x.rank_p95, e.rank as f64);
-        assert_eq!(x.band, if e.selected { Band::CertainIn } else { Band::CertainOut });
+        assert_eq!(
+            x.band,
+            if e.selected {
+                Band::CertainIn
+            } else {
+                Band::CertainOut
+            }
+        );
         assert!(!x.se_defaulted);
     }
 }
@@ -785,7 +907,13 @@ fn draws_must_be_between_one_and_one_hundred_thousand() {
 fn uncertainty_parameters_are_validated() {
     let base = params(10, 1);
     for (p, code) in [
-        (UncertaintyParams { spbe_se: -1.0, ..base.clone() }, "invalid_spbe_se"),
+        (
+            UncertaintyParams {
+                spbe_se: -1.0,
+                ..base.clone()
+            },
+            "invalid_spbe_se",
+        ),
         (
             UncertaintyParams {
                 default_stunting_se: f64::NAN,
@@ -826,31 +954,45 @@ fn simulation_rejects_infeasible_scenarios_like_rank() {
 
 /// Candidates with distinct codes in up to four provinces.
 fn arb_candidates(max: usize) -> impl Strategy<Value = Vec<Candidate>> {
-    prop::collection::vec((0.0..60.0f64, 1.0..5.0f64, 0u8..4, prop::option::of(0.0..4.0f64)), 3..max).prop_map(
-        |rows| {
-            rows.into_iter()
-                .enumerate()
-                .map(|(i, (s, d, p, se))| Candidate {
-                    code: format!("{:02}.{:04}", p + 11, i),
-                    province_code: format!("{}", p + 11),
-                    stunting: s,
-                    stunting_se: se,
-                    spbe: d,
-                })
-                .collect()
-        },
+    prop::collection::vec(
+        (
+            0.0..60.0f64,
+            1.0..5.0f64,
+            0u8..4,
+            prop::option::of(0.0..4.0f64),
+        ),
+        3..max,
     )
+    .prop_map(|rows| {
+        rows.into_iter()
+            .enumerate()
+            .map(|(i, (s, d, p, se))| Candidate {
+                code: format!("{:02}.{:04}", p + 11, i),
+                province_code: format!("{}", p + 11),
+                stunting: s,
+                stunting_se: se,
+                spbe: d,
+            })
+            .collect()
+    })
 }
 
 fn arb_scenario() -> impl Strategy<Value = Scenario> {
     (
-        prop_oneof![Just(Method::Composite), Just(Method::Need), Just(Method::Residual)],
+        prop_oneof![
+            Just(Method::Composite),
+            Just(Method::Need),
+            Just(Method::Residual)
+        ],
         prop_oneof![
             Just(Normalisation::MinMax),
             Just(Normalisation::ZScore),
             Just(Normalisation::Goalposts)
         ],
-        prop_oneof![Just(SpbeDirection::HigherIsPriority), Just(SpbeDirection::LowerIsPriority)],
+        prop_oneof![
+            Just(SpbeDirection::HigherIsPriority),
+            Just(SpbeDirection::LowerIsPriority)
+        ],
         0.0..1.0f64,
     )
         .prop_map(|(method, normalisation, spbe_direction, w)| Scenario {

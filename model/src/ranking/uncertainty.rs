@@ -37,7 +37,10 @@ pub(super) fn simulate(
             Some(v) if !(v.is_finite() && v >= 0.0) => {
                 return Err(ModelError::invalid(
                     "invalid_stunting_se",
-                    format!("stunting_se of district {} must be finite and non-negative, got {v}", c.code),
+                    format!(
+                        "stunting_se of district {} must be finite and non-negative, got {v}",
+                        c.code
+                    ),
                 ));
             }
             Some(v) => se.push(v),
@@ -48,10 +51,10 @@ pub(super) fn simulate(
     let sim = Simulation::new(&prep, se, params);
     let draws = params.draws;
     let mut store = vec![0u32; n * draws];
-    store
-        .par_chunks_mut(n)
-        .enumerate()
-        .for_each_init(|| Workspace::new(&prep), |ws, (d, row)| sim.draw(d, ws, row));
+    store.par_chunks_mut(n).enumerate().for_each_init(
+        || Workspace::new(&prep),
+        |ws, (d, row)| sim.draw(d, ws, row),
+    );
 
     let stats = summarise(&store, n, draws, prep.plan.k);
 
@@ -87,13 +90,19 @@ fn check_params(p: &UncertaintyParams) -> Result<()> {
     if !(p.default_stunting_se.is_finite() && p.default_stunting_se >= 0.0) {
         return Err(ModelError::invalid(
             "invalid_default_stunting_se",
-            format!("default_stunting_se must be finite and non-negative, got {}", p.default_stunting_se),
+            format!(
+                "default_stunting_se must be finite and non-negative, got {}",
+                p.default_stunting_se
+            ),
         ));
     }
     if !(p.weight_concentration.is_finite() && p.weight_concentration > 0.0) {
         return Err(ModelError::invalid(
             "invalid_weight_concentration",
-            format!("weight_concentration must be finite and positive, got {}", p.weight_concentration),
+            format!(
+                "weight_concentration must be finite and positive, got {}",
+                p.weight_concentration
+            ),
         ));
     }
     Ok(())
@@ -154,7 +163,11 @@ impl<'p, 'a> Simulation<'p, 'a> {
         let (ws_w, wd_w) = match &self.weight {
             Some(beta) => {
                 let x: f64 = beta.sample(&mut rng);
-                if x.is_finite() { (x, 1.0 - x) } else { (prep.weights.stunting, prep.weights.spbe) }
+                if x.is_finite() {
+                    (x, 1.0 - x)
+                } else {
+                    (prep.weights.stunting, prep.weights.spbe)
+                }
             }
             None => (prep.weights.stunting, prep.weights.spbe),
         };
@@ -173,15 +186,16 @@ impl<'p, 'a> Simulation<'p, 'a> {
 
         // The scale (min/max, mean/sd, OLS line) is refitted to each draw's values. A residual
         // line that cannot be fitted (SPBE constant in this draw) falls back to slope 0.
-        let scorer = Scorer::fit(prep.spec, ws_w, wd_w, &ws.stunting, &ws.spbe).unwrap_or_else(|| {
-            let mean = ws.stunting.iter().sum::<f64>() / ws.stunting.len() as f64;
-            Scorer::Residual {
-                a: mean,
-                b: 0.0,
-                mean_s: mean,
-                mean_d: 0.0,
-            }
-        });
+        let scorer =
+            Scorer::fit(prep.spec, ws_w, wd_w, &ws.stunting, &ws.spbe).unwrap_or_else(|| {
+                let mean = ws.stunting.iter().sum::<f64>() / ws.stunting.len() as f64;
+                Scorer::Residual {
+                    a: mean,
+                    b: 0.0,
+                    mean_s: mean,
+                    mean_d: 0.0,
+                }
+            });
         scorer.score_all(&ws.stunting, &ws.spbe, &mut ws.scores);
         ws.order.compute(&ws.scores, &ws.stunting);
         ws.selector.run(&prep.plan, Steps::ALL, &ws.order.order);
@@ -239,10 +253,9 @@ struct Stats {
 /// Summarises the draw-major rank table `store` (draw d's ranks at `d·n..(d+1)·n`) per district.
 fn summarise(store: &[u32], n: usize, draws: usize, k: usize) -> Vec<Stats> {
     let mut stats = vec![Stats::default(); n];
-    stats
-        .par_chunks_mut(BLOCK)
-        .enumerate()
-        .for_each_init(Vec::new, |scratch: &mut Vec<u32>, (b, chunk)| {
+    stats.par_chunks_mut(BLOCK).enumerate().for_each_init(
+        Vec::new,
+        |scratch: &mut Vec<u32>, (b, chunk)| {
             let first = b * BLOCK;
             let m = chunk.len();
             scratch.clear();
@@ -260,7 +273,8 @@ fn summarise(store: &[u32], n: usize, draws: usize, k: usize) -> Vec<Stats> {
                 st.p_selected = hits as f64 / draws as f64;
                 st.quantiles = quantiles(ranks);
             }
-        });
+        },
+    );
     stats
 }
 
