@@ -136,8 +136,9 @@ fn join_years(years: &[i32]) -> String {
 impl JoinedData {
     /// Joins the current stunting and SPBE datasets per district.
     ///
-    /// The universe is the regions of the same kind as the stunting data (demo or real), so
-    /// demo districts never appear as "missing" in a real analysis or the other way round.
+    /// The universe is the regions of the same kind as the stunting data (demo or real), plus
+    /// any region either dataset has a value for, so demo districts never appear as "missing"
+    /// in a real analysis or the other way round.
     ///
     /// # Errors
     /// `ModelError::NotFound` for a year with no data, `ModelError::Invalid` (`no_data`).
@@ -183,7 +184,12 @@ impl JoinedData {
         }
         let mut districts = Vec::new();
         let mut excluded = Vec::new();
-        for region in index.regions().iter().filter(|r| r.demo == stunting.demo) {
+        let in_universe = |r: &&crate::region::Region| {
+            r.demo == stunting.demo
+                || stunting_obs.contains_key(&r.code)
+                || spbe_obs.contains_key(&r.code)
+        };
+        for region in index.regions().iter().filter(in_universe) {
             let province_name = index
                 .province(&region.province_code)
                 .map(|p| p.name.clone())

@@ -3,10 +3,16 @@
 
 mod helpers;
 
+/// The correlation model endpoint.
+mod analysis;
+/// API conventions: OpenAPI, docs page, ETags, gzip, rate limits, read tokens, opaque 500s.
+mod contract;
 /// Liveness, readiness, metrics, error shapes for unknown routes and methods.
 mod health;
 /// Uploads: formats, validation, all-or-nothing, idempotency, tokens.
 mod imports;
+/// Ranking runs, the shortlist, constraints, uncertainty, diffs, CSV and GeoJSON.
+mod rankings;
 /// The real reference data in ../shared/data, read in place.
 mod reference;
 /// The region endpoints.

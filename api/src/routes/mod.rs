@@ -115,9 +115,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         }
         cfg.service(resource.default_service(web::to(method_not_allowed)));
     }
+    // The docs page reads the same document as integrators; its assets are vendored (no CDN).
     cfg.service(
         utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs/{_:.*}")
-            .url("/api/v1/openapi-ui.json", ApiDoc::openapi()),
+            .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
     );
     cfg.default_service(web::to(route_not_found));
 }

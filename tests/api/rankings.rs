@@ -1,0 +1,361 @@
+use serde_json::{Value, json};
+
+use crate::helpers::spawn_app;
+
+fn selected(ranking: &Value) -> Vec<String> {
+    ranking["districts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["selected"] == true)
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[actix_web::test]
+async fn the_default_shortlist_selects_100_in_rank_order_with_explanations() {
+    let app = spawn_app().await;
+    let (status, body) = app.get_json("/api/v1/shortlist").await;
+    assert_eq!(status, 200, "{body}");
+    let s = &body["shortlist"];
+    assert_eq!(s["demo"], true);
+    assert_eq!(s["k"], 100);
+    assert_eq!(s["params"]["method"], "composite");
+    assert_eq!(s["params"]["weights"]["stunting"], 0.6);
+    assert_eq!(s["params"]["stunting_year"], 2022);
+    assert_eq!(s["fingerprint"].as_str().unwrap().len(), 64);
+    let districts = s["districts"].as_array().unwrap();
+    assert_eq!(districts.len(), 100);
+    for (i, d) in districts.iter().enumerate() {
+        assert_eq!(d["rank"], i + 1);
+        assert_eq!(d["selected"], true);
+        for key in [
+            "code",
+            "name",
+            "province_name",
+            "stunting_prevalence",
+            "spbe_index",
+            "score",
+            "explanation",
+        ] {
+            assert!(!d[key].is_null(), "{key} missing in {d}");
+        }
+    }
+    let scores: Vec<f64> = districts
+        .iter()
+        .map(|d| d["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]));
+    assert_eq!(s["cutoff_score"].as_f64().unwrap(), *scores.last().unwrap());
+}
+
+#[actix_web::test]
+async fn the_composite_score_is_the_weighted_min_max_formula() {
+    let app = spawn_app().await;
+    let (_, body) = app.get_json("/api/v1/shortlist?k=5").await;
+    let demo = model::demo::DemoData::generate();
+    let (smin, smax) = demo
+        .districts
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), d| {
+            (a.min(d.stunting), b.max(d.stunting))
+        });
+    let (xmin, xmax) = demo
+        .districts
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), d| {
+            (a.min(d.spbe), b.max(d.spbe))
+        });
+    for d in body["shortlist"]["districts"].as_array().unwrap() {
+        let s = d["stunting_prevalence"].as_f64().unwrap();
+        let x = d["spbe_index"].as_f64().unwrap();
+        let expected = 0.6 * (s - smin) / (smax - smin) + 0.4 * (x - xmin) / (xmax - xmin);
+        assert!(
+            (d["score"].as_f64().unwrap() - expected).abs() < 1e-9,
+            "{d}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn a_saved_ranking_is_201_immutable_and_retrievable() {
+    let app = spawn_app().await;
+    let (status, body) = app.post_ranking(&json!({"k": 10})).await;
+    assert_eq!(status, 201, "{body}");
+    let ranking = &body["ranking"];
+    let id = ranking["id"].as_i64().unwrap();
+    assert_eq!(ranking["created_by"], "test-editor");
+    assert_eq!(ranking["datasets"].as_array().unwrap().len(), 2);
+    assert_eq!(ranking["analysis"]["n"], 514);
+    let districts = ranking["districts"].as_array().unwrap();
+    assert_eq!(
+        districts.len(),
+        514,
+        "every joined district, selected first"
+    );
+    assert_eq!(selected(ranking).len(), 10);
+    assert!(districts[..10].iter().all(|d| d["selected"] == true));
+    let (status, again) = app.get_json(&format!("/api/v1/rankings/{id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(again["ranking"]["districts"], ranking["districts"]);
+    assert_eq!(again["ranking"]["fingerprint"], ranking["fingerprint"]);
+    let (_, list) = app.get_json("/api/v1/rankings").await;
+    assert_eq!(list["meta"]["total"], 1);
+    assert_eq!(list["rankings"][0]["id"], id);
+}
+
+#[actix_web::test]
+async fn the_same_scenario_on_the_same_data_reproduces_the_same_result() {
+    let app = spawn_app().await;
+    let scenario = json!({"k": 20, "uncertainty": {"draws": 200, "seed": 7}});
+    let (_, a) = app.post_ranking(&scenario).await;
+    let (_, b) = app.post_ranking(&scenario).await;
+    assert_ne!(a["ranking"]["id"], b["ranking"]["id"]);
+    assert_eq!(a["ranking"]["fingerprint"], b["ranking"]["fingerprint"]);
+    assert_eq!(a["ranking"]["districts"], b["ranking"]["districts"]);
+}
+
+#[actix_web::test]
+async fn uncertainty_gives_probabilities_that_sum_to_k_and_bands() {
+    let app = spawn_app().await;
+    let (status, body) = app
+        .post_ranking(&json!({"k": 30, "uncertainty": {"draws": 300, "seed": 42}}))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let districts = body["ranking"]["districts"].as_array().unwrap();
+    let total: f64 = districts
+        .iter()
+        .map(|d| d["p_selected"].as_f64().unwrap())
+        .sum();
+    assert!((total - 30.0).abs() < 1e-9, "sum of p_selected = {total}");
+    for d in districts {
+        let p = d["p_selected"].as_f64().unwrap();
+        let band = d["band"].as_str().unwrap();
+        let expected = if p >= 0.9 {
+            "certain_in"
+        } else if p <= 0.1 {
+            "certain_out"
+        } else {
+            "contested"
+        };
+        assert_eq!(band, expected);
+        let (lo, mid, hi) = (
+            d["rank_p05"].as_f64().unwrap(),
+            d["rank_median"].as_f64().unwrap(),
+            d["rank_p95"].as_f64().unwrap(),
+        );
+        assert!(lo <= mid && mid <= hi, "{d}");
+    }
+}
+
+#[actix_web::test]
+async fn constraints_are_honoured_and_their_effects_reported() {
+    let app = spawn_app().await;
+    let (_, base) = app.get_json("/api/v1/shortlist?k=20").await;
+    let top: Vec<String> = base["shortlist"]["districts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    let scenario = json!({"k": 20, "constraints": {"exclude": [top[0]], "include": ["11.40"], "max_per_province": 2, "min_spbe": 1.8}});
+    let (status, body) = app.post_ranking(&scenario).await;
+    assert_eq!(status, 201, "{body}");
+    let r = &body["ranking"];
+    let chosen = selected(r);
+    assert_eq!(chosen.len(), 20);
+    assert!(!chosen.contains(&top[0]) && chosen.contains(&"11.40".to_string()));
+    let districts = r["districts"].as_array().unwrap();
+    let mut per_province = std::collections::HashMap::new();
+    for d in districts.iter().filter(|d| d["selected"] == true) {
+        *per_province
+            .entry(d["province_code"].as_str().unwrap())
+            .or_insert(0) += 1;
+        assert!(d["spbe_index"].as_f64().unwrap() >= 1.8);
+    }
+    assert!(per_province.values().all(|&n| n <= 2));
+    let excluded = districts
+        .iter()
+        .find(|d| d["code"] == top[0].as_str())
+        .unwrap();
+    assert_eq!(excluded["explanation"]["reason"], "excluded");
+    let effects = r["constraint_effects"].as_array().unwrap();
+    let exclude_effect = effects
+        .iter()
+        .find(|e| e["constraint"] == "exclude")
+        .unwrap();
+    assert_eq!(exclude_effect["pushed_out"][0], top[0].as_str());
+}
+
+#[actix_web::test]
+async fn infeasible_constraints_and_limits_are_422_naming_the_problem() {
+    let app = spawn_app().await;
+    let (status, body) = app
+        .post_ranking(
+            &json!({"k": 10, "constraints": {"include": ["11.40"], "exclude": ["11.40"]}}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (422, Some("infeasible_constraints"))
+    );
+    assert!(body["message"].as_str().unwrap().contains("11.40"));
+    let (status, body) = app.post_ranking(&json!({"k": 600})).await;
+    assert_eq!((status, body["error"].as_str()), (422, Some("invalid_k")));
+    assert!(body["message"].as_str().unwrap().contains("514"));
+    let (status, body) = app
+        .post_ranking(&json!({"uncertainty": {"draws": 200000}}))
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (422, Some("invalid_draws"))
+    );
+    assert!(body["message"].as_str().unwrap().contains("100000"));
+    let (status, body) = app
+        .post_ranking(&json!({"weights": {"stunting": -1, "spbe": 1}}))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = app.post_ranking(&json!({"kk": 10})).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_json"))
+    );
+    assert!(body["message"].as_str().unwrap().contains("kk"));
+}
+
+#[actix_web::test]
+async fn saving_a_ranking_needs_an_editor_token() {
+    let app = spawn_app().await;
+    let anonymous = app
+        .client
+        .post(app.url("/api/v1/rankings"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status().as_u16(), 401);
+    let viewer = app
+        .client
+        .post(app.url("/api/v1/rankings"))
+        .bearer_auth(&app.viewer_token)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(viewer.status().as_u16(), 403);
+}
+
+#[actix_web::test]
+async fn the_diff_of_two_runs_lists_who_entered_and_who_left() {
+    let app = spawn_app().await;
+    let (_, a) = app.post_ranking(&json!({"k": 10})).await;
+    let (_, b) = app.post_ranking(&json!({"k": 10, "method": "need"})).await;
+    let (ia, ib) = (
+        a["ranking"]["id"].as_i64().unwrap(),
+        b["ranking"]["id"].as_i64().unwrap(),
+    );
+    let (status, body) = app
+        .get_json(&format!("/api/v1/rankings/{ia}/diff/{ib}"))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let diff = &body["diff"];
+    let (sa, sb) = (selected(&a["ranking"]), selected(&b["ranking"]));
+    let entered: Vec<&str> = diff["entered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    let left: Vec<&str> = diff["left"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    let mut expected_in: Vec<&str> = sb
+        .iter()
+        .filter(|c| !sa.contains(c))
+        .map(String::as_str)
+        .collect();
+    let mut expected_out: Vec<&str> = sa
+        .iter()
+        .filter(|c| !sb.contains(c))
+        .map(String::as_str)
+        .collect();
+    let (mut entered, mut left) = (entered, left);
+    entered.sort_unstable();
+    left.sort_unstable();
+    expected_in.sort_unstable();
+    expected_out.sort_unstable();
+    assert_eq!(entered, expected_in);
+    assert_eq!(left, expected_out);
+    assert_eq!(diff["stayed"].as_u64().unwrap() as usize, 10 - left.len());
+    let (status, _) = app
+        .get_json(&format!("/api/v1/rankings/{ia}/diff/9999"))
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[actix_web::test]
+async fn rankings_and_shortlists_download_as_csv() {
+    let app = spawn_app().await;
+    let response = app.get("/api/v1/shortlist?k=7&format=csv").await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = response.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 8);
+    assert!(lines[0].starts_with("rank,code,bps_code,name"));
+    assert!(
+        lines[1].starts_with("1,") && lines[1].ends_with(",true"),
+        "{}",
+        lines[1]
+    );
+    let (_, saved) = app.post_ranking(&json!({"k": 5})).await;
+    let id = saved["ranking"]["id"].as_i64().unwrap();
+    let response = app
+        .client
+        .get(app.url(&format!("/api/v1/rankings/{id}")))
+        .header("Accept", "text/csv")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("lokus-ranking-{id}.csv"))
+    );
+    assert_eq!(response.text().await.unwrap().lines().count(), 515);
+}
+
+#[actix_web::test]
+async fn geojson_needs_a_boundary_layer() {
+    let app = spawn_app().await;
+    let (status, body) = app.get_json("/api/v1/shortlist?format=geojson").await;
+    assert_eq!(status, 404, "{body}");
+    let geo = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kemendagri_code":"11.40"},"geometry":{"type":"Polygon","coordinates":[[[95,5],[96,5],[96,6],[95,5]]]}}]}"#;
+    let (status, _) = app
+        .upload("kind=boundaries", "application/geo+json", geo)
+        .await;
+    assert_eq!(status, 201);
+    let response = app
+        .client
+        .get(app.url("/api/v1/shortlist?k=514"))
+        .header("Accept", "application/geo+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let fc: Value = response.json().await.unwrap();
+    assert_eq!(fc["type"], "FeatureCollection");
+    let features = fc["features"].as_array().unwrap();
+    assert_eq!(features.len(), 514);
+    let with_shape = features.iter().filter(|f| !f["geometry"].is_null()).count();
+    assert_eq!(with_shape, 1);
+}
