@@ -97,7 +97,7 @@ pub(super) fn prepare<'a>(
         .iter()
         .map(|&j| candidates[j].code.as_str())
         .collect();
-    // + 0.0 removes −0, which the bit-level ordering would otherwise rank below +0.
+    // + 0.0 removes −0, which `total_cmp` in the tie-break would rank below +0.
     let stunting: Vec<f64> = by_code
         .iter()
         .map(|&j| candidates[j].stunting + 0.0)

@@ -175,7 +175,7 @@ impl Scorer {
         }
     }
 
-    /// Score of one district; `+ 0.0` turns −0 into +0 so that ordering by bits sees one zero.
+    /// Score of one district; `+ 0.0` turns −0 into +0, which `total_cmp` would rank below +0.
     #[inline]
     pub fn score(&self, s: f64, d: f64) -> f64 {
         let v = match *self {

@@ -201,62 +201,87 @@ impl Selector {
     }
 }
 
-/// Maps a score to a u64 whose ascending order is the score's descending order.
-///
-/// Scores are finite and have no −0 (see [`super::score::Scorer::score`]), so the IEEE-754
-/// bit trick is a total order equal to the numeric one.
-#[inline]
-fn descending_key(x: f64) -> u64 {
-    let bits = x.to_bits();
-    let ascending = if bits >> 63 == 1 {
-        !bits
-    } else {
-        bits | (1 << 63)
-    };
-    !ascending
-}
-
-/// Reusable buffers of [`priority_order`].
+/// Reusable buffers of [`OrderBuf::compute`].
 #[derive(Debug, Clone, Default)]
 pub(super) struct OrderBuf {
-    keys: Vec<(u64, u32)>,
+    bucket: Vec<u32>,
+    start: Vec<u32>,
     /// The order: district indices, highest priority first.
     pub order: Vec<u32>,
 }
+
+/// Ranges up to this length are ordered by insertion sort, which beats a general sort there.
+const INSERTION_MAX: usize = 24;
 
 impl OrderBuf {
     /// Orders districts by score descending, then stunting descending, then index ascending
     /// (indices follow Kemendagri codes ascending).
     ///
-    /// Sorts integer keys and only compares stunting inside runs of equal scores, which are
-    /// rare in simulation draws but common in small hand-made data.
+    /// A bucket sort: n buckets of equal width between the lowest and highest score, filled in
+    /// one counting pass, then each bucket ordered with the full comparison. The bucket of a
+    /// score is a monotone function of it, so the result is exactly the comparison order, in
+    /// O(n) for spread-out scores instead of O(n log n); a bucket holding many districts (equal
+    /// scores, outliers) falls back to a general sort of that bucket.
     pub fn compute(&mut self, scores: &[f64], stunting: &[f64]) {
         let n = scores.len();
-        self.keys.clear();
-        self.keys.extend(
-            scores
-                .iter()
-                .enumerate()
-                .map(|(i, &s)| (descending_key(s), i as u32)),
-        );
-        self.keys.sort_unstable_by_key(|p| p.0);
-        let mut start = 0;
-        while start < n {
-            let key = self.keys[start].0;
-            let mut end = start + 1;
-            while end < n && self.keys[end].0 == key {
-                end += 1;
-            }
-            if end - start > 1 {
-                self.keys[start..end].sort_unstable_by(|a, b| {
-                    stunting[b.1 as usize]
-                        .total_cmp(&stunting[a.1 as usize])
-                        .then(a.1.cmp(&b.1))
-                });
-            }
-            start = end;
-        }
+        let before = |a: &u32, b: &u32| {
+            let (a, b) = (*a as usize, *b as usize);
+            scores[b]
+                .total_cmp(&scores[a])
+                .then(stunting[b].total_cmp(&stunting[a]))
+                .then(a.cmp(&b))
+        };
+        let (lo, hi) = scores
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &s| (lo.min(s), hi.max(s)));
+        let scale = n as f64 / (hi - lo);
         self.order.clear();
-        self.order.extend(self.keys.iter().map(|p| p.1));
+        if n < 2 || !scale.is_finite() {
+            self.order.extend(0..n as u32);
+            self.order.sort_unstable_by(before);
+            return;
+        }
+        let last = n - 1;
+        self.bucket.clear();
+        self.bucket
+            .extend(scores.iter().map(|&s| (((hi - s) * scale) as usize).min(last) as u32));
+        self.start.clear();
+        self.start.resize(n + 1, 0);
+        for &b in &self.bucket {
+            self.start[b as usize + 1] += 1;
+        }
+        for b in 0..n {
+            self.start[b + 1] += self.start[b];
+        }
+        self.order.resize(n, 0);
+        // Scatter, then walk the buckets again; `start[b]` ends at the start of bucket b + 1.
+        for (i, &b) in self.bucket.iter().enumerate() {
+            let slot = &mut self.start[b as usize];
+            self.order[*slot as usize] = i as u32;
+            *slot += 1;
+        }
+        let mut from = 0usize;
+        for b in 0..n {
+            let to = self.start[b] as usize;
+            let run = &mut self.order[from..to];
+            if run.len() > INSERTION_MAX {
+                run.sort_unstable_by(before);
+            } else if run.len() > 1 {
+                insertion_sort(run, before);
+            }
+            from = to;
+        }
+    }
+}
+
+fn insertion_sort(v: &mut [u32], cmp: impl Fn(&u32, &u32) -> std::cmp::Ordering) {
+    for i in 1..v.len() {
+        let x = v[i];
+        let mut j = i;
+        while j > 0 && cmp(&x, &v[j - 1]) == std::cmp::Ordering::Less {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
     }
 }
