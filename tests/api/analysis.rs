@@ -65,3 +65,76 @@ async fn a_year_without_data_is_404() {
     assert_eq!(status, 404);
     assert!(body["message"].as_str().unwrap().contains("2022"), "{body}");
 }
+
+/// Solves the 3×3 system `a·x = b` by Cramer's rule (independent of the service's solver).
+fn solve3(a: [[f64; 3]; 3], b: [f64; 3]) -> [f64; 3] {
+    let det = |m: [[f64; 3]; 3]| {
+        m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+            - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+            + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
+    };
+    let d = det(a);
+    let mut x = [0.0; 3];
+    for (j, xj) in x.iter_mut().enumerate() {
+        let mut m = a;
+        for i in 0..3 {
+            m[i][j] = b[i];
+        }
+        *xj = det(m) / d;
+    }
+    x
+}
+
+#[actix_web::test]
+async fn a_covariate_dataset_enters_the_regression_when_asked() {
+    let app = spawn_app().await;
+    let demo = model::demo::DemoData::generate();
+    // A made-up covariate, deterministic and not collinear with SPBE.
+    let covariate: Vec<f64> = (0..demo.districts.len())
+        .map(|i| ((i * 37) % 101) as f64 / 10.0)
+        .collect();
+    let mut csv = String::from("code,value\n");
+    for (d, v) in demo.districts.iter().zip(&covariate) {
+        csv.push_str(&format!("{},{v}\n", d.code));
+    }
+    let (status, body) = app
+        .upload(
+            "kind=covariate&year=2022&indicator=poverty_rate",
+            "text/csv",
+            csv,
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = app
+        .get_json("/api/v1/analysis?covariates=poverty_rate")
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let reg = &body["analysis"]["regression"];
+    assert_eq!(reg["covariates"][0]["name"], "poverty_rate");
+    assert_eq!(body["analysis"]["datasets"].as_array().unwrap().len(), 3);
+    // Normal equations XᵀX β = Xᵀy with X = [1, spbe, covariate].
+    let rows: Vec<[f64; 3]> = demo
+        .districts
+        .iter()
+        .zip(&covariate)
+        .map(|(d, c)| [1.0, d.spbe, *c])
+        .collect();
+    let mut xtx = [[0.0; 3]; 3];
+    let mut xty = [0.0; 3];
+    for (r, d) in rows.iter().zip(&demo.districts) {
+        for i in 0..3 {
+            xty[i] += r[i] * d.stunting;
+            for j in 0..3 {
+                xtx[i][j] += r[i] * r[j];
+            }
+        }
+    }
+    let beta = solve3(xtx, xty);
+    assert!((reg["intercept"].as_f64().unwrap() - beta[0]).abs() < 1e-6);
+    assert!((reg["slope"].as_f64().unwrap() - beta[1]).abs() < 1e-6);
+    assert!((reg["covariates"][0]["estimate"].as_f64().unwrap() - beta[2]).abs() < 1e-6);
+    let (status, _) = app
+        .get_json("/api/v1/analysis?covariates=unknown_thing")
+        .await;
+    assert_eq!(status, 404);
+}

@@ -1,0 +1,115 @@
+//! The `lokus` binary, run as a user would.
+// Tests may unwrap: a panic is the failure report.
+
+use std::process::{Command, Output};
+
+struct Cli {
+    dir: tempfile::TempDir,
+}
+
+impl Cli {
+    fn new() -> Self {
+        Cli {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_lokus"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_remove("LOKUS_DATABASE_URL")
+            .env("LOKUS_LOG", "warn")
+            .output()
+            .unwrap()
+    }
+
+    fn file(&self, name: &str, content: &str) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        path.display().to_string()
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn rank_prints_the_demo_shortlist_as_csv_in_the_default_database() {
+    let cli = Cli::new();
+    let out = cli.run(&["rank", "--format", "csv", "--k", "12"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 13);
+    assert!(lines[0].starts_with("rank,code,"));
+    assert!(
+        lines[1].ends_with(",true"),
+        "demo flag at the end: {}",
+        lines[1]
+    );
+    assert!(
+        cli.dir.path().join("lokus.db").exists(),
+        "default is sqlite://lokus.db in the working directory"
+    );
+}
+
+#[test]
+fn the_table_output_says_the_data_are_synthetic() {
+    let cli = Cli::new();
+    let out = cli.run(&["rank", "--k", "3"]);
+    let text = stdout(&out);
+    assert!(text.starts_with("SYNTHETIC DEMO DATA"), "{text}");
+    assert_eq!(text.lines().filter(|l| l.contains("Contoh")).count(), 3);
+}
+
+#[test]
+fn a_bad_import_exits_2_lists_every_bad_line_and_writes_nothing() {
+    let cli = Cli::new();
+    // `rank` starts like `serve`: an empty database gets the demo districts to import against.
+    assert!(cli.run(&["rank", "--k", "1"]).status.success());
+    let file = cli.file(
+        "bad.csv",
+        "code,prevalence\n11.40,20\n11.41,abc\n99.99,10\n",
+    );
+    let out = cli.run(&["import", "stunting", &file, "--year", "2023"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 3, prevalence") && err.contains("line 4, code"),
+        "{err}"
+    );
+    let good = cli.file("good.csv", "code,prevalence\n11.40,20\n");
+    let first = stdout(&cli.run(&["import", "stunting", &good, "--year", "2023"]));
+    let second = stdout(&cli.run(&["import", "stunting", &good, "--year", "2023"]));
+    assert!(first.starts_with("imported: dataset 4 "), "{first}");
+    assert!(
+        second.starts_with("already imported") && second.contains("dataset 4 "),
+        "{second}"
+    );
+}
+
+#[test]
+fn token_create_prints_one_token_line() {
+    let cli = Cli::new();
+    let out = cli.run(&["token", "create", "--role", "editor", "--label", "ci"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1);
+    assert!(text.starts_with("lokus_") && text.trim().len() > 40);
+}
+
+#[test]
+fn migrate_and_help_work_on_an_explicit_database_url() {
+    let cli = Cli::new();
+    let out = cli.run(&["--database-url", "sqlite://other.db", "migrate"]);
+    assert!(out.status.success());
+    assert!(cli.dir.path().join("other.db").exists());
+    let help = stdout(&cli.run(&["import", "--help"]));
+    assert!(help.contains("--year") && help.contains("--source"));
+}
