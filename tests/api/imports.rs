@@ -222,3 +222,58 @@ async fn the_audit_log_records_who_imported_what() {
     assert_eq!(entry.actor, "test-editor");
     assert_eq!(entry.action, "import_dataset");
 }
+
+#[actix_web::test]
+async fn readers_never_see_errors_while_imports_write() {
+    let app = spawn_app().await;
+    let demo = model::demo::DemoData::generate();
+    let uploads = (0..4).map(|year| {
+        let mut csv = String::from("code,prevalence\n");
+        for d in &demo.districts {
+            csv.push_str(&format!("{},{}\n", d.code, d.stunting));
+        }
+        let app = &app;
+        async move {
+            app.upload(
+                &format!("kind=stunting&year={}", 2010 + year),
+                "text/csv",
+                csv,
+            )
+            .await
+            .0
+        }
+    });
+    let reads = (0..40).map(|i| {
+        let app = &app;
+        async move {
+            let path = if i % 2 == 0 {
+                "/api/v1/regions?per_page=1000"
+            } else {
+                "/api/v1/datasets"
+            };
+            app.get(path).await.status().as_u16()
+        }
+    });
+    let (written, read) = futures_join(uploads, reads).await;
+    assert!(written.iter().all(|&s| s == 201), "{written:?}");
+    assert!(read.iter().all(|&s| s == 200), "{read:?}");
+}
+
+/// Runs two groups of futures concurrently and collects their results.
+async fn futures_join<A, B>(
+    a: impl Iterator<Item = A>,
+    b: impl Iterator<Item = B>,
+) -> (Vec<u16>, Vec<u16>)
+where
+    A: std::future::Future<Output = u16>,
+    B: std::future::Future<Output = u16>,
+{
+    let a: Vec<_> = a.map(Box::pin).collect();
+    let b: Vec<_> = b.map(Box::pin).collect();
+    let (x, y) = futures_util::future::join(
+        futures_util::future::join_all(a),
+        futures_util::future::join_all(b),
+    )
+    .await;
+    (x, y)
+}
