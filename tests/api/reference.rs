@@ -1,12 +1,11 @@
 use std::collections::HashMap;
 
-use crate::helpers::{Options, shared_data, spawn_app_with};
+use crate::helpers::{Options, TestApp, shared_data, spawn_app_with};
 
-#[actix_web::test]
-async fn the_real_region_reference_loads_all_514_rows_with_both_code_systems() {
-    let Some(path) = shared_data("regions.csv") else {
-        return;
-    };
+/// An app without demo data that holds the real region reference, and the upload's answer;
+/// `None` (with a printed reason) when ../shared/data is absent.
+async fn app_with_real_regions() -> Option<(TestApp, u16, serde_json::Value)> {
+    let path = shared_data("regions.csv")?;
     let app = spawn_app_with(Options {
         demo: false,
         ..Options::default()
@@ -19,6 +18,14 @@ async fn the_real_region_reference_loads_all_514_rows_with_both_code_systems() {
             std::fs::read(&path).unwrap(),
         )
         .await;
+    Some((app, status, body))
+}
+
+#[actix_web::test]
+async fn the_real_region_reference_loads_all_514_rows_with_both_code_systems() {
+    let Some((app, status, body)) = app_with_real_regions().await else {
+        return;
+    };
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["dataset"]["row_count"], 514);
     let (_, list) = app.get_json("/api/v1/regions?demo=false&per_page=1").await;
@@ -84,20 +91,12 @@ fn split_csv_line(line: &str) -> Vec<String> {
 
 #[actix_web::test]
 async fn the_press_spot_checks_resolve_by_kemendagri_code() {
-    let (Some(regions), Some(spot)) = (
-        shared_data("regions.csv"),
-        shared_data("stunting_kabkota_spotcheck_from_pages.csv"),
-    ) else {
+    let Some(spot) = shared_data("stunting_kabkota_spotcheck_from_pages.csv") else {
         return;
     };
-    let app = spawn_app_with(Options {
-        demo: false,
-        ..Options::default()
-    })
-    .await;
-    let (status, _) = app
-        .upload("kind=regions", "text/csv", std::fs::read(&regions).unwrap())
-        .await;
+    let Some((app, status, _)) = app_with_real_regions().await else {
+        return;
+    };
     assert_eq!(status, 201);
     let rows = ssgi_2022_spot_checks(&std::fs::read_to_string(&spot).unwrap());
     assert_eq!(
@@ -131,16 +130,9 @@ async fn the_press_spot_checks_resolve_by_kemendagri_code() {
 
 #[actix_web::test]
 async fn former_names_and_bps_codes_resolve_against_the_real_reference() {
-    let Some(regions) = shared_data("regions.csv") else {
+    let Some((app, _, _)) = app_with_real_regions().await else {
         return;
     };
-    let app = spawn_app_with(Options {
-        demo: false,
-        ..Options::default()
-    })
-    .await;
-    app.upload("kind=regions", "text/csv", std::fs::read(&regions).unwrap())
-        .await;
     let csv = "name,province,kind,bps_code,prevalence\n\
                Toba Samosir,Sumatera Utara,,,30\n\
                Maluku Tenggara Barat,Maluku,,,31\n\
@@ -181,19 +173,12 @@ async fn former_names_and_bps_codes_resolve_against_the_real_reference() {
 
 #[actix_web::test]
 async fn the_boundary_layer_imports_in_place() {
-    let (Some(regions), Some(geo)) = (
-        shared_data("regions.csv"),
-        shared_data("boundaries_kabkota.geojson"),
-    ) else {
+    let Some(geo) = shared_data("boundaries_kabkota.geojson") else {
         return;
     };
-    let app = spawn_app_with(Options {
-        demo: false,
-        ..Options::default()
-    })
-    .await;
-    app.upload("kind=regions", "text/csv", std::fs::read(&regions).unwrap())
-        .await;
+    let Some((app, _, _)) = app_with_real_regions().await else {
+        return;
+    };
     let (status, body) = app
         .upload(
             "kind=boundaries&source=indonesia-atlas",

@@ -715,14 +715,7 @@ fn import_boundaries(
 ) -> Result<ImportOutcome> {
     let text = std::str::from_utf8(req.content)
         .map_err(|_| ModelError::invalid("invalid_encoding", "the GeoJSON is not valid UTF-8"))?;
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        ModelError::InvalidRows(vec![RowError {
-            line: e.line(),
-            field: None,
-            message: format!("JSON syntax error: {e}"),
-            candidates: vec![],
-        }])
-    })?;
+    let value = table::parse_json_value(text)?;
     let features = value
         .get("features")
         .and_then(|f| f.as_array())

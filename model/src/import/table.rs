@@ -160,15 +160,23 @@ fn syntax_error(line: usize, e: &csv::Error) -> ModelError {
     ModelError::InvalidRows(vec![syntax_row(line, e)])
 }
 
-fn parse_json(text: &str) -> Result<Table, ModelError> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+/// Parses JSON text, reporting a syntax error with its line.
+///
+/// # Errors
+/// `ModelError::InvalidRows` with the line of the syntax error.
+pub fn parse_json_value(text: &str) -> Result<serde_json::Value, ModelError> {
+    serde_json::from_str(text).map_err(|e| {
         ModelError::InvalidRows(vec![RowError {
             line: e.line(),
             field: None,
             message: format!("JSON syntax error: {e}"),
             candidates: vec![],
         }])
-    })?;
+    })
+}
+
+fn parse_json(text: &str) -> Result<Table, ModelError> {
+    let value = parse_json_value(text)?;
     let items = match &value {
         serde_json::Value::Array(items) => items,
         serde_json::Value::Object(map) => match map.get("rows").or_else(|| map.get("data")) {

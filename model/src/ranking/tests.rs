@@ -1090,21 +1090,3 @@ proptest! {
         }
     }
 }
-
-#[test]
-#[ignore]
-fn tmp_time_order() {
-    use rand::{RngExt, SeedableRng};
-    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(1);
-    let n = 514;
-    let scores: Vec<f64> = (0..n).map(|_| rng.random::<f64>()).collect();
-    let st: Vec<f64> = (0..n).map(|_| rng.random::<f64>()).collect();
-    let mut ob = super::select::OrderBuf::default();
-    let t = std::time::Instant::now();
-    for _ in 0..10000 { ob.compute(&scores, &st); }
-    eprintln!("order 514: {:?} per call", t.elapsed() / 10000);
-    let mut idx: Vec<u32> = (0..n as u32).collect();
-    let t = std::time::Instant::now();
-    for _ in 0..10000 { idx.sort_unstable_by(|&a, &b| scores[b as usize].total_cmp(&scores[a as usize])); idx.reverse(); }
-    eprintln!("plain sort 514: {:?} per call", t.elapsed() / 10000);
-}

@@ -12,9 +12,6 @@ use super::select::{OrderBuf, Selector, Steps};
 use super::{Band, Candidate, Method, RankUncertainty, Scenario, UncertaintyParams};
 use crate::error::{ModelError, Result};
 
-static PH: [std::sync::atomic::AtomicU64; 4] = [const { std::sync::atomic::AtomicU64::new(0) }; 4];
-static INITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-static DRAWNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 /// Largest number of draws accepted.
 pub(super) const MAX_DRAWS: usize = 100_000;
 /// Redraws of a stunting value outside 0–100 % before it is clamped instead; only reached when
@@ -53,16 +50,13 @@ pub(super) fn simulate(
 
     let sim = Simulation::new(&prep, se, params);
     let draws = params.draws;
-    let t0 = std::time::Instant::now();
     let mut store = vec![0u32; n * draws];
     store.par_chunks_mut(n).enumerate().for_each_init(
-        || { INITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed); Workspace::new(&prep) }, |ws, (d, row)| { let t = std::time::Instant::now(); sim.draw(d, ws, row); DRAWNS.fetch_add(t.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed); });
-    eprintln!("TIMING PH {:?}", PH.iter().map(|a| a.load(std::sync::atomic::Ordering::Relaxed) / 1000).collect::<Vec<_>>());
-    eprintln!("TIMING inits {} in-draw {:?}", INITS.load(std::sync::atomic::Ordering::Relaxed), std::time::Duration::from_nanos(DRAWNS.load(std::sync::atomic::Ordering::Relaxed)));
+        || Workspace::new(&prep),
+        |ws, (d, row)| sim.draw(d, ws, row),
+    );
 
-    let t1 = std::time::Instant::now();
     let stats = summarise(&store, n, draws, prep.plan.k);
-    eprintln!("TIMING draws {:?} summarise {:?}", t1 - t0, t1.elapsed());
 
     let mut out: Vec<Option<RankUncertainty>> = vec![None; n];
     for (i, st) in stats.into_iter().enumerate() {
@@ -164,7 +158,6 @@ impl<'p, 'a> Simulation<'p, 'a> {
     fn draw(&self, d: usize, ws: &mut Workspace, ranks: &mut [u32]) {
         let prep = self.prep;
         let mut rng = draw_rng(self.seed, d);
-        let t0 = std::time::Instant::now();
 
         let (ws_w, wd_w) = match &self.weight {
             Some(beta) => {
@@ -190,7 +183,6 @@ impl<'p, 'a> Simulation<'p, 'a> {
             };
         }
 
-        let t1 = std::time::Instant::now();
         // The scale (min/max, mean/sd, OLS line) is refitted to each draw's values. A residual
         // line that cannot be fitted (SPBE constant in this draw) falls back to slope 0.
         let scorer =
@@ -204,15 +196,9 @@ impl<'p, 'a> Simulation<'p, 'a> {
                 }
             });
         scorer.score_all(&ws.stunting, &ws.spbe, &mut ws.scores);
-        let t2 = std::time::Instant::now();
         ws.order.compute(&ws.scores, &ws.stunting);
-        let t3 = std::time::Instant::now();
         ws.selector.run(&prep.plan, Steps::ALL, &ws.order.order);
         ws.selector.write_ranks(prep.plan.k, &ws.order.order, ranks);
-        let t4 = std::time::Instant::now();
-        PH[0].fetch_add((t1-t0).as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);PH[1].fetch_add((t2-t1).as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);PH[2].fetch_add((t3-t2).as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);PH[3].fetch_add((t4-t3).as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
-        ws.t[0] += t1 - t0; ws.t[1] += t2 - t1; ws.t[2] += t3 - t2; ws.t[3] += t4 - t3;
-        if d == 9999 || d == 999 { eprintln!("TIMING phases rng {:?} score {:?} order {:?} select {:?}", ws.t[0], ws.t[1], ws.t[2], ws.t[3]); }
     }
 }
 
@@ -257,7 +243,6 @@ struct Workspace {
     scores: Vec<f64>,
     order: OrderBuf,
     selector: Selector,
-    t: [std::time::Duration; 4],
 }
 
 impl Workspace {
@@ -269,7 +254,6 @@ impl Workspace {
             scores: vec![0.0; n],
             order: OrderBuf::default(),
             selector: Selector::new(n, prep.plan.n_provinces),
-            t: Default::default(),
         }
     }
 }
