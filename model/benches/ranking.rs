@@ -47,13 +47,25 @@ fn bench_rank(c: &mut Criterion) {
             min_spbe: Some(2.0),
             max_per_province: Some(6),
             min_per_province: Some(1),
-            include: data.iter().filter(|c| c.spbe >= 2.0).step_by(97).map(|c| c.code.clone()).collect(),
-            exclude: data.iter().skip(5).step_by(101).map(|c| c.code.clone()).collect(),
+            include: data
+                .iter()
+                .filter(|c| c.spbe >= 2.0)
+                .step_by(97)
+                .map(|c| c.code.clone())
+                .collect(),
+            exclude: data
+                .iter()
+                .skip(5)
+                .step_by(101)
+                .map(|c| c.code.clone())
+                .collect(),
         },
         ..Scenario::default()
     };
     let mut g = c.benchmark_group("rank");
-    g.bench_function("default_514", |b| b.iter(|| rank(black_box(&data), black_box(&default)).unwrap()));
+    g.bench_function("default_514", |b| {
+        b.iter(|| rank(black_box(&data), black_box(&default)).unwrap())
+    });
     g.bench_function("constrained_514", |b| {
         b.iter(|| rank(black_box(&data), black_box(&constrained)).unwrap())
     });
@@ -71,7 +83,9 @@ fn bench_simulate(c: &mut Criterion) {
         ..UncertaintyParams::default()
     };
     g.measurement_time(Duration::from_secs(3));
-    g.bench_function("514x10000", |b| b.iter(|| simulate(black_box(&data), &sc, &p).unwrap()));
+    g.bench_function("514x10000", |b| {
+        b.iter(|| simulate(black_box(&data), &sc, &p).unwrap())
+    });
 
     let big = synthetic(84_000, 2);
     let sc = Scenario {
@@ -83,7 +97,9 @@ fn bench_simulate(c: &mut Criterion) {
         ..UncertaintyParams::default()
     };
     g.measurement_time(Duration::from_secs(20));
-    g.bench_function("84000x1000", |b| b.iter(|| simulate(black_box(&big), &sc, &p).unwrap()));
+    g.bench_function("84000x1000", |b| {
+        b.iter(|| simulate(black_box(&big), &sc, &p).unwrap())
+    });
     g.finish();
 }
 

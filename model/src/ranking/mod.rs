@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Result;
 
 mod explain;
+mod normal;
 mod prepare;
 mod score;
 mod select;
@@ -317,14 +318,21 @@ pub fn rank(candidates: &[Candidate], scenario: &Scenario) -> Result<Ranking> {
 /// administrative rule on the published index; hence a feasible scenario is feasible in every
 /// draw and every draw selects exactly k, so the `p_selected` sum to k.
 ///
-/// Percentiles of rank use linear interpolation between order statistics (type 7, the R and
-/// NumPy default). Draw d uses stream d of a ChaCha8 generator seeded with `seed`, so the output
-/// is the same for the same seed whatever the number of threads.
+/// Percentiles of rank use linear interpolation between order statistics (Hyndman & Fan type 7,
+/// the R and NumPy default): with N draws and h = (N − 1)·p, Q(p) = x₍⌊h⌋₎ + (h − ⌊h⌋)·(x₍⌊h⌋+1₎ −
+/// x₍⌊h⌋₎) over the sorted ranks x₍₀₎ ≤ … ≤ x₍N−1₎; so the median of an even number of draws is the
+/// mean of the middle two. Draw d uses a Xoshiro256++ generator seeded from (seed, d) alone, so
+/// the output is the same for the same seed whatever the number of threads, and does not depend
+/// on the order of the input rows (districts are processed in code order).
+///
+/// Memory: up to 2,048 districts (and no more than `draws`) the ranks are tallied in one
+/// n × n histogram per worker; otherwise every draw's ranks are kept, packed in 2 or 3 bytes, and
+/// that table is limited to 1 GiB (84,000 districts: at most 4,260 draws).
 ///
 /// # Errors
 /// As [`rank`], plus `ModelError::Invalid` for bad uncertainty parameters (`invalid_draws`,
-/// `invalid_spbe_se`, `invalid_default_stunting_se`, `invalid_weight_concentration`,
-/// `invalid_stunting_se`).
+/// also when the rank table would exceed 1 GiB, `invalid_spbe_se`, `invalid_default_stunting_se`,
+/// `invalid_weight_concentration`, `invalid_stunting_se`).
 pub fn simulate(
     candidates: &[Candidate],
     scenario: &Scenario,

@@ -191,6 +191,11 @@ pub(super) fn prepare<'a>(
         below_min_spbe,
         max_per_province: cons.max_per_province,
         min_per_province: cons.min_per_province,
+        unconstrained: cons.min_spbe.is_none()
+            && cons.max_per_province.is_none()
+            && cons.min_per_province.is_none()
+            && cons.include.is_empty()
+            && cons.exclude.is_empty(),
     };
     check_feasible(&plan, &codes, &spbe, cons.min_spbe, &province_names)?;
 

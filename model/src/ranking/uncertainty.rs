@@ -1,14 +1,15 @@
 //! Monte Carlo rank uncertainty: redraw the data and the weights, re-run the whole selection,
 //! and summarise each district's ranks over the draws.
 
+use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
-use rand::{RngExt, SeedableRng};
-use rand_distr::{Beta, Distribution, StandardNormal};
+use rand_distr::{Beta, Distribution};
 use rayon::prelude::*;
 
+use super::normal::Ziggurat;
 use super::prepare::{Prepared, prepare};
 use super::score::{SPBE_RANGE, STUNTING_RANGE, Scorer};
-use super::select::{OrderBuf, Selector, Steps};
+use super::select::{OrderBuf, Selector};
 use super::{Band, Candidate, Method, RankUncertainty, Scenario, UncertaintyParams};
 use crate::error::{ModelError, Result};
 
@@ -20,6 +21,15 @@ const MAX_REDRAWS: usize = 64;
 /// Districts summarised together, so that reading their ranks walks each draw's row in
 /// contiguous 256-byte pieces instead of one value per cache line.
 const BLOCK: usize = 64;
+/// Up to this many districts (and no more than draws) ranks are tallied in an n × n histogram
+/// per chunk of draws instead of being stored per draw: at most 16 MiB per histogram, and no
+/// table of draws × districts at all.
+const HISTOGRAM_MAX_N: usize = 2048;
+/// Bytes all histograms of [`by_histograms`] may take together (256 MiB), which bounds the
+/// number of chunks on machines with many threads.
+const HISTOGRAM_BUDGET: usize = 256 << 20;
+/// Largest table of stored ranks, in bytes (1 GiB), when histograms do not apply.
+pub(super) const MAX_STORED_BYTES: usize = 1 << 30;
 
 /// See [`super::simulate`].
 pub(super) fn simulate(
@@ -48,15 +58,24 @@ pub(super) fn simulate(
         }
     }
 
-    let sim = Simulation::new(&prep, se, params);
     let draws = params.draws;
-    let mut store = vec![0u32; n * draws];
-    store.par_chunks_mut(n).enumerate().for_each_init(
-        || Workspace::new(&prep),
-        |ws, (d, row)| sim.draw(d, ws, row),
-    );
-
-    let stats = summarise(&store, n, draws, prep.plan.k);
+    let tally = n <= HISTOGRAM_MAX_N && n <= draws;
+    let most = MAX_STORED_BYTES / (n * rank_bytes(n));
+    if !tally && draws > most {
+        return Err(ModelError::invalid(
+            "invalid_draws",
+            format!(
+                "with {n} candidates draws must be at most {most}, because every draw's ranks are \
+                 kept for the percentiles (at most {MAX_STORED_BYTES} bytes); got {draws}"
+            ),
+        ));
+    }
+    let sim = Simulation::new(&prep, se, params);
+    let stats = if tally {
+        by_histograms(&sim, draws)
+    } else {
+        by_stored_ranks(&sim, draws)
+    };
 
     let mut out: Vec<Option<RankUncertainty>> = vec![None; n];
     for (i, st) in stats.into_iter().enumerate() {
@@ -151,11 +170,11 @@ impl<'p, 'a> Simulation<'p, 'a> {
         }
     }
 
-    /// Runs draw `d` and writes each district's rank into `ranks`.
+    /// Runs draw `d`, leaving its order in `ws.order` for [`Selector::for_each_rank`].
     ///
     /// The draw's generator is seeded from (seed, d) alone, so the outcome never depends on
     /// which thread runs it.
-    fn draw(&self, d: usize, ws: &mut Workspace, ranks: &mut [u32]) {
+    fn draw(&self, d: usize, ws: &mut Workspace) {
         let prep = self.prep;
         let mut rng = draw_rng(self.seed, d);
 
@@ -170,17 +189,26 @@ impl<'p, 'a> Simulation<'p, 'a> {
             }
             None => (prep.weights.stunting, prep.weights.spbe),
         };
+        let zig = Ziggurat::get();
+        // Plain normal draws first, in one tight loop; the rare values outside 0–100 % are
+        // redrawn afterwards, so the common path has no data-dependent branch.
         for ((out, &mu), &sd) in ws.stunting.iter_mut().zip(&prep.stunting).zip(&self.se) {
-            *out = truncated_normal(&mut rng, mu, sd, STUNTING_RANGE);
+            *out = mu + sd * zig.sample(&mut rng);
+        }
+        for ((out, &mu), &sd) in ws.stunting.iter_mut().zip(&prep.stunting).zip(&self.se) {
+            if !(*out >= STUNTING_RANGE.0 && *out <= STUNTING_RANGE.1) {
+                *out = truncated_normal(&mut rng, mu, sd, STUNTING_RANGE);
+            }
+            *out += 0.0;
         }
         let spbe_se = self.spbe_se;
-        for (out, &mu) in ws.spbe.iter_mut().zip(&prep.spbe) {
-            *out = if spbe_se > 0.0 {
-                let z: f64 = rng.sample(StandardNormal);
-                (mu + spbe_se * z).clamp(SPBE_RANGE.0, SPBE_RANGE.1) + 0.0
-            } else {
-                mu
-            };
+        if spbe_se > 0.0 {
+            for (out, &mu) in ws.spbe.iter_mut().zip(&prep.spbe) {
+                *out =
+                    (mu + spbe_se * zig.sample(&mut rng)).clamp(SPBE_RANGE.0, SPBE_RANGE.1) + 0.0;
+            }
+        } else {
+            ws.spbe.copy_from_slice(&prep.spbe);
         }
 
         // The scale (min/max, mean/sd, OLS line) is refitted to each draw's values. A residual
@@ -197,17 +225,16 @@ impl<'p, 'a> Simulation<'p, 'a> {
             });
         scorer.score_all(&ws.stunting, &ws.spbe, &mut ws.scores);
         ws.order.compute(&ws.scores, &ws.stunting);
-        ws.selector.run(&prep.plan, Steps::ALL, &ws.order.order);
-        ws.selector.write_ranks(prep.plan.k, &ws.order.order, ranks);
     }
 }
 
 /// The generator of draw `d`: Xoshiro256++ (a fixed, published algorithm, so results are
 /// reproducible across versions) seeded with `seed ^ splitmix64(d)`. SplitMix64 is a bijection,
 /// so draws of one run get distinct seeds, and `seed_from_u64` spreads each seed over the
-/// 256-bit state with SplitMix64 again. Xoshiro is used over ChaCha8 because normal variates
-/// from it cost about 40 % less, and the draws are dominated by them.
-pub(super) fn draw_rng(seed: u64, d: usize) -> Xoshiro256PlusPlus {
+/// 256-bit state with SplitMix64 again. Xoshiro rather than ChaCha8 because a draw is dominated
+/// by its 2n normal variates and Xoshiro's output costs about half as much; the simulation needs
+/// statistical quality and reproducibility, not unpredictability.
+fn draw_rng(seed: u64, d: usize) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(seed ^ splitmix64(d as u64))
 }
 
@@ -226,9 +253,9 @@ fn truncated_normal(rng: &mut Xoshiro256PlusPlus, mu: f64, sd: f64, range: (f64,
         return mu;
     }
     let mut v = mu;
+    let zig = Ziggurat::get();
     for _ in 0..MAX_REDRAWS {
-        let z: f64 = rng.sample(StandardNormal);
-        v = mu + sd * z;
+        v = mu + sd * zig.sample(rng);
         if v >= range.0 && v <= range.1 {
             return v + 0.0;
         }
@@ -259,53 +286,129 @@ impl Workspace {
 }
 
 /// Summary of one district's ranks over the draws.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct Stats {
     p_selected: f64,
     /// 5th, 50th and 95th percentile rank.
     quantiles: [f64; 3],
 }
 
-/// Summarises the draw-major rank table `store` (draw d's ranks at `d·n..(d+1)·n`) per district.
-fn summarise(store: &[u32], n: usize, draws: usize, k: usize) -> Vec<Stats> {
+/// Runs the draws in a few contiguous chunks (two per thread, for balance), each tallying its
+/// ranks in an n × n histogram (row = district, column = rank − 1), then adds the histograms
+/// up. Integer sums do not depend on how the draws were split, so neither does the result.
+fn by_histograms(sim: &Simulation<'_, '_>, draws: usize) -> Vec<Stats> {
+    let n = sim.prep.len();
+    let k = sim.prep.plan.k;
+    let chunks = (2 * rayon::current_num_threads())
+        .min(HISTOGRAM_BUDGET / (n * n * 4))
+        .max(1);
+    let chunk = draws.div_ceil(chunks);
+    let total = (0..draws.div_ceil(chunk))
+        .into_par_iter()
+        .map(|c| {
+            let mut ws = Workspace::new(sim.prep);
+            let mut hist = vec![0u32; n * n];
+            for d in c * chunk..((c + 1) * chunk).min(draws) {
+                sim.draw(d, &mut ws);
+                let Workspace {
+                    order, selector, ..
+                } = &mut ws;
+                selector.for_each_rank(&sim.prep.plan, &order.order, |i, r| {
+                    hist[i * n + r as usize - 1] += 1
+                });
+            }
+            hist
+        })
+        .reduce_with(|mut a, b| {
+            for (x, y) in a.iter_mut().zip(&b) {
+                *x += y;
+            }
+            a
+        })
+        .unwrap_or_default();
+    total
+        .par_chunks_exact(n)
+        .map(|row| Stats {
+            p_selected: row[..k].iter().map(|&c| c as usize).sum::<usize>() as f64 / draws as f64,
+            quantiles: quantiles_from_counts(row, 1, draws),
+        })
+        .collect()
+}
+
+/// Bytes per stored rank: rank − 1 < n fits in 2 bytes up to 65,536 districts, 3 up to 2²⁴.
+fn rank_bytes(n: usize) -> usize {
+    if n <= 1 << 16 {
+        2
+    } else if n <= 1 << 24 {
+        3
+    } else {
+        4
+    }
+}
+
+/// Stores every draw's ranks (draw-major: draw d's row at `d·n·w..(d+1)·n·w`, rank − 1 in w
+/// little-endian bytes), then summarises each district from its column, reading 64 districts
+/// at a time. Packing takes 3 bytes per rank for 84,000 districts instead of 4.
+fn by_stored_ranks(sim: &Simulation<'_, '_>, draws: usize) -> Vec<Stats> {
+    let n = sim.prep.len();
+    let k = sim.prep.plan.k;
+    let w = rank_bytes(n);
+    let mut store = vec![0u8; n * w * draws];
+    store.par_chunks_mut(n * w).enumerate().for_each_init(
+        || Workspace::new(sim.prep),
+        |ws, (d, row)| {
+            sim.draw(d, ws);
+            let Workspace {
+                order, selector, ..
+            } = ws;
+            selector.for_each_rank(&sim.prep.plan, &order.order, |i, r| {
+                row[i * w..(i + 1) * w].copy_from_slice(&(r - 1).to_le_bytes()[..w]);
+            });
+        },
+    );
+
     let mut stats = vec![Stats::default(); n];
-    stats
-        .par_chunks_mut(BLOCK)
-        .enumerate()
-        .for_each_init(
-            || (Vec::new(), Vec::new()),
-            |(scratch, counts): &mut (Vec<u32>, Vec<u32>), (b, chunk)| {
-                let first = b * BLOCK;
-                let m = chunk.len();
-                scratch.clear();
-                scratch.resize(m * draws, 0);
-                for d in 0..draws {
-                    let row = &store[d * n + first..d * n + first + m];
-                    for (j, &r) in row.iter().enumerate() {
-                        scratch[j * draws + d] = r;
-                    }
+    stats.par_chunks_mut(BLOCK).enumerate().for_each_init(
+        || (Vec::new(), Vec::new()),
+        |(scratch, counts): &mut (Vec<u32>, Vec<u32>), (b, chunk)| {
+            let first = b * BLOCK;
+            let m = chunk.len();
+            scratch.clear();
+            scratch.resize(m * draws, 0);
+            for d in 0..draws {
+                let row = &store[(d * n + first) * w..(d * n + first + m) * w];
+                for (j, bytes) in row.chunks_exact(w).enumerate() {
+                    let mut le = [0u8; 4];
+                    le[..w].copy_from_slice(bytes);
+                    scratch[j * draws + d] = u32::from_le_bytes(le) + 1;
                 }
-                for (j, st) in chunk.iter_mut().enumerate() {
-                    let ranks = &mut scratch[j * draws..(j + 1) * draws];
-                    // Every draw selects exactly k and selected districts hold ranks 1..=k.
-                    let (mut hits, mut lo, mut hi) = (0usize, u32::MAX, 0u32);
+            }
+            for (j, st) in chunk.iter_mut().enumerate() {
+                let ranks = &mut scratch[j * draws..(j + 1) * draws];
+                // Every draw selects exactly k and selected districts hold ranks 1..=k.
+                let (mut hits, mut lo, mut hi) = (0usize, u32::MAX, 0u32);
+                for &r in ranks.iter() {
+                    hits += usize::from(r as usize <= k);
+                    lo = lo.min(r);
+                    hi = hi.max(r);
+                }
+                st.p_selected = hits as f64 / draws as f64;
+                // A histogram over the district's own rank range costs O(draws + range);
+                // selection costs a few passes over the draws, so count only when the range
+                // is narrower than the number of draws.
+                st.quantiles = if ((hi - lo) as usize) < draws {
+                    counts.clear();
+                    counts.resize((hi - lo) as usize + 1, 0);
                     for &r in ranks.iter() {
-                        hits += usize::from(r as usize <= k);
-                        lo = lo.min(r);
-                        hi = hi.max(r);
+                        counts[(r - lo) as usize] += 1;
                     }
-                    st.p_selected = hits as f64 / draws as f64;
-                    // A histogram over the district's own rank range costs O(draws + range);
-                    // selection costs a few passes over the draws, so count only when the
-                    // range is no wider than the number of draws.
-                    st.quantiles = if ((hi - lo) as usize) < draws {
-                        quantiles_by_counting(ranks, lo, hi, counts)
-                    } else {
-                        quantiles(ranks)
-                    };
-                }
-            },
-        );
+                    quantiles_from_counts(counts, lo, draws)
+                } else {
+                    quantiles(ranks)
+                };
+            }
+        },
+    );
     stats
 }
 
@@ -322,23 +425,26 @@ fn lerp(lo: u32, hi: u32, frac: f64) -> f64 {
     lo as f64 + frac * (hi as f64 - lo as f64)
 }
 
-/// [`quantiles`] from a histogram of the values, all of which lie in `lo..=hi`.
-pub(super) fn quantiles_by_counting(v: &[u32], lo: u32, hi: u32, counts: &mut Vec<u32>) -> [f64; 3] {
-    counts.clear();
-    counts.resize((hi - lo) as usize + 1, 0);
-    for &r in v {
-        counts[(r - lo) as usize] += 1;
-    }
-    let pos = type7_positions(v.len());
-    let last = v.len() - 1;
+/// [`quantiles`] of `len` values given as a histogram: `counts[j]` values equal `first + j`.
+pub(super) fn quantiles_from_counts(counts: &[u32], first: u32, len: usize) -> [f64; 3] {
+    let pos = type7_positions(len);
+    let last = len - 1;
     // The six order statistics needed, ascending: ⌊h⌋ and ⌊h⌋ + 1 for each p.
-    let wanted = [pos[0].0, pos[0].0 + 1, pos[1].0, pos[1].0 + 1, pos[2].0, pos[2].0 + 1].map(|j| j.min(last));
+    let wanted = [
+        pos[0].0,
+        pos[0].0 + 1,
+        pos[1].0,
+        pos[1].0 + 1,
+        pos[2].0,
+        pos[2].0 + 1,
+    ]
+    .map(|j| j.min(last));
     let mut found = [0u32; 6];
     let (mut t, mut seen) = (0usize, 0usize);
     for (offset, &c) in counts.iter().enumerate() {
         seen += c as usize;
         while t < 6 && wanted[t] < seen {
-            found[t] = lo + offset as u32;
+            found[t] = first + offset as u32;
             t += 1;
         }
         if t == 6 {
@@ -375,4 +481,74 @@ pub(super) fn quantiles(v: &mut [u32]) -> [f64; 3] {
         lerp(x50, x50_next, f95)
     };
     [p05, median, p95]
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::ranking::{Constraints, Method};
+
+    /// Type 7 from a full sort, the reference for the faster routes.
+    fn reference(v: &[u32]) -> [f64; 3] {
+        let mut s = v.to_vec();
+        s.sort_unstable();
+        type7_positions(s.len()).map(|(j, f)| lerp(s[j], s[(j + 1).min(s.len() - 1)], f))
+    }
+
+    #[test]
+    fn stored_ranks_and_histograms_give_the_same_summaries() {
+        let candidates: Vec<Candidate> = (0..40)
+            .map(|i| Candidate {
+                code: format!("{i:03}"),
+                province_code: format!("{}", i % 4),
+                stunting: 10.0 + (i * 7 % 30) as f64,
+                stunting_se: (i % 3 != 0).then_some(2.5),
+                spbe: 1.0 + (i * 3 % 40) as f64 / 10.0,
+            })
+            .collect();
+        for (method, constraints) in [
+            (Method::Composite, Constraints::default()),
+            (
+                Method::Residual,
+                Constraints {
+                    max_per_province: Some(3),
+                    min_per_province: Some(1),
+                    ..Constraints::default()
+                },
+            ),
+        ] {
+            let scenario = Scenario {
+                method,
+                k: 8,
+                constraints,
+                ..Scenario::default()
+            };
+            let prep = prepare(&candidates, &scenario).unwrap();
+            let se = vec![2.0; prep.len()];
+            let sim = Simulation::new(&prep, se, &UncertaintyParams::default());
+            assert_eq!(by_histograms(&sim, 300), by_stored_ranks(&sim, 300));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn selection_and_counting_quantiles_match_a_full_sort(
+            v in prop::collection::vec(1u32..60, 1..300),
+        ) {
+            let expected = reference(&v);
+            let mut w = v.clone();
+            prop_assert_eq!(quantiles(&mut w), expected);
+            let lo = *v.iter().min().unwrap();
+            let hi = *v.iter().max().unwrap();
+            let mut counts = vec![0u32; (hi - lo) as usize + 1];
+            for &r in &v {
+                counts[(r - lo) as usize] += 1;
+            }
+            prop_assert_eq!(quantiles_from_counts(&counts, lo, v.len()), expected);
+        }
+    }
 }
