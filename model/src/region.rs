@@ -461,6 +461,25 @@ pub fn shipped_aliases() -> Vec<(String, String)> {
         .collect()
 }
 
+impl Region {
+    /// The district with this Kemendagri code and its province.
+    ///
+    /// # Errors
+    /// `ModelError::NotFound` or `ModelError::Database`.
+    pub fn find(conn: &mut DbConnection, code: &str) -> Result<(Region, Province)> {
+        regions::table
+            .inner_join(provinces::table)
+            .filter(regions::code.eq(code))
+            .select((Region::as_select(), Province::as_select()))
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| crate::error::ModelError::NotFound {
+                entity: "region",
+                id: code.to_string(),
+            })
+    }
+}
+
 /// Known aliases (former names, other spellings) of one district.
 ///
 /// # Errors

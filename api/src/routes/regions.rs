@@ -34,16 +34,21 @@ pub struct RegionView {
 
 impl RegionView {
     fn new(index: &RegionIndex, r: &Region) -> Self {
+        let province_name = index
+            .province(&r.province_code)
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
+        Self::from_parts(r, province_name)
+    }
+
+    fn from_parts(r: &Region, province_name: String) -> Self {
         RegionView {
             code: r.code.clone(),
             bps_code: r.bps_code.clone(),
             name: r.name.clone(),
             kind: r.kind.clone(),
             province_code: r.province_code.clone(),
-            province_name: index
-                .province(&r.province_code)
-                .map(|p| p.name.clone())
-                .unwrap_or_default(),
+            province_name,
             demo: r.demo,
             code_2025: r.code_2025.clone(),
             name_2025: r.name_2025.clone(),
@@ -158,22 +163,14 @@ pub async fn find_region(
 ) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
     let pool = state.pool.clone();
-    let (index, aliases, observations) = web::block(move || -> Result<_, ApiError> {
+    let ((region, province), aliases, observations) = web::block(move || -> Result<_, ApiError> {
         let mut conn = pool.get()?;
-        let index = RegionIndex::load(&mut conn)?;
+        let region = Region::find(&mut conn, &code)?;
         let aliases = model::region::aliases_of(&mut conn, &code)?;
         let observations = Observation::for_region(&mut conn, &code)?;
-        let region = index
-            .by_code(&code)
-            .cloned()
-            .ok_or(model::ModelError::NotFound {
-                entity: "region",
-                id: code,
-            })?;
-        Ok(((index, region), aliases, observations))
+        Ok((region, aliases, observations))
     })
     .await??;
-    let (index, region) = index;
     let mut datasets = Vec::new();
     let observations: Vec<ObservationView> = observations
         .into_iter()
@@ -199,7 +196,7 @@ pub async fn find_region(
             view
         })
         .collect();
-    let mut body = serde_json::to_value(RegionView::new(&index, &region))
+    let mut body = serde_json::to_value(RegionView::from_parts(&region, province.name))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     body["aliases"] = serde_json::json!(aliases);
     body["observations"] = serde_json::json!(observations);
