@@ -340,8 +340,8 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
                     }
                     println!("fingerprint {}", result.fingerprint);
                     println!(
-                        "{:>4}  {:<6}  {:<34}  {:<28}  {:>8}  {:>5}  {:>7}  {}",
-                        "rank", "code", "name", "province", "stunting", "spbe", "score", "reason"
+                        "{:>4}  {:<6}  {:<34}  {:<28}  {:>8}  {:>5}  {:>7}  reason",
+                        "rank", "code", "name", "province", "stunting", "spbe", "score"
                     );
                     for d in shown {
                         let reason = serde_json::to_value(d.explanation.reason)
