@@ -272,9 +272,10 @@ pub struct RankUncertainty {
 /// - **Scores.** `min_max` uses the candidates' own minimum and maximum; an indicator whose values
 ///   are all equal normalises to 0 for every district (also under `z_score`, sd 0), so it adds
 ///   nothing to any score. Under `lower_is_priority` SPBE enters as 1 − norm (`min_max`,
-///   `goalposts`) or −z (`z_score`). `need` ignores the weights and reports `weights_used`
-///   = (1, 0); so does `residual`, whose SPBE adjustment is a fitted line, not a weight. Residual
-///   contributions are centred: (stunting − mean stunting, −b·(SPBE − mean SPBE)).
+///   `goalposts`) or −z (`z_score`). `need` ignores the weights (they are still validated) and
+///   reports `weights_used` = (1, 0); so does `residual`, whose SPBE adjustment is a fitted line,
+///   not a weight. Residual contributions are centred: (stunting − mean stunting,
+///   −b·(SPBE − mean SPBE)).
 /// - **Order.** Score descending, then stunting descending, then Kemendagri code ascending
 ///   (byte-wise string order, which is numeric order for the fixed-width codes).
 /// - **Selection.** Forced includes; then each province's best eligible districts up to

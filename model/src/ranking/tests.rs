@@ -3,7 +3,6 @@
 use approx::assert_abs_diff_eq;
 use proptest::prelude::*;
 
-use super::uncertainty::quantiles;
 use super::*;
 use crate::error::ModelError;
 
@@ -801,15 +800,19 @@ fn params(draws: usize, seed: u64) -> UncertaintyParams {
 #[test]
 fn quantiles_interpolate_between_order_statistics() {
     // 1..=100 shuffled: h = 99p; p05: x₄ + 0.95(x₅ − x₄) = 5.95, median 50.5, p95 95.05.
+    let quantiles = |v: &[u32]| {
+        let (lo, hi) = (*v.iter().min().unwrap(), *v.iter().max().unwrap());
+        super::uncertainty::quantiles(v, lo, hi, &mut Vec::new())
+    };
     let mut v: Vec<u32> = (1..=100).rev().collect();
     v.swap(3, 70);
-    let q = quantiles(&mut v);
+    let q = quantiles(&v);
     assert_abs_diff_eq!(q[0], 5.95, epsilon = 1e-9);
     assert_abs_diff_eq!(q[1], 50.5, epsilon = 1e-9);
     assert_abs_diff_eq!(q[2], 95.05, epsilon = 1e-9);
-    assert_eq!(quantiles(&mut [7]), [7.0, 7.0, 7.0]);
+    assert_eq!(quantiles(&[7]), [7.0, 7.0, 7.0]);
     // N = 2: h = 0.05, 0.5, 0.95 between 3 and 5.
-    let q = quantiles(&mut [5, 3]);
+    let q = quantiles(&[5, 3]);
     assert_abs_diff_eq!(q[0], 3.1, epsilon = 1e-9);
     assert_abs_diff_eq!(q[1], 4.0, epsilon = 1e-9);
     assert_abs_diff_eq!(q[2], 4.9, epsilon = 1e-9);
