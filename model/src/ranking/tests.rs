@@ -800,10 +800,7 @@ fn params(draws: usize, seed: u64) -> UncertaintyParams {
 #[test]
 fn quantiles_interpolate_between_order_statistics() {
     // 1..=100 shuffled: h = 99p; p05: x₄ + 0.95(x₅ − x₄) = 5.95, median 50.5, p95 95.05.
-    let quantiles = |v: &[u32]| {
-        let (lo, hi) = (*v.iter().min().unwrap(), *v.iter().max().unwrap());
-        super::uncertainty::quantiles(v, lo, hi, &mut Vec::new())
-    };
+    let quantiles = |v: &[u32]| super::uncertainty::quantiles(&mut v.to_vec());
     let mut v: Vec<u32> = (1..=100).rev().collect();
     v.swap(3, 70);
     let q = quantiles(&v);
