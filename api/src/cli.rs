@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use model::dataset::DatasetKind;
 use model::import::{Format, ImportRequest, import};
 use model::ranking::{Method, UncertaintyParams};
-use model::scenario::{RankingRequest, compute, districts_csv};
+use model::scenario::{RankingRequest, compute, districts_csv, wire_name};
 use model::token::{ApiToken, Role};
 
 use crate::config::Settings;
@@ -344,10 +344,7 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
                         "rank", "code", "name", "province", "stunting", "spbe", "score"
                     );
                     for d in shown {
-                        let reason = serde_json::to_value(d.explanation.reason)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default();
+                        let reason = wire_name(&d.explanation.reason);
                         println!(
                             "{:>4}  {:<6}  {:<34}  {:<28}  {:>8.1}  {:>5.2}  {:>7.4}  {}",
                             d.rank,

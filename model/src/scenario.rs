@@ -319,6 +319,14 @@ pub fn fingerprint(params: &RankingRequest, datasets: &[Dataset]) -> String {
     hex::encode(h.finalize())
 }
 
+/// The snake_case name a unit enum variant has on the wire (e.g. `top_k`, `certain_in`).
+pub fn wire_name<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 /// The columns of the CSV export, in order.
 pub const CSV_COLUMNS: [&str; 20] = [
     "rank",
@@ -355,16 +363,8 @@ pub fn districts_csv<'a>(
     let _ = w.write_record(&header);
     let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
     for d in districts {
-        let band = d.band.map(|b| {
-            serde_json::to_value(b)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-        });
-        let reason = serde_json::to_value(d.explanation.reason)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let band = d.band.map(|b| wire_name(&b));
+        let reason = wire_name(&d.explanation.reason);
         let _ = w.write_record([
             d.rank.to_string(),
             d.code.clone(),
