@@ -82,12 +82,8 @@ async fn a_get_answers_304_when_the_etag_matches() {
     let first = app.get("/api/v1/shortlist?k=5").await;
     let etag = first.headers()["etag"].to_str().unwrap().to_string();
     let again = app
-        .client
-        .get(app.url("/api/v1/shortlist?k=5"))
-        .header("If-None-Match", &etag)
-        .send()
-        .await
-        .unwrap();
+        .get_with("/api/v1/shortlist?k=5", "If-None-Match", &etag)
+        .await;
     assert_eq!(again.status().as_u16(), 304);
     assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
     // New data changes the representation, so the old tag no longer matches.
@@ -104,12 +100,8 @@ async fn a_get_answers_304_when_the_etag_matches() {
     )
     .await;
     let changed = app
-        .client
-        .get(app.url("/api/v1/shortlist?k=5"))
-        .header("If-None-Match", &etag)
-        .send()
-        .await
-        .unwrap();
+        .get_with("/api/v1/shortlist?k=5", "If-None-Match", &etag)
+        .await;
     let status = changed.status().as_u16();
     let body: Value = changed.json().await.unwrap();
     assert_eq!(status, 200, "{body}");
@@ -120,12 +112,8 @@ async fn a_get_answers_304_when_the_etag_matches() {
 async fn responses_are_gzipped_when_asked() {
     let app = spawn_app().await;
     let response = app
-        .client
-        .get(app.url("/api/v1/regions?per_page=1000"))
-        .header("Accept-Encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
+        .get_with("/api/v1/regions?per_page=1000", "Accept-Encoding", "gzip")
+        .await;
     assert_eq!(response.headers()["content-encoding"], "gzip");
 }
 

@@ -319,12 +319,8 @@ async fn rankings_and_shortlists_download_as_csv() {
     let (_, saved) = app.post_ranking(&json!({"k": 5})).await;
     let id = saved["ranking"]["id"].as_i64().unwrap();
     let response = app
-        .client
-        .get(app.url(&format!("/api/v1/rankings/{id}")))
-        .header("Accept", "text/csv")
-        .send()
-        .await
-        .unwrap();
+        .get_with(&format!("/api/v1/rankings/{id}"), "Accept", "text/csv")
+        .await;
     assert!(
         response.headers()["content-disposition"]
             .to_str()
@@ -345,12 +341,8 @@ async fn geojson_needs_a_boundary_layer() {
         .await;
     assert_eq!(status, 201);
     let response = app
-        .client
-        .get(app.url("/api/v1/shortlist?k=514"))
-        .header("Accept", "application/geo+json")
-        .send()
-        .await
-        .unwrap();
+        .get_with("/api/v1/shortlist?k=514", "Accept", "application/geo+json")
+        .await;
     assert_eq!(response.status().as_u16(), 200);
     let fc: Value = response.json().await.unwrap();
     assert_eq!(fc["type"], "FeatureCollection");
