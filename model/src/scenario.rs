@@ -20,7 +20,7 @@ pub const RULES_VERSION: &str = "lokus-ranking-1";
 pub const MAX_DRAWS: usize = 100_000;
 
 /// A ranking request as callers send it; every field is optional.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RankingRequest {
     /// `composite` (default), `need` or `residual`.

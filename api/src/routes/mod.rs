@@ -137,7 +137,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         rankings::list_rankings, rankings::create_ranking, rankings::find_ranking, rankings::diff_rankings,
         rankings::find_shortlist,
     ),
-    components(schemas(crate::error::ErrorBody, crate::extract::Meta, regions::RegionView)),
+    components(schemas(crate::error::ErrorBody, crate::extract::Meta, regions::RegionView, model::scenario::RankingRequest)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

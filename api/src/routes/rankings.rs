@@ -97,7 +97,7 @@ fn stored_districts(run: &RankingRun) -> Result<(Vec<DistrictResult>, bool), Api
 
 /// Compute a ranking for a scenario and save it as an immutable run.
 #[utoipa::path(post, path = "/api/v1/rankings", tag = "rankings",
-    request_body(content = Object, description = "Scenario; every field optional: method, weights {stunting, spbe}, normalisation, spbe_direction, k, constraints {min_spbe, max_per_province, min_per_province, include, exclude}, uncertainty {draws, seed, spbe_se, default_stunting_se, weight_concentration}, stunting_year, spbe_year"),
+    request_body(content = RankingRequest, description = "Scenario; every field is optional (defaults in docs/API.md); unknown fields are rejected"),
     security(("bearer" = [])),
     responses(
     (status = 201, description = "`{\"ranking\": {id, created_at, fingerprint, params, datasets, analysis, districts, ...}}`"),

@@ -30,7 +30,7 @@ pub struct Candidate {
 }
 
 /// How a score is computed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// w_s·norm(stunting) + w_d·norm(spbe).
@@ -43,7 +43,7 @@ pub enum Method {
 }
 
 /// How indicators are put on one scale for `composite`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Normalisation {
     /// (x − min)/(max − min) over the joined districts.
@@ -56,7 +56,7 @@ pub enum Normalisation {
 }
 
 /// Which SPBE direction counts as priority.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SpbeDirection {
     /// Higher SPBE = more ready for a digital programme = more priority.
@@ -67,7 +67,7 @@ pub enum SpbeDirection {
 }
 
 /// Indicator weights; non-negative, rescaled to sum to 1.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Weights {
     /// Weight of stunting.
     pub stunting: f64,
@@ -85,7 +85,7 @@ impl Default for Weights {
 }
 
 /// Selection constraints.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct Constraints {
     /// Only districts with SPBE ≥ this are eligible (e.g. 2.6 = at least "Baik").
@@ -208,7 +208,7 @@ pub struct Ranking {
 }
 
 /// Settings of the Monte Carlo rank uncertainty.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct UncertaintyParams {
     /// Number of draws (1 to 100,000; default 1,000).
