@@ -104,10 +104,21 @@ async fn the_press_spot_checks_resolve_by_kemendagri_code() {
         18,
         "SOURCES.md: 18 kab/kota with SSGI 2022 values"
     );
-    // Values as published ("21,10%", "39,40 %") go in verbatim; the importer reads them.
-    let mut csv = String::from("kode;prevalensi\n");
+    // The file's own lines and columns go in as published ("21,10%", "7,3 persen", a year
+    // column, source URLs), keeping one line per district.
+    let text = std::fs::read_to_string(&spot).unwrap();
+    let mut csv = format!("{}\n", text.lines().next().unwrap());
     for (code, value) in &rows {
-        csv.push_str(&format!("{code};{value}\n"));
+        let line = text
+            .lines()
+            .find(|l| {
+                l.starts_with(&format!("{code},"))
+                    && l.contains(value.as_str())
+                    && l.contains(",SSGI,2022,")
+            })
+            .unwrap();
+        csv.push_str(line);
+        csv.push('\n');
     }
     let (status, body) = app
         .upload(

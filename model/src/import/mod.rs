@@ -35,6 +35,8 @@ mod columns {
         "prevalensi",
         "stunting",
         "stunting_prevalence",
+        "stunting_prevalence_pct",
+        "stunting_prevalence_as_published",
     ];
     pub const SE: &[&str] = &["se", "standard_error", "galat_baku"];
     pub const N: &[&str] = &["n", "sample_size", "jumlah_sampel"];
