@@ -7,8 +7,6 @@ use std::time::Instant;
 use model::db::DbPool;
 use model::scenario::RankingResult;
 
-use model::analysis::Analysis;
-
 use crate::config::Settings;
 use crate::metrics::Metrics;
 
@@ -86,8 +84,8 @@ pub struct AppState {
     pub settings: Settings,
     /// Computed rankings (the shortlist and its variants).
     pub rankings: Arc<Mutex<ComputeCache<RankingResult>>>,
-    /// Computed analyses.
-    pub analyses: Arc<Mutex<ComputeCache<Analysis>>>,
+    /// Rendered analysis bodies.
+    pub analyses: Arc<Mutex<ComputeCache<serde_json::Value>>>,
     /// Rate limiter.
     pub limiter: Arc<Mutex<RateLimiter>>,
     /// Prometheus metrics.

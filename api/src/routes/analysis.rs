@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use model::analysis::{Analysis, JoinRequest, JoinedData, analyse};
+use model::analysis::{JoinRequest, JoinedData, analyse};
 use model::dataset::Dataset;
 use model::stats::CorrelationParams;
 use serde::Deserialize;
@@ -54,29 +54,25 @@ pub async fn find_analysis(
     };
     let key = format!("{join:?}");
     let st = state.clone();
-    let (analysis, datasets, demo) = web::block(
-        move || -> Result<(Arc<Analysis>, Vec<Dataset>, bool), ApiError> {
-            let mut conn = st.pool.get()?;
-            let version = Dataset::latest_id(&mut conn)?;
-            let joined = JoinedData::load(&mut conn, &join)?;
-            let cached = st.analyses.lock().ok().and_then(|c| c.get(&key, version));
-            let analysis = match cached {
-                Some(a) => a,
-                None => {
-                    let a = Arc::new(analyse(&joined, &CorrelationParams::default())?);
-                    if let Ok(mut c) = st.analyses.lock() {
-                        c.put(key, version, a.clone());
-                    }
-                    a
-                }
-            };
-            Ok((analysis, joined.datasets, joined.demo))
-        },
-    )
+    // The join reads every observation: on a cache hit only the data version is queried.
+    let body = web::block(move || -> Result<Arc<serde_json::Value>, ApiError> {
+        let mut conn = st.pool.get()?;
+        let version = Dataset::latest_id(&mut conn)?;
+        if let Some(hit) = st.analyses.lock().ok().and_then(|c| c.get(&key, version)) {
+            return Ok(hit);
+        }
+        let joined = JoinedData::load(&mut conn, &join)?;
+        let analysis = analyse(&joined, &CorrelationParams::default())?;
+        let mut body =
+            serde_json::to_value(&analysis).map_err(|e| ApiError::Internal(e.to_string()))?;
+        body["datasets"] = serde_json::json!(joined.datasets);
+        body["demo"] = serde_json::json!(joined.demo);
+        let body = Arc::new(serde_json::json!({ "analysis": body }));
+        if let Ok(mut c) = st.analyses.lock() {
+            c.put(key, version, body.clone());
+        }
+        Ok(body)
+    })
     .await??;
-    let mut body =
-        serde_json::to_value(&*analysis).map_err(|e| ApiError::Internal(e.to_string()))?;
-    body["datasets"] = serde_json::json!(datasets);
-    body["demo"] = serde_json::json!(demo);
-    json_with_etag(&req, &serde_json::json!({"analysis": body}))
+    json_with_etag(&req, &*body)
 }
