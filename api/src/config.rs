@@ -2,6 +2,8 @@
 
 use std::env;
 
+use ipnet::IpNet;
+
 /// Runtime settings of the service.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -21,6 +23,12 @@ pub struct Settings {
     pub rate_limit_burst: f64,
     /// `LOKUS_WORKERS`: HTTP worker threads (default: number of cores).
     pub workers: Option<usize>,
+    /// `LOKUS_MAX_COMPUTE`: uncached computations running at once before others get 503 busy
+    /// (default: the number of workers).
+    pub max_compute: Option<usize>,
+    /// `LOKUS_TRUSTED_PROXIES`: comma-separated addresses or CIDR blocks of proxies whose
+    /// `X-Forwarded-For` names the client (default: none; the peer address is the client).
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 impl Default for Settings {
@@ -34,6 +42,8 @@ impl Default for Settings {
             rate_limit_per_second: 100.0,
             rate_limit_burst: 200.0,
             workers: None,
+            max_compute: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -82,6 +92,46 @@ impl Settings {
                         .map_err(|_| format!("LOKUS_WORKERS={v} is not a number"))
                 })
                 .transpose()?,
+            max_compute: match var("LOKUS_MAX_COMPUTE") {
+                None => None,
+                Some(v) => Some(
+                    v.trim()
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| *n >= 1)
+                        .ok_or_else(|| {
+                            format!("LOKUS_MAX_COMPUTE={v} is not a whole number ≥ 1")
+                        })?,
+                ),
+            },
+            trusted_proxies: parse_trusted_proxies(
+                &var("LOKUS_TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|e| format!("LOKUS_TRUSTED_PROXIES: {e}"))?,
         })
     }
+
+    /// Uncached computations allowed at once.
+    pub fn compute_slots(&self) -> usize {
+        self.max_compute
+            .or(self.workers)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+            .max(1)
+    }
+}
+
+/// Parses a comma-separated list of IP addresses and CIDR blocks (`10.0.0.0/8, 127.0.0.1`).
+///
+/// # Errors
+/// A message naming the entry that is neither.
+pub fn parse_trusted_proxies(text: &str) -> Result<Vec<IpNet>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            t.parse::<IpNet>()
+                .or_else(|_| t.parse::<std::net::IpAddr>().map(IpNet::from))
+                .map_err(|_| format!("'{t}' is not an IP address or CIDR block"))
+        })
+        .collect()
 }

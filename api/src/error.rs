@@ -5,6 +5,9 @@ use actix_web::{HttpResponse, ResponseError};
 use model::{ModelError, RowError};
 use serde::Serialize;
 
+/// Seconds a client is asked to wait when every compute slot is taken.
+pub const BUSY_RETRY_SECONDS: u64 = 1;
+
 /// Every error the API returns; `code()` is the stable machine-readable name.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -40,6 +43,12 @@ pub enum ApiError {
     /// Too many requests from one client.
     #[error("too many requests; retry after {0} s")]
     TooManyRequests(u64),
+    /// Every compute slot is taken; the client should retry shortly.
+    #[error(
+        "the server is busy computing other scenarios; retry after {} s",
+        BUSY_RETRY_SECONDS
+    )]
+    Busy,
     /// Anything unexpected; the message never leaves the server.
     #[error("internal error: {0}")]
     Internal(String),
@@ -87,6 +96,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::TooManyRequests(_) => "rate_limited",
+            ApiError::Busy => "busy",
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -107,6 +117,7 @@ impl ResponseError for ApiError {
                 ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
                 ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+                ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },
         }
@@ -114,7 +125,7 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        let message = if status.is_server_error() {
+        let message = if status.is_server_error() && !matches!(self, ApiError::Busy) {
             // The cause goes to the log only; the body says nothing internal.
             tracing::error!(error = ?self, "request failed");
             "an internal error occurred; it has been logged".to_string()
@@ -126,8 +137,14 @@ impl ResponseError for ApiError {
             _ => Vec::new(),
         };
         let mut response = HttpResponse::build(status);
-        if let ApiError::TooManyRequests(seconds) = self {
-            response.insert_header(("Retry-After", seconds.to_string()));
+        match self {
+            ApiError::TooManyRequests(seconds) => {
+                response.insert_header(("Retry-After", seconds.to_string()));
+            }
+            ApiError::Busy => {
+                response.insert_header(("Retry-After", BUSY_RETRY_SECONDS.to_string()));
+            }
+            _ => {}
         }
         response.json(ErrorBody {
             error: self.code().to_string(),

@@ -10,13 +10,22 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::state::{AppState, Rendered};
 
 /// Who is calling: a token label, or `anonymous` where reads are open.
 #[derive(Debug, Clone)]
 pub struct Caller {
     /// Token label (recorded in the audit log).
     pub label: String,
+    /// The token's role; `None` for an anonymous reader.
+    pub role: Option<Role>,
+}
+
+impl Caller {
+    /// True when the caller holds an editor token.
+    pub fn is_editor(&self) -> bool {
+        self.role == Some(Role::Editor)
+    }
 }
 
 fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
@@ -46,6 +55,7 @@ async fn authorise(req: HttpRequest, needed: Role) -> Result<Caller, ApiError> {
     if needed == Role::Viewer && !state.settings.require_read_token && token.is_none() {
         return Ok(Caller {
             label: "anonymous".into(),
+            role: None,
         });
     }
     let Some(secret) = token else {
@@ -70,7 +80,11 @@ async fn authorise(req: HttpRequest, needed: Role) -> Result<Caller, ApiError> {
             needed.as_str()
         )));
     }
-    Ok(Caller { label: token.label })
+    let role = token.role();
+    Ok(Caller {
+        label: token.label,
+        role: Some(role),
+    })
 }
 
 /// Extractor for read endpoints: open unless `LOKUS_REQUIRE_READ_TOKEN` is set.
@@ -146,7 +160,16 @@ impl Paging {
             )
             .into());
         }
-        Ok((page, per_page, (page - 1) * per_page))
+        let offset = (page - 1).checked_mul(per_page).ok_or_else(|| {
+            model::ModelError::invalid(
+                "invalid_paging",
+                format!(
+                    "page {page} × per_page {per_page} is past any list; page must be at most {}",
+                    i64::MAX / per_page
+                ),
+            )
+        })?;
+        Ok((page, per_page, offset))
     }
 }
 
@@ -155,36 +178,58 @@ pub fn etag_of(bytes: &[u8]) -> String {
     format!("\"{}\"", &hex::encode(Sha256::digest(bytes))[..32])
 }
 
-/// Sends bytes with an ETag, or 304 when the client's `If-None-Match` already has them.
-pub fn with_etag(req: &HttpRequest, content_type: &str, bytes: Vec<u8>) -> HttpResponse {
-    let etag = etag_of(&bytes);
+impl Rendered {
+    /// Bytes with their ETag; hashing is CPU work, so call this off the async threads.
+    pub fn new(content_type: &'static str, bytes: Vec<u8>) -> Rendered {
+        Rendered {
+            etag: etag_of(&bytes),
+            body: bytes.into(),
+            content_type,
+        }
+    }
+
+    /// `value` serialised as JSON, with its ETag.
+    ///
+    /// # Errors
+    /// 500 if serialisation fails.
+    pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<Rendered, ApiError> {
+        let bytes = serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok(Rendered::new("application/json", bytes))
+    }
+}
+
+/// Sends a rendered body, or 304 when the client's `If-None-Match` already has it.
+pub fn respond(req: &HttpRequest, rendered: &Rendered) -> HttpResponse {
     let matches = req
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim() == rendered.etag || t.trim() == "*")
+        });
     if matches {
         return HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
+            .insert_header((header::ETAG, rendered.etag.clone()))
             .finish();
     }
     HttpResponse::Ok()
-        .insert_header((header::ETAG, etag))
+        .insert_header((header::ETAG, rendered.etag.clone()))
         .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .content_type(content_type)
-        .body(bytes)
+        .content_type(rendered.content_type)
+        .body(rendered.body.clone())
 }
 
-/// Serialises `value` as JSON and sends it with an ETag.
+/// Serialises `value` as JSON off the async threads and sends it with an ETag.
 ///
 /// # Errors
 /// 500 if serialisation fails.
-pub fn json_with_etag<T: Serialize>(
+pub async fn json_response<T: Serialize + Send + 'static>(
     req: &HttpRequest,
-    value: &T,
+    value: T,
 ) -> Result<HttpResponse, ApiError> {
-    let bytes = serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(with_etag(req, "application/json", bytes))
+    let rendered = web::block(move || Rendered::json(&value)).await??;
+    Ok(respond(req, &rendered))
 }
 
 /// What representation a ranking-like resource should be sent in.
@@ -196,6 +241,17 @@ pub enum Representation {
     Csv,
     /// GeoJSON (`?format=geojson` or `Accept: application/geo+json`).
     GeoJson,
+}
+
+impl Representation {
+    /// The `format` parameter's value for this representation.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Representation::Json => "json",
+            Representation::Csv => "csv",
+            Representation::GeoJson => "geojson",
+        }
+    }
 }
 
 /// Picks the representation from `?format=` first, then the Accept header.
@@ -229,9 +285,9 @@ pub fn representation(req: &HttpRequest, format: Option<&str>) -> Result<Represe
     })
 }
 
-/// Sends CSV as a download.
-pub fn csv_response(req: &HttpRequest, filename: &str, csv: String) -> HttpResponse {
-    let mut response = with_etag(req, "text/csv; charset=utf-8", csv.into_bytes());
+/// Sends rendered CSV as a download.
+pub fn csv_download(req: &HttpRequest, filename: &str, rendered: &Rendered) -> HttpResponse {
+    let mut response = respond(req, rendered);
     if response.status().is_success()
         && let Ok(value) =
             header::HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))

@@ -1,6 +1,6 @@
 //! Building and running the HTTP server.
 
-use std::net::TcpListener;
+use std::net::{IpAddr, TcpListener};
 use std::time::Instant;
 
 use actix_web::body::{EitherBody, MessageBody};
@@ -8,6 +8,7 @@ use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::{Compress, ErrorHandlerResponse, ErrorHandlers, Next, from_fn};
 use actix_web::{App, HttpServer, ResponseError, web};
+use ipnet::IpNet;
 use model::db::DbPool;
 
 use crate::config::Settings;
@@ -91,6 +92,35 @@ fn normalise_error<B: MessageBody + 'static>(
     ))
 }
 
+/// The client a request counts against: the peer address, unless the peer is a trusted proxy,
+/// in which case the nearest untrusted address of `X-Forwarded-For` (read right to left, as
+/// each proxy appends the address it saw).
+pub fn client_address(req: &ServiceRequest, trusted: &[IpNet]) -> IpAddr {
+    let peer = req
+        .peer_addr()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |a| a.ip());
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    for hop in forwarded.iter().rev() {
+        match hop.parse::<IpAddr>() {
+            Ok(ip) if is_trusted(&ip) => continue,
+            Ok(ip) => return ip,
+            // A malformed hop ends what can be believed; the last trusted one is the client.
+            Err(_) => break,
+        }
+    }
+    peer
+}
+
 /// Rate limit on `/api`, then request metrics for everything.
 async fn limit_and_measure<B: MessageBody + 'static>(
     req: ServiceRequest,
@@ -102,17 +132,13 @@ async fn limit_and_measure<B: MessageBody + 'static>(
     if let Some(state) = &state
         && req.path().starts_with("/api/")
     {
-        let client = req
-            .connection_info()
-            .realip_remote_addr()
-            .unwrap_or("unknown")
-            .to_string();
+        let client = client_address(&req, &state.settings.trusted_proxies);
         let verdict = state
             .limiter
             .lock()
             .map(|mut l| {
                 l.take(
-                    &client,
+                    client,
                     state.settings.rate_limit_per_second,
                     state.settings.rate_limit_burst,
                 )

@@ -101,6 +101,20 @@ pub struct JoinedData {
 }
 
 fn pick_year(conn: &mut DbConnection, kind: DatasetKind, year: Option<i32>) -> Result<i32> {
+    let valid = crate::import::year_range();
+    if let Some(y) = year
+        && !valid.contains(&y)
+    {
+        return Err(ModelError::invalid(
+            "invalid_year",
+            format!(
+                "{} year must be between {} and {}, got {y}",
+                kind.as_str(),
+                valid.start(),
+                valid.end()
+            ),
+        ));
+    }
     let years = Dataset::years(conn, kind)?;
     match year {
         Some(y) if years.contains(&y) => Ok(y),

@@ -31,20 +31,29 @@ pub fn latest_layer(conn: &mut DbConnection) -> Result<(Dataset, HashMap<String,
     Ok((dataset, rows.into_iter().collect()))
 }
 
-/// A GeoJSON FeatureCollection of `features` = (code, properties), with geometry where known.
+/// A GeoJSON FeatureCollection of `features` = (code, properties as JSON text), with the
+/// stored geometry where known, and a top-level `demo` flag.
+///
+/// Geometries were validated at import, so their text is copied in as it is rather than
+/// parsed again for every response.
 pub fn feature_collection(
     layer: &HashMap<String, String>,
-    features: impl IntoIterator<Item = (String, serde_json::Value)>,
-) -> serde_json::Value {
-    let features: Vec<serde_json::Value> = features
-        .into_iter()
-        .map(|(code, properties)| {
-            let geometry = layer
-                .get(&code)
-                .and_then(|g| serde_json::from_str::<serde_json::Value>(g).ok())
-                .unwrap_or(serde_json::Value::Null);
-            serde_json::json!({"type": "Feature", "properties": properties, "geometry": geometry})
-        })
-        .collect();
-    serde_json::json!({"type": "FeatureCollection", "features": features})
+    features: impl IntoIterator<Item = (String, String)>,
+    demo: bool,
+) -> String {
+    let mut out = String::from(r#"{"type":"FeatureCollection","features":["#);
+    for (i, (code, properties)) in features.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(r#"{"type":"Feature","properties":"#);
+        out.push_str(&properties);
+        out.push_str(r#","geometry":"#);
+        out.push_str(layer.get(&code).map_or("null", String::as_str));
+        out.push('}');
+    }
+    out.push_str(r#"],"demo":"#);
+    out.push_str(if demo { "true" } else { "false" });
+    out.push('}');
+    out
 }

@@ -24,6 +24,8 @@ pub struct RankingRun {
     pub params: String,
     /// The ranking as JSON.
     pub body: String,
+    /// True when the run used synthetic demo data.
+    pub demo: bool,
 }
 
 impl RankingRun {
@@ -37,6 +39,7 @@ impl RankingRun {
         fingerprint: &str,
         params: &str,
         body: &str,
+        demo: bool,
     ) -> Result<(i32, String)> {
         let created_at = now_rfc3339();
         conn.transaction::<_, ModelError, _>(|conn| {
@@ -47,6 +50,7 @@ impl RankingRun {
                     ranking_runs::fingerprint.eq(fingerprint),
                     ranking_runs::params.eq(params),
                     ranking_runs::body.eq(body),
+                    ranking_runs::demo.eq(demo),
                 ))
                 .execute(conn)?;
             let id: i32 = ranking_runs::table

@@ -200,6 +200,17 @@ fn explain_text(selected: bool, reason: Reason, margin: f64, ds: Option<f64>) ->
 /// `ModelError::Invalid` for bad parameters (naming the limit), `ModelError::Infeasible`,
 /// `ModelError::NotFound` for a year without data, database errors.
 pub fn compute(conn: &mut DbConnection, req: &RankingRequest) -> Result<RankingResult> {
+    let joined = load_join(conn, req)?;
+    compute_from_join(&joined, req)
+}
+
+/// Checks what can be checked without data, then reads the join a request ranks: the one
+/// database step of [`compute`], so callers can release the connection before the CPU work of
+/// [`compute_from_join`].
+///
+/// # Errors
+/// As [`compute`].
+pub fn load_join(conn: &mut DbConnection, req: &RankingRequest) -> Result<JoinedData> {
     if let Some(u) = &req.uncertainty
         && !(1..=MAX_DRAWS).contains(&u.draws)
     {
@@ -211,15 +222,14 @@ pub fn compute(conn: &mut DbConnection, req: &RankingRequest) -> Result<RankingR
             ),
         ));
     }
-    let joined = JoinedData::load(
+    JoinedData::load(
         conn,
         &JoinRequest {
             stunting_year: req.stunting_year,
             spbe_year: req.spbe_year,
             ..Default::default()
         },
-    )?;
-    compute_from_join(&joined, req)
+    )
 }
 
 /// Computes a ranking from an already joined data set.
@@ -293,7 +303,7 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
             }
         })
         .collect();
-    let fingerprint = fingerprint(&params, &joined.datasets);
+    let fingerprint = fingerprint(&params, &joined.datasets, &joined.districts);
     Ok(RankingResult {
         params,
         fingerprint,
@@ -308,13 +318,29 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
     })
 }
 
-/// SHA-256 (hex) over the rules version, the resolved params and each dataset's id and hash.
-pub fn fingerprint(params: &RankingRequest, datasets: &[Dataset]) -> String {
+/// SHA-256 (hex) over the rules version, the resolved params, each dataset's id and hash, and
+/// the region reference of the joined districts (codes, names, kinds, provinces), which a
+/// region import may change in place.
+pub fn fingerprint(
+    params: &RankingRequest,
+    datasets: &[Dataset],
+    districts: &[crate::analysis::JoinedDistrict],
+) -> String {
     let mut h = Sha256::new();
     h.update(RULES_VERSION.as_bytes());
     h.update(serde_json::to_vec(params).unwrap_or_default());
     for d in datasets {
         h.update(format!("|{}:{}:{}", d.id, d.kind, d.sha256).as_bytes());
+    }
+    for d in districts {
+        // Unit separators keep field boundaries unambiguous.
+        h.update(
+            format!(
+                "\u{1e}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                d.code, d.bps_code, d.name, d.kind, d.province_code, d.province_name
+            )
+            .as_bytes(),
+        );
     }
     hex::encode(h.finalize())
 }

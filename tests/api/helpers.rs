@@ -26,6 +26,10 @@ pub struct Options {
     pub max_body_bytes: usize,
     pub rate_limit_per_second: f64,
     pub rate_limit_burst: f64,
+    /// `LOKUS_MAX_COMPUTE` (None: the default, one per worker).
+    pub max_compute: Option<usize>,
+    /// `LOKUS_TRUSTED_PROXIES`, a comma-separated CIDR list.
+    pub trusted_proxies: String,
 }
 
 impl Default for Options {
@@ -36,6 +40,8 @@ impl Default for Options {
             max_body_bytes: 16 * 1024 * 1024,
             rate_limit_per_second: 10_000.0,
             rate_limit_burst: 10_000.0,
+            max_compute: None,
+            trusted_proxies: String::new(),
         }
     }
 }
@@ -57,6 +63,9 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         rate_limit_per_second: options.rate_limit_per_second,
         rate_limit_burst: options.rate_limit_burst,
         workers: Some(2),
+        max_compute: options.max_compute,
+        trusted_proxies: api::config::parse_trusted_proxies(&options.trusted_proxies)
+            .expect("trusted proxies"),
     };
     let prepared = settings.clone();
     let pool = actix_web::rt::task::spawn_blocking(move || prepare_database(&prepared))
@@ -150,7 +159,19 @@ impl TestApp {
     }
 }
 
+/// True when running under CI (`CI=true`), where a missing fixture or database fails the run.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// Skips a test outside CI with a printed reason; under CI a missing prerequisite is a failure.
+pub fn skip_or_fail(reason: &str) {
+    assert!(!in_ci(), "CI=true but {reason}: the test cannot run");
+    eprintln!("skipped: {reason}");
+}
+
 /// `../shared/data/<name>` when the shared folder is present; `None` (test prints why) otherwise.
+/// Under CI an absent file fails the test instead.
 pub fn shared_data(name: &str) -> Option<PathBuf> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/data")
@@ -158,10 +179,10 @@ pub fn shared_data(name: &str) -> Option<PathBuf> {
     if path.exists() {
         Some(path)
     } else {
-        eprintln!(
-            "skipped: {} is absent (shared reference data not available here)",
+        skip_or_fail(&format!(
+            "{} is absent (shared reference data not available here)",
             path.display()
-        );
+        ));
         None
     }
 }

@@ -84,19 +84,34 @@ async fn import_rejects_unknown_region_code_and_keeps_old_data() {
 #[actix_web::test]
 async fn an_ambiguous_name_is_rejected_with_its_candidates() {
     let app = spawn_app().await;
-    // Without the province, "Contoh 001" could only be one demo district; drop the number to get many.
-    let csv = "name,prevalence\nKabupaten Contoh 001,20\nKota Contoh,21\n";
+    // A kota named like the demo's "Kabupaten Contoh 001", in another province: without a
+    // province or kind, "Contoh 001" could be either.
+    let (status, body) = app
+        .upload(
+            "kind=regions",
+            "text/csv",
+            "code,bps_code,name,kind,province_code\n12.79,1279,Kota Contoh 001,kota,12\n",
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let csv = "name,prevalence\nContoh 001,20\nKabupaten Contoh 002,21\n";
     let (status, body) = app.upload("kind=stunting&year=2023", "text/csv", csv).await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 422, "{body}");
     let details = body["details"].as_array().unwrap();
-    assert_eq!(details.len(), 1);
-    assert_eq!(details[0]["line"], 3);
-    assert!(
-        details[0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("no district named")
-    );
+    assert_eq!(details.len(), 1, "{body}");
+    assert_eq!(details[0]["line"], 2);
+    let mut candidates: Vec<&str> = details[0]["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().split(' ').next().unwrap())
+        .collect();
+    candidates.sort_unstable();
+    let (_, first) = app
+        .get_json("/api/v1/regions?q=Kabupaten%20Contoh%20001")
+        .await;
+    let demo_code = first["regions"][0]["code"].as_str().unwrap();
+    assert_eq!(candidates, [demo_code, "12.79"]);
 }
 
 #[actix_web::test]

@@ -7,6 +7,8 @@ mod helpers;
 mod analysis;
 /// API conventions: OpenAPI, docs page, ETags, gzip, rate limits, read tokens, opaque 500s.
 mod contract;
+/// Defects found in review, each reproduced before its fix.
+mod defects;
 /// Liveness, readiness, metrics, error shapes for unknown routes and methods.
 mod health;
 /// Uploads: formats, validation, all-or-nothing, idempotency, tokens.

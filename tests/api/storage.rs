@@ -83,7 +83,8 @@ fn exercise_storage(url: &str) {
         "a rejected import writes nothing"
     );
 
-    let (id, _) = RankingRun::create(&mut conn, "test", "abc", "{}", "{\"districts\":[]}").unwrap();
+    let (id, _) =
+        RankingRun::create(&mut conn, "test", "abc", "{}", "{\"districts\":[]}", false).unwrap();
     assert_eq!(RankingRun::find(&mut conn, id).unwrap().fingerprint, "abc");
     assert!(matches!(
         RankingRun::find(&mut conn, id + 100),
@@ -113,7 +114,7 @@ fn storage_works_on_sqlite() {
 #[test]
 fn storage_works_on_postgres() {
     let Ok(base) = std::env::var("LOKUS_TEST_POSTGRES_URL") else {
-        eprintln!("skipped: LOKUS_TEST_POSTGRES_URL is not set");
+        crate::helpers::skip_or_fail("LOKUS_TEST_POSTGRES_URL is not set");
         return;
     };
     // A uniquely named database per run keeps runs independent.

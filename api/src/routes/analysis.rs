@@ -9,8 +9,8 @@ use model::stats::CorrelationParams;
 use serde::Deserialize;
 
 use crate::error::ApiError;
-use crate::extract::{Reader, json_with_etag};
-use crate::state::AppState;
+use crate::extract::{Reader, respond};
+use crate::state::{AppState, ComputeCache, Rendered};
 
 /// Which data the analysis reads.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -39,7 +39,8 @@ fn list(text: Option<&str>) -> Vec<String> {
 #[utoipa::path(get, path = "/api/v1/analysis", tag = "analysis", params(AnalysisQuery), responses(
     (status = 200, description = "`{\"analysis\": {n, pearson: {r, ci95, p_value}, spearman: {rho, p_value}, bootstrap_ci95, regression: {intercept, slope, r_squared, ...}, residuals, interpretation, excluded, datasets, demo}}`"),
     (status = 404, description = "No data for a requested year", body = crate::error::ErrorBody),
-    (status = 422, description = "Too few districts", body = crate::error::ErrorBody)))]
+    (status = 422, description = "Too few districts, or a bad year", body = crate::error::ErrorBody),
+    (status = 503, description = "Too many computations at once; retry after the `Retry-After` seconds", body = crate::error::ErrorBody)))]
 pub async fn find_analysis(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -52,27 +53,22 @@ pub async fn find_analysis(
         exclude: list(query.exclude.as_deref()),
         covariates: list(query.covariates.as_deref()),
     };
-    let key = format!("{join:?}");
+    let key = format!("analysis|{join:?}");
     let st = state.clone();
     // The join reads every observation: on a cache hit only the data version is queried.
-    let body = web::block(move || -> Result<Arc<serde_json::Value>, ApiError> {
-        let mut conn = st.pool.get()?;
-        let version = Dataset::latest_id(&mut conn)?;
-        if let Some(hit) = st.analyses.lock().ok().and_then(|c| c.get(&key, version)) {
-            return Ok(hit);
-        }
-        let joined = JoinedData::load(&mut conn, &join)?;
-        let analysis = analyse(&joined, &CorrelationParams::default())?;
-        let mut body =
-            serde_json::to_value(&analysis).map_err(|e| ApiError::Internal(e.to_string()))?;
-        body["datasets"] = serde_json::json!(joined.datasets);
-        body["demo"] = serde_json::json!(joined.demo);
-        let body = Arc::new(serde_json::json!({ "analysis": body }));
-        if let Ok(mut c) = st.analyses.lock() {
-            c.put(key, version, body.clone());
-        }
-        Ok(body)
+    let rendered = web::block(move || -> Result<Arc<Rendered>, ApiError> {
+        let version = i64::from(Dataset::latest_id(&mut *st.pool.get()?)?);
+        ComputeCache::get_or_make(&st.rendered, key, version, || {
+            let _slot = st.compute.try_take().ok_or(ApiError::Busy)?;
+            let joined = JoinedData::load(&mut *st.pool.get()?, &join)?;
+            let analysis = analyse(&joined, &CorrelationParams::default())?;
+            let mut body =
+                serde_json::to_value(&analysis).map_err(|e| ApiError::Internal(e.to_string()))?;
+            body["datasets"] = serde_json::json!(joined.datasets);
+            body["demo"] = serde_json::json!(joined.demo);
+            Rendered::json(&serde_json::json!({ "analysis": body }))
+        })
     })
     .await??;
-    json_with_etag(&req, &*body)
+    Ok(respond(&req, &rendered))
 }

@@ -7,7 +7,7 @@ use model::import::{Format, ImportRequest, import};
 use serde::Deserialize;
 
 use crate::error::ApiError;
-use crate::extract::{Editor, Meta, Paging, Reader, json_with_etag};
+use crate::extract::{Editor, Meta, Paging, Reader, json_response};
 use crate::state::AppState;
 
 /// Query parameters of an upload.
@@ -137,10 +137,11 @@ pub async fn list_datasets(
         .skip(offset as usize)
         .take(per_page as usize)
         .collect();
-    json_with_etag(
+    json_response(
         &req,
-        &serde_json::json!({"datasets": datasets, "meta": meta}),
+        serde_json::json!({"datasets": datasets, "meta": meta}),
     )
+    .await
 }
 
 /// One dataset.
@@ -162,5 +163,5 @@ pub async fn find_dataset(
         Dataset::find(&mut conn, id)
     })
     .await??;
-    json_with_etag(&req, &serde_json::json!({"dataset": dataset}))
+    json_response(&req, serde_json::json!({"dataset": dataset})).await
 }

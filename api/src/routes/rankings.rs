@@ -8,15 +8,20 @@ use model::dataset::Dataset;
 use model::ranking::{Method, Normalisation, SpbeDirection, UncertaintyParams, Weights};
 use model::run::RankingRun;
 use model::scenario::{
-    DistrictResult, RankingRequest, RankingResult, compute, diff, districts_csv,
+    DistrictResult, RankingRequest, RankingResult, compute_from_join, diff, districts_csv,
+    load_join,
 };
 use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::extract::{
-    Editor, Meta, Paging, Reader, Representation, csv_response, json_with_etag, representation,
+    Editor, Meta, Paging, Reader, Representation, csv_download, json_response, representation,
+    respond,
 };
-use crate::state::AppState;
+use crate::state::{AppState, ComputeCache, Rendered, ranking_key};
+
+/// Most Monte Carlo draws a read without an editor token may ask for; more is a saved run's job.
+pub const MAX_READ_DRAWS: usize = 5_000;
 
 /// `?format=json|csv|geojson`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -25,53 +30,49 @@ pub struct FormatQuery {
     pub format: Option<String>,
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
-    serde_json::to_value(value).map_err(|e| ApiError::Internal(e.to_string()))
-}
-
-/// A list of districts and the JSON document that carries them.
-struct Districts {
-    json: serde_json::Value,
-    districts: Vec<DistrictResult>,
-    demo: bool,
-}
-
-/// Sends districts as JSON, CSV or GeoJSON (with the newest boundary layer).
-async fn send_districts(
-    req: &HttpRequest,
+/// Renders districts as JSON (the given document), CSV or GeoJSON (with the newest boundary
+/// layer). CPU and database work: call it inside `web::block`.
+fn render_districts(
     state: &AppState,
-    format: Option<&str>,
-    filename: &str,
-    data: Districts,
-) -> Result<HttpResponse, ApiError> {
-    match representation(req, format)? {
-        Representation::Json => json_with_etag(req, &data.json),
-        Representation::Csv => Ok(csv_response(
-            req,
-            &format!("{filename}.csv"),
-            districts_csv(&data.districts, data.demo),
+    format: Representation,
+    json: &serde_json::Value,
+    districts: &[DistrictResult],
+    demo: bool,
+) -> Result<Rendered, ApiError> {
+    match format {
+        Representation::Json => Rendered::json(json),
+        Representation::Csv => Ok(Rendered::new(
+            "text/csv; charset=utf-8",
+            districts_csv(districts, demo).into_bytes(),
         )),
         Representation::GeoJson => {
-            let pool = state.pool.clone();
-            let (_, layer) = web::block(move || {
-                let mut conn = pool.get()?;
-                model::boundary::latest_layer(&mut conn)
-            })
-            .await??;
-            let features = data
-                .districts
+            let (_, layer) = model::boundary::latest_layer(&mut *state.pool.get()?)?;
+            let features = districts
                 .iter()
-                .map(|d| Ok((d.code.clone(), to_json(d)?)))
+                .map(|d| {
+                    serde_json::to_string(d)
+                        .map(|p| (d.code.clone(), p))
+                        .map_err(|e| ApiError::Internal(e.to_string()))
+                })
                 .collect::<Result<Vec<_>, ApiError>>()?;
-            let mut fc = model::boundary::feature_collection(&layer, features);
-            fc["demo"] = serde_json::json!(data.demo);
-            let bytes = serde_json::to_vec(&fc).map_err(|e| ApiError::Internal(e.to_string()))?;
-            Ok(crate::extract::with_etag(
-                req,
+            Ok(Rendered::new(
                 "application/geo+json",
-                bytes,
+                model::boundary::feature_collection(&layer, features, demo).into_bytes(),
             ))
         }
+    }
+}
+
+/// Sends a rendered district list; CSV comes as a download named `filename.csv`.
+fn send(
+    req: &HttpRequest,
+    format: Representation,
+    filename: &str,
+    rendered: &Rendered,
+) -> HttpResponse {
+    match format {
+        Representation::Csv => csv_download(req, &format!("{filename}.csv"), rendered),
+        _ => respond(req, rendered),
     }
 }
 
@@ -84,18 +85,30 @@ fn run_json(run: &RankingRun) -> Result<serde_json::Value, ApiError> {
     Ok(body)
 }
 
-fn stored_districts(run: &RankingRun) -> Result<(Vec<DistrictResult>, bool), ApiError> {
+fn stored_districts(run: &RankingRun) -> Result<Vec<DistrictResult>, ApiError> {
     #[derive(Deserialize)]
     struct Stored {
         districts: Vec<DistrictResult>,
-        demo: bool,
     }
     let s: Stored =
         serde_json::from_str(&run.body).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok((s.districts, s.demo))
+    Ok(s.districts)
 }
 
-/// Compute a ranking for a scenario and save it as an immutable run.
+/// Computes a ranking under the concurrency limit, holding no database connection while the
+/// CPU works.
+fn compute_limited(state: &AppState, request: &RankingRequest) -> Result<RankingResult, ApiError> {
+    let _slot = state.compute.try_take().ok_or(ApiError::Busy)?;
+    let joined = load_join(&mut *state.pool.get()?, request)?;
+    Ok(compute_from_join(&joined, request)?)
+}
+
+/// The current data version (newest dataset id): caches are valid while it is unchanged.
+fn data_version(state: &AppState) -> Result<i64, ApiError> {
+    Ok(i64::from(Dataset::latest_id(&mut *state.pool.get()?)?))
+}
+
+/// Computes a ranking for a scenario and saves it as an immutable run.
 #[utoipa::path(post, path = "/api/v1/rankings", tag = "rankings",
     request_body(content = RankingRequest, description = "Scenario; every field is optional (defaults in docs/API.md); unknown fields are rejected"),
     security(("bearer" = [])),
@@ -104,38 +117,47 @@ fn stored_districts(run: &RankingRun) -> Result<(Vec<DistrictResult>, bool), Api
     (status = 400, description = "Malformed JSON or unknown field", body = crate::error::ErrorBody),
     (status = 401, description = "No or unknown token", body = crate::error::ErrorBody),
     (status = 403, description = "Token is not an editor", body = crate::error::ErrorBody),
-    (status = 422, description = "Invalid parameter (names the limit) or infeasible constraints", body = crate::error::ErrorBody)))]
+    (status = 422, description = "Invalid parameter (names the limit) or infeasible constraints", body = crate::error::ErrorBody),
+    (status = 503, description = "Too many computations at once; retry after the `Retry-After` seconds", body = crate::error::ErrorBody)))]
 pub async fn create_ranking(
     state: web::Data<AppState>,
     Editor(caller): Editor,
     scenario: web::Json<RankingRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let scenario = scenario.into_inner();
-    let pool = state.pool.clone();
-    let run = web::block(move || -> Result<RankingRun, ApiError> {
-        let mut conn = pool.get()?;
-        let result = compute(&mut conn, &scenario)?;
+    let st = state.clone();
+    let (id, body) = web::block(move || -> Result<(i32, Rendered), ApiError> {
+        let result = compute_limited(&st, &scenario)?;
         let params =
             serde_json::to_string(&result.params).map_err(|e| ApiError::Internal(e.to_string()))?;
         let body = serde_json::to_string(&result).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let mut conn = st.pool.get()?;
         let (id, _) = RankingRun::create(
             &mut conn,
             &caller.label,
             &result.fingerprint,
             &params,
             &body,
+            result.demo,
         )?;
-        Ok(RankingRun::find(&mut conn, id)?)
+        let run = RankingRun::find(&mut conn, id)?;
+        Ok((
+            id,
+            Rendered::json(&serde_json::json!({"ranking": run_json(&run)?}))?,
+        ))
     })
     .await??;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/rankings/{}", run.id)))
-        .json(serde_json::json!({"ranking": run_json(&run)?})))
+        .insert_header((header::LOCATION, format!("/api/v1/rankings/{id}")))
+        .insert_header((header::ETAG, body.etag))
+        .content_type(body.content_type)
+        .body(body.body))
 }
 
-/// List saved runs, newest first (without their district lists).
+/// Lists saved runs, newest first (without their district lists).
 #[utoipa::path(get, path = "/api/v1/rankings", tag = "rankings", params(Paging), responses(
-    (status = 200, description = "`{\"rankings\": [{id, created_at, created_by, fingerprint, params}], \"meta\": {...}}`")))]
+    (status = 200, description = "`{\"rankings\": [{id, created_at, created_by, fingerprint, demo, params}], \"demo\": bool, \"meta\": {...}}`"),
+    (status = 422, description = "Bad paging", body = crate::error::ErrorBody)))]
 pub async fn list_rankings(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -149,17 +171,19 @@ pub async fn list_rankings(
         RankingRun::page(&mut conn, offset, per_page)
     })
     .await??;
+    let demo = runs.iter().any(|r| r.demo);
     let rankings = runs
         .iter()
         .map(|r| {
             let params: serde_json::Value = serde_json::from_str(&r.params).unwrap_or_default();
-            serde_json::json!({"id": r.id, "created_at": r.created_at, "created_by": r.created_by, "fingerprint": r.fingerprint, "params": params})
+            serde_json::json!({"id": r.id, "created_at": r.created_at, "created_by": r.created_by, "fingerprint": r.fingerprint, "demo": r.demo, "params": params})
         })
         .collect::<Vec<_>>();
-    json_with_etag(
+    json_response(
         &req,
-        &serde_json::json!({"rankings": rankings, "meta": Meta { total, page, per_page }}),
+        serde_json::json!({"rankings": rankings, "demo": demo, "meta": Meta { total, page, per_page }}),
     )
+    .await
 }
 
 /// One saved run, as JSON, CSV or GeoJSON.
@@ -176,33 +200,34 @@ pub async fn find_ranking(
     query: web::Query<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let pool = state.pool.clone();
-    let data = web::block(move || -> Result<Districts, ApiError> {
-        let mut conn = pool.get()?;
-        let run = RankingRun::find(&mut conn, id)?;
-        let (districts, demo) = stored_districts(&run)?;
-        Ok(Districts {
-            json: serde_json::json!({"ranking": run_json(&run)?}),
-            districts,
-            demo,
-        })
+    let format = representation(&req, query.format.as_deref())?;
+    let st = state.clone();
+    let rendered = web::block(move || -> Result<Rendered, ApiError> {
+        let run = RankingRun::find(&mut *st.pool.get()?, id)?;
+        let districts = match format {
+            Representation::Json => Vec::new(),
+            _ => stored_districts(&run)?,
+        };
+        let json = match format {
+            Representation::Json => serde_json::json!({"ranking": run_json(&run)?}),
+            _ => serde_json::Value::Null,
+        };
+        render_districts(&st, format, &json, &districts, run.demo)
     })
     .await??;
-    send_districts(
+    Ok(send(
         &req,
-        &state,
-        query.format.as_deref(),
+        format,
         &format!("lokus-ranking-{id}"),
-        data,
-    )
-    .await
+        &rendered,
+    ))
 }
 
 /// Who entered, who left and how ranks moved from run `id` to run `other_id`.
 #[utoipa::path(get, path = "/api/v1/rankings/{id}/diff/{other_id}", tag = "rankings",
     params(("id" = i32, Path, description = "Earlier run"), ("other_id" = i32, Path, description = "Later run")),
     responses(
-    (status = 200, description = "`{\"diff\": {from, to, entered, left, stayed, rank_changes}}`"),
+    (status = 200, description = "`{\"diff\": {from, to, demo, entered, left, stayed, rank_changes}}`"),
     (status = 404, description = "No such run", body = crate::error::ErrorBody)))]
 pub async fn diff_rankings(
     req: HttpRequest,
@@ -212,20 +237,23 @@ pub async fn diff_rankings(
 ) -> Result<HttpResponse, ApiError> {
     let (a, b) = ids.into_inner();
     let pool = state.pool.clone();
-    let (diff, from, to) = web::block(move || -> Result<_, ApiError> {
+    let rendered = web::block(move || -> Result<Rendered, ApiError> {
         let mut conn = pool.get()?;
         let (from, to) = (
             RankingRun::find(&mut conn, a)?,
             RankingRun::find(&mut conn, b)?,
         );
-        Ok((diff(&from.body, &to.body)?, from, to))
+        drop(conn);
+        let summary = |r: &RankingRun| serde_json::json!({"id": r.id, "created_at": r.created_at, "fingerprint": r.fingerprint, "demo": r.demo});
+        let mut body = serde_json::to_value(diff(&from.body, &to.body)?)
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        body["from"] = summary(&from);
+        body["to"] = summary(&to);
+        body["demo"] = serde_json::json!(from.demo || to.demo);
+        Rendered::json(&serde_json::json!({ "diff": body }))
     })
     .await??;
-    let summary = |r: &RankingRun| serde_json::json!({"id": r.id, "created_at": r.created_at, "fingerprint": r.fingerprint});
-    let mut body = to_json(&diff)?;
-    body["from"] = summary(&from);
-    body["to"] = summary(&to);
-    json_with_etag(&req, &serde_json::json!({"diff": body}))
+    Ok(respond(&req, &rendered))
 }
 
 /// Overrides of the default scenario for the shortlist.
@@ -252,7 +280,7 @@ pub struct ShortlistQuery {
     pub stunting_year: Option<i32>,
     /// SPBE year (default latest).
     pub spbe_year: Option<i32>,
-    /// Monte Carlo draws (turns uncertainty on).
+    /// Monte Carlo draws (turns uncertainty on); at most 5,000 without an editor token.
     pub draws: Option<usize>,
     /// Monte Carlo seed (default 42).
     pub seed: Option<u64>,
@@ -288,73 +316,79 @@ impl ShortlistQuery {
     }
 }
 
-/// Computes (or takes from memory) the ranking for a request at the current data version.
-fn cached_ranking(
+/// The ranking for a request at data version `version`, from memory or computed once.
+fn ranking_at(
     state: &AppState,
     request: &RankingRequest,
+    version: i64,
 ) -> Result<Arc<RankingResult>, ApiError> {
-    let mut conn = state.pool.get()?;
-    let version = Dataset::latest_id(&mut conn)?;
-    let key = serde_json::to_string(request).map_err(|e| ApiError::Internal(e.to_string()))?;
-    if let Some(hit) = state
-        .rankings
-        .lock()
-        .ok()
-        .and_then(|c| c.get(&key, version))
-    {
-        return Ok(hit);
-    }
-    let result = Arc::new(compute(&mut conn, request)?);
-    if let Ok(mut c) = state.rankings.lock() {
-        c.put(key, version, result.clone());
-    }
-    Ok(result)
+    ComputeCache::get_or_make(&state.rankings, ranking_key(request), version, || {
+        compute_limited(state, request)
+    })
+}
+
+/// The shortlist document: the selected districts and what they rest on.
+fn shortlist_json(result: &RankingResult, selected: &[DistrictResult]) -> serde_json::Value {
+    serde_json::json!({"shortlist": {
+        "fingerprint": result.fingerprint,
+        "demo": result.demo,
+        "params": result.params,
+        "datasets": result.datasets,
+        "k": result.params.k,
+        "cutoff_score": result.cutoff_score,
+        "weights_used": result.weights_used,
+        "constraint_effects": result.constraint_effects,
+        "excluded": result.excluded,
+        "districts": selected,
+    }})
 }
 
 /// The shortlist under the default scenario (or light overrides): selected districts in rank order.
 #[utoipa::path(get, path = "/api/v1/shortlist", tag = "rankings", params(ShortlistQuery), responses(
     (status = 200, description = "`{\"shortlist\": {fingerprint, demo, params, datasets, k, cutoff_score, districts}}`, or CSV / GeoJSON"),
-    (status = 422, description = "Invalid parameter (names the limit)", body = crate::error::ErrorBody)))]
+    (status = 422, description = "Invalid parameter (names the limit)", body = crate::error::ErrorBody),
+    (status = 503, description = "Too many computations at once; retry after the `Retry-After` seconds", body = crate::error::ErrorBody)))]
 pub async fn find_shortlist(
     req: HttpRequest,
     state: web::Data<AppState>,
-    _reader: Reader,
+    Reader(caller): Reader,
     query: web::Query<ShortlistQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let request = query.request();
+    if let Some(u) = &request.uncertainty
+        && u.draws > MAX_READ_DRAWS
+        && !caller.is_editor()
+    {
+        return Err(model::ModelError::invalid(
+            "invalid_draws",
+            format!(
+                "a read without an editor token may ask for at most {MAX_READ_DRAWS} draws, got {}; \
+                 save a run with more draws through POST /api/v1/rankings",
+                u.draws
+            ),
+        )
+        .into());
+    }
+    let format = representation(&req, query.format.as_deref())?;
     let st = state.clone();
-    let data = web::block(move || -> Result<Districts, ApiError> {
-        let result = cached_ranking(&st, &request)?;
-        let selected: Vec<DistrictResult> = result
-            .districts
-            .iter()
-            .filter(|d| d.selected)
-            .cloned()
-            .collect();
-        Ok(Districts {
-            json: serde_json::json!({"shortlist": {
-                "fingerprint": result.fingerprint,
-                "demo": result.demo,
-                "params": result.params,
-                "datasets": result.datasets,
-                "k": result.params.k,
-                "cutoff_score": result.cutoff_score,
-                "weights_used": result.weights_used,
-                "constraint_effects": result.constraint_effects,
-                "excluded": result.excluded,
-                "districts": selected,
-            }}),
-            districts: selected,
-            demo: result.demo,
+    let rendered = web::block(move || -> Result<Arc<Rendered>, ApiError> {
+        let version = data_version(&st)?;
+        let key = format!("shortlist|{}|{}", format.as_str(), ranking_key(&request));
+        ComputeCache::get_or_make(&st.rendered, key, version, || {
+            let result = ranking_at(&st, &request, version)?;
+            let selected: Vec<DistrictResult> = result
+                .districts
+                .iter()
+                .filter(|d| d.selected)
+                .cloned()
+                .collect();
+            let json = match format {
+                Representation::Json => shortlist_json(&result, &selected),
+                _ => serde_json::Value::Null,
+            };
+            render_districts(&st, format, &json, &selected, result.demo)
         })
     })
     .await??;
-    send_districts(
-        &req,
-        &state,
-        query.format.as_deref(),
-        "lokus-shortlist",
-        data,
-    )
-    .await
+    Ok(send(&req, format, "lokus-shortlist", &rendered))
 }

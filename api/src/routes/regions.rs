@@ -6,7 +6,7 @@ use model::region::{Region, RegionIndex, name_key};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
-use crate::extract::{Meta, Paging, Reader, json_with_etag};
+use crate::extract::{Meta, Paging, Reader, json_response};
 use crate::state::AppState;
 
 /// A district as the API shows it.
@@ -131,7 +131,7 @@ pub async fn list_regions(
         page,
         per_page,
     };
-    json_with_etag(&req, &serde_json::json!({"regions": regions, "meta": meta}))
+    json_response(&req, serde_json::json!({"regions": regions, "meta": meta})).await
 }
 
 /// One observation of a district.
@@ -201,5 +201,5 @@ pub async fn find_region(
     body["aliases"] = serde_json::json!(aliases);
     body["observations"] = serde_json::json!(observations);
     body["datasets"] = serde_json::json!(datasets);
-    json_with_etag(&req, &serde_json::json!({"region": body}))
+    json_response(&req, serde_json::json!({"region": body})).await
 }

@@ -75,6 +75,7 @@ diesel::table! {
         fingerprint -> Text,
         params -> Text,
         body -> Text,
+        demo -> Bool,
     }
 }
 

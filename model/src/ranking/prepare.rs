@@ -106,12 +106,43 @@ pub(super) fn prepare<'a>(
 
     let cons = &scenario.constraints;
     if let Some(m) = cons.min_spbe
-        && !m.is_finite()
+        && !(1.0..=5.0).contains(&m)
     {
         return Err(ModelError::invalid(
             "invalid_min_spbe",
-            format!("constraints.min_spbe must be a finite number, got {m}"),
+            format!("constraints.min_spbe must be between 1.0 and 5.0 (the SPBE scale), got {m}"),
         ));
+    }
+    // Counts beyond the number of districts mean nothing and would not survive the u32 indices.
+    for (name, value) in [
+        ("max_per_province", cons.max_per_province),
+        ("min_per_province", cons.min_per_province),
+    ] {
+        if let Some(v) = value
+            && v > n
+        {
+            return Err(ModelError::invalid(
+                if name == "max_per_province" {
+                    "invalid_max_per_province"
+                } else {
+                    "invalid_min_per_province"
+                },
+                format!(
+                    "constraints.{name} must be between 0 and {n} (the number of candidates), got {v}"
+                ),
+            ));
+        }
+    }
+    for (name, codes) in [("include", &cons.include), ("exclude", &cons.exclude)] {
+        if codes.len() > n {
+            return Err(ModelError::invalid(
+                "invalid_constraints",
+                format!(
+                    "constraints.{name} lists {} codes, more than the {n} candidates",
+                    codes.len()
+                ),
+            ));
+        }
     }
     let index: HashMap<&str, u32> = codes
         .iter()
@@ -238,6 +269,15 @@ pub(super) fn rescale(w: Weights) -> Result<Weights> {
         ));
     }
     let total = w.stunting + w.spbe;
+    if !total.is_finite() {
+        return Err(ModelError::invalid(
+            "invalid_weights",
+            format!(
+                "weights.stunting + weights.spbe must be a finite number, got {} + {}",
+                w.stunting, w.spbe
+            ),
+        ));
+    }
     if total <= 0.0 {
         return Err(ModelError::invalid(
             "invalid_weights",

@@ -1104,9 +1104,21 @@ proptest! {
     ) {
         sc.k = 1 + ((data.len() - 1) as f64 * k_frac) as usize;
         sc.constraints.max_per_province = cap;
-        if let Ok(u) = simulate(&data, &sc, &params(40, seed)) {
-            let total: f64 = u.iter().map(|x| x.p_selected).sum();
-            prop_assert!((total - sc.k as f64).abs() <= 1e-9, "sum {} k {}", total, sc.k);
+        // The only way these inputs can fail is a province cap too tight for k.
+        match simulate(&data, &sc, &params(40, seed)) {
+            Ok(u) => {
+                let total: f64 = u.iter().map(|x| x.p_selected).sum();
+                prop_assert!((total - sc.k as f64).abs() <= 1e-9, "sum {} k {}", total, sc.k);
+            }
+            Err(ModelError::Infeasible(_)) => {
+                let provinces: std::collections::HashSet<&str> =
+                    data.iter().map(|c| c.province_code.as_str()).collect();
+                prop_assert!(
+                    cap.is_some_and(|c| c * provinces.len() < sc.k),
+                    "infeasible although {} provinces × cap {:?} ≥ k {}", provinces.len(), cap, sc.k
+                );
+            }
+            Err(e) => prop_assert!(false, "unexpected error: {}", e),
         }
     }
 

@@ -15,6 +15,12 @@ use crate::error::{ModelError, Result};
 
 /// Largest number of draws accepted.
 pub(super) const MAX_DRAWS: usize = 100_000;
+/// Largest SPBE standard error: the width of the 1–5 scale.
+const MAX_SPBE_SE: f64 = 4.0;
+/// Largest default stunting standard error, in % points: half the 0–100 scale.
+const MAX_STUNTING_SE: f64 = 50.0;
+/// Largest Dirichlet concentration; beyond it the weights no longer vary at all.
+const MAX_CONCENTRATION: f64 = 1e6;
 /// Redraws of a stunting value outside 0–100 % before it is clamped instead; only reached when
 /// the standard error is huge relative to the distance to a bound, where clamping is harmless.
 const MAX_REDRAWS: usize = 64;
@@ -100,26 +106,29 @@ fn check_params(p: &UncertaintyParams) -> Result<()> {
             format!("draws must be between 1 and {MAX_DRAWS}, got {}", p.draws),
         ));
     }
-    if !(p.spbe_se.is_finite() && p.spbe_se >= 0.0) {
+    if !(0.0..=MAX_SPBE_SE).contains(&p.spbe_se) {
         return Err(ModelError::invalid(
             "invalid_spbe_se",
-            format!("spbe_se must be finite and non-negative, got {}", p.spbe_se),
+            format!(
+                "spbe_se must be between 0 and {MAX_SPBE_SE}, got {}",
+                p.spbe_se
+            ),
         ));
     }
-    if !(p.default_stunting_se.is_finite() && p.default_stunting_se >= 0.0) {
+    if !(0.0..=MAX_STUNTING_SE).contains(&p.default_stunting_se) {
         return Err(ModelError::invalid(
             "invalid_default_stunting_se",
             format!(
-                "default_stunting_se must be finite and non-negative, got {}",
+                "default_stunting_se must be between 0 and {MAX_STUNTING_SE} % points, got {}",
                 p.default_stunting_se
             ),
         ));
     }
-    if !(p.weight_concentration.is_finite() && p.weight_concentration > 0.0) {
+    if !(p.weight_concentration > 0.0 && p.weight_concentration <= MAX_CONCENTRATION) {
         return Err(ModelError::invalid(
             "invalid_weight_concentration",
             format!(
-                "weight_concentration must be finite and positive, got {}",
+                "weight_concentration must be above 0 and at most {MAX_CONCENTRATION}, got {}",
                 p.weight_concentration
             ),
         ));
@@ -559,3 +568,6 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod closed_form_tests;

@@ -1,0 +1,1 @@
+ALTER TABLE ranking_runs DROP COLUMN demo;
