@@ -264,7 +264,7 @@ impl AppState {
             settings,
             rankings: Arc::new(Mutex::new(ComputeCache::pinning(default_ranking_key()))),
             rendered: Arc::new(Mutex::new(ComputeCache::pinning(format!(
-                "shortlist|json|{}",
+                "shortlist|json|false|{}",
                 default_ranking_key()
             )))),
             compute: Arc::new(ComputeSlots::new(slots)),

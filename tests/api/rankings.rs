@@ -351,3 +351,58 @@ async fn geojson_needs_a_boundary_layer() {
     let with_shape = features.iter().filter(|f| !f["geometry"].is_null()).count();
     assert_eq!(with_shape, 1);
 }
+
+#[actix_web::test]
+async fn the_shortlist_query_takes_the_constraints_of_a_saved_run() {
+    let app = spawn_app().await;
+    let (_, plain) = app.get_json("/api/v1/shortlist?k=10").await;
+    let top: Vec<String> = plain["shortlist"]["districts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    let path = format!(
+        "/api/v1/shortlist?k=10&exclude={}&include=11.40&max_per_province=2&min_spbe=1.5",
+        top[0]
+    );
+    let (status, body) = app.get_json(&path).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, saved) = app
+        .post_ranking(&json!({"k": 10, "constraints": {"exclude": [top[0]], "include": ["11.40"], "max_per_province": 2, "min_spbe": 1.5}}))
+        .await;
+    assert_eq!(
+        body["shortlist"]["fingerprint"],
+        saved["ranking"]["fingerprint"]
+    );
+    assert_eq!(
+        body["shortlist"]["districts"],
+        json!(
+            saved["ranking"]["districts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["selected"] == true)
+                .collect::<Vec<_>>()
+        )
+    );
+    let codes = selected(&body["shortlist"]);
+    assert!(!codes.contains(&top[0]));
+    assert!(codes.contains(&"11.40".to_string()));
+}
+
+#[actix_web::test]
+async fn the_shortlist_with_all_lists_every_joined_district_in_rank_order() {
+    let app = spawn_app().await;
+    let (status, body) = app.get_json("/api/v1/shortlist?all=true").await;
+    assert_eq!(status, 200);
+    let districts = body["shortlist"]["districts"].as_array().unwrap();
+    assert_eq!(districts.len(), 514);
+    assert_eq!(
+        districts.iter().filter(|d| d["selected"] == true).count(),
+        100
+    );
+    for (i, d) in districts.iter().enumerate() {
+        assert_eq!(d["rank"], i + 1);
+    }
+}

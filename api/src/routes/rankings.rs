@@ -5,7 +5,9 @@ use std::sync::Arc;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use model::dataset::Dataset;
-use model::ranking::{Method, Normalisation, SpbeDirection, UncertaintyParams, Weights};
+use model::ranking::{
+    Constraints, Method, Normalisation, SpbeDirection, UncertaintyParams, Weights,
+};
 use model::run::RankingRun;
 use model::scenario::{
     DistrictResult, RankingRequest, RankingResult, compute_from_join, diff, districts_csv,
@@ -280,12 +282,36 @@ pub struct ShortlistQuery {
     pub stunting_year: Option<i32>,
     /// SPBE year (default latest).
     pub spbe_year: Option<i32>,
+    /// Only districts with SPBE ≥ this are eligible (1.0–5.0).
+    pub min_spbe: Option<f64>,
+    /// At most this many selected per province.
+    pub max_per_province: Option<usize>,
+    /// At least this many selected per province.
+    pub min_per_province: Option<usize>,
+    /// Comma-separated Kemendagri codes forced in.
+    pub include: Option<String>,
+    /// Comma-separated Kemendagri codes forced out.
+    pub exclude: Option<String>,
+    /// `true`: every joined district in rank order, not only the selected ones.
+    pub all: Option<bool>,
     /// Monte Carlo draws (turns uncertainty on); at most 5,000 without an editor token.
     pub draws: Option<usize>,
     /// Monte Carlo seed (default 42).
     pub seed: Option<u64>,
     /// `json`, `csv` or `geojson`.
     pub format: Option<String>,
+}
+
+/// A comma-separated list of codes.
+fn codes(text: Option<&str>) -> Vec<String> {
+    text.map(|t| {
+        t.split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 impl ShortlistQuery {
@@ -308,6 +334,13 @@ impl ShortlistQuery {
             normalisation: self.normalisation.unwrap_or(d.normalisation),
             spbe_direction: self.spbe_direction.unwrap_or(d.spbe_direction),
             k: self.k.unwrap_or(d.k),
+            constraints: Constraints {
+                min_spbe: self.min_spbe,
+                max_per_province: self.max_per_province,
+                min_per_province: self.min_per_province,
+                include: codes(self.include.as_deref()),
+                exclude: codes(self.exclude.as_deref()),
+            },
             uncertainty,
             stunting_year: self.stunting_year,
             spbe_year: self.spbe_year,
@@ -370,16 +403,21 @@ pub async fn find_shortlist(
         .into());
     }
     let format = representation(&req, query.format.as_deref())?;
+    let all = query.all.unwrap_or(false);
     let st = state.clone();
     let rendered = web::block(move || -> Result<Arc<Rendered>, ApiError> {
         let version = data_version(&st)?;
-        let key = format!("shortlist|{}|{}", format.as_str(), ranking_key(&request));
+        let key = format!(
+            "shortlist|{}|{all}|{}",
+            format.as_str(),
+            ranking_key(&request)
+        );
         ComputeCache::get_or_make(&st.rendered, key, version, || {
             let result = ranking_at(&st, &request, version)?;
             let selected: Vec<DistrictResult> = result
                 .districts
                 .iter()
-                .filter(|d| d.selected)
+                .filter(|d| all || d.selected)
                 .cloned()
                 .collect();
             let json = match format {
