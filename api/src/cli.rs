@@ -139,6 +139,10 @@ pub enum MethodArg {
     Need,
     /// Stunting above what SPBE predicts.
     Residual,
+    /// Estimated stunted children (needs a population dataset).
+    Burden,
+    /// Rise since the previous stunting year (needs two years).
+    Trend,
 }
 
 /// Roles on the command line.
@@ -310,6 +314,8 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
                     MethodArg::Composite => Method::Composite,
                     MethodArg::Need => Method::Need,
                     MethodArg::Residual => Method::Residual,
+                    MethodArg::Burden => Method::Burden,
+                    MethodArg::Trend => Method::Trend,
                 },
                 stunting_year,
                 spbe_year,

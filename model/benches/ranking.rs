@@ -34,6 +34,7 @@ fn synthetic(n: usize, seed: u64) -> Vec<Candidate> {
                 stunting,
                 stunting_se,
                 spbe,
+                ..Default::default()
             }
         })
         .collect()

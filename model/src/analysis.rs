@@ -273,6 +273,7 @@ impl JoinedData {
                 stunting: d.stunting_prevalence,
                 stunting_se: d.stunting_se,
                 spbe: d.spbe_index,
+                ..Default::default()
             })
             .collect()
     }

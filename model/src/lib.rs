@@ -18,6 +18,7 @@ pub mod dataset;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod impact;
 pub mod import;
 pub mod ranking;
 pub mod region;

@@ -23,6 +23,7 @@ fn cand(code: &str, province: &str, stunting: f64, se: Option<f64>, spbe: f64) -
         stunting,
         stunting_se: se,
         spbe,
+        ..Default::default()
     }
 }
 
@@ -160,10 +161,7 @@ fn p_selected_under_drawn_weights_matches_the_beta_cdf_of_the_stunting_weight() 
             let scenario = Scenario {
                 method: Method::Composite,
                 normalisation: Normalisation::Goalposts,
-                weights: Weights {
-                    stunting: ws,
-                    spbe: wd,
-                },
+                weights: Weights::two(ws, wd),
                 k: 1,
                 ..Scenario::default()
             };

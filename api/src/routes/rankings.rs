@@ -263,7 +263,7 @@ pub async fn diff_rankings(
 pub struct ShortlistQuery {
     /// Number to select (default 100).
     pub k: Option<usize>,
-    /// `composite`, `need` or `residual`.
+    /// `composite`, `need`, `residual`, `burden` or `trend`.
     #[param(value_type = Option<String>)]
     pub method: Option<Method>,
     /// `min_max`, `z_score` or `goalposts`.
@@ -278,6 +278,10 @@ pub struct ShortlistQuery {
     /// Weight of SPBE (default 0.4).
     #[serde(alias = "weight_spbe", alias = "w_spbe")]
     pub spbe_weight: Option<f64>,
+    /// Weight of the burden, estimated stunted children (default 0; needs a population dataset).
+    pub burden_weight: Option<f64>,
+    /// Weight of the change since the previous stunting year (default 0; needs two years).
+    pub trend_weight: Option<f64>,
     /// Stunting year (default latest).
     pub stunting_year: Option<i32>,
     /// SPBE year (default latest).
@@ -330,6 +334,8 @@ impl ShortlistQuery {
             weights: Weights {
                 stunting: self.stunting_weight.unwrap_or(d.weights.stunting),
                 spbe: self.spbe_weight.unwrap_or(d.weights.spbe),
+                burden: self.burden_weight.unwrap_or(d.weights.burden),
+                trend: self.trend_weight.unwrap_or(d.weights.trend),
             },
             normalisation: self.normalisation.unwrap_or(d.normalisation),
             spbe_direction: self.spbe_direction.unwrap_or(d.spbe_direction),

@@ -13,7 +13,7 @@ pub(super) fn rank(candidates: &[Candidate], scenario: &Scenario) -> Result<Rank
     let plan = &prep.plan;
     let mut scores = vec![0.0; n];
     prep.scorer
-        .score_all(&prep.stunting, &prep.spbe, &mut scores);
+        .score_all(prep.columns(), &mut scores, &mut Vec::new());
     let mut ob = OrderBuf::default();
     ob.compute(&scores, &prep.stunting);
     let order = &ob.order;
@@ -74,14 +74,14 @@ pub(super) fn rank(candidates: &[Candidate], scenario: &Scenario) -> Result<Rank
 
     let mut entries: Vec<RankedEntry> = (0..n)
         .map(|i| {
-            let (s, d) = (prep.stunting[i], prep.spbe[i]);
+            let row = prep.columns().row(i);
             let target = match reasons[i] {
                 Reason::TopK => best_out,
                 Reason::BelowCutoff => lowest_in,
                 _ => None,
             };
             let (ds, dd) = match target {
-                Some(t) => prep.scorer.change_to_reach(s, d, scores[i], t),
+                Some(t) => prep.scorer.change_to_reach(row, scores[i], t),
                 None => (None, None),
             };
             RankedEntry {
@@ -90,7 +90,7 @@ pub(super) fn rank(candidates: &[Candidate], scenario: &Scenario) -> Result<Rank
                 score: scores[i],
                 selected: selected(i),
                 reason: reasons[i],
-                contributions: prep.scorer.contributions(s, d),
+                contributions: prep.scorer.contributions(row),
                 margin: scores[i] - cutoff_score,
                 stunting_change_to_cross: ds,
                 spbe_change_to_cross: dd,
@@ -101,9 +101,14 @@ pub(super) fn rank(candidates: &[Candidate], scenario: &Scenario) -> Result<Rank
 
     let weights_used = match prep.spec.method {
         Method::Composite => prep.weights,
-        Method::Need | Method::Residual => Weights {
-            stunting: 1.0,
-            spbe: 0.0,
+        Method::Need | Method::Residual => Weights::two(1.0, 0.0),
+        Method::Burden => Weights {
+            burden: 1.0,
+            ..Weights::two(0.0, 0.0)
+        },
+        Method::Trend => Weights {
+            trend: 1.0,
+            ..Weights::two(0.0, 0.0)
         },
     };
     Ok(Ranking {

@@ -15,7 +15,7 @@ mod tests;
 mod uncertainty;
 
 /// One district as the ranking sees it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
     /// Kemendagri code.
     pub code: String,
@@ -27,6 +27,17 @@ pub struct Candidate {
     pub stunting_se: Option<f64>,
     /// Indeks SPBE.
     pub spbe: f64,
+    /// Children under five, when a population dataset covers the district; needed by
+    /// `burden` (stunted children = stunting/100 × under-five population).
+    #[serde(default)]
+    pub under5: Option<f64>,
+    /// Stunting of the previous survey year, %, when one exists; needed by `trend`
+    /// (change = stunting − previous).
+    #[serde(default)]
+    pub previous: Option<f64>,
+    /// Standard error of the previous value, when known.
+    #[serde(default)]
+    pub previous_se: Option<f64>,
 }
 
 /// How a score is computed.
@@ -40,6 +51,10 @@ pub enum Method {
     Need,
     /// Stunting minus the OLS prediction from SPBE.
     Residual,
+    /// Estimated stunted children: stunting/100 × under-five population.
+    Burden,
+    /// Change of stunting since the previous survey year; the largest rise first.
+    Trend,
 }
 
 /// How indicators are put on one scale for `composite`.
@@ -66,21 +81,36 @@ pub enum SpbeDirection {
     LowerIsPriority,
 }
 
-/// Indicator weights; non-negative, rescaled to sum to 1.
+/// Indicator weights of `composite`; non-negative, rescaled to sum to 1.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Weights {
     /// Weight of stunting.
     pub stunting: f64,
     /// Weight of SPBE.
     pub spbe: f64,
+    /// Weight of the burden (estimated stunted children); default 0. Needs a population dataset.
+    #[serde(default)]
+    pub burden: f64,
+    /// Weight of the change since the previous stunting year; default 0. Needs two years.
+    #[serde(default)]
+    pub trend: f64,
+}
+
+impl Weights {
+    /// Stunting and SPBE weights only.
+    pub fn two(stunting: f64, spbe: f64) -> Weights {
+        Weights {
+            stunting,
+            spbe,
+            burden: 0.0,
+            trend: 0.0,
+        }
+    }
 }
 
 impl Default for Weights {
     fn default() -> Self {
-        Weights {
-            stunting: 0.6,
-            spbe: 0.4,
-        }
+        Weights::two(0.6, 0.4)
     }
 }
 
@@ -152,12 +182,18 @@ pub enum Reason {
 }
 
 /// Per-indicator parts of a score.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Contributions {
     /// Part from stunting.
     pub stunting: f64,
     /// Part from SPBE.
     pub spbe: f64,
+    /// Part from the burden (stunted children).
+    #[serde(default)]
+    pub burden: f64,
+    /// Part from the change since the previous year.
+    #[serde(default)]
+    pub trend: f64,
 }
 
 /// One district's place in a ranking, with its explanation.
@@ -339,5 +375,20 @@ pub fn simulate(
     scenario: &Scenario,
     params: &UncertaintyParams,
 ) -> Result<Vec<RankUncertainty>> {
-    uncertainty::simulate(candidates, scenario, params)
+    uncertainty::simulate(candidates, scenario, params, None).map(|(u, _)| u)
+}
+
+/// [`simulate`], plus each draw's coverage and projection ([`crate::impact`]) computed from
+/// the drawn prevalences over the districts that draw selected, in draw order. Districts
+/// without an under-five population count in neither.
+///
+/// # Errors
+/// As [`simulate`].
+pub fn simulate_with_outcomes(
+    candidates: &[Candidate],
+    scenario: &Scenario,
+    params: &UncertaintyParams,
+    projection: &crate::impact::ProjectionParams,
+) -> Result<(Vec<RankUncertainty>, Vec<crate::impact::Outcome>)> {
+    uncertainty::simulate(candidates, scenario, params, Some(projection))
 }

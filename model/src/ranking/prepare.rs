@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::score::{ScoreSpec, Scorer};
+use super::score::{Columns, ScoreSpec, Scorer};
 use super::select::{Constraint, Plan};
 use super::{Candidate, Method, Scenario, Weights};
 use crate::error::{ModelError, Result};
@@ -22,6 +22,14 @@ pub(super) struct Prepared<'a> {
     pub stunting: Vec<f64>,
     /// Indeks SPBE.
     pub spbe: Vec<f64>,
+    /// Children under five (0 where unknown; only read when the scenario needs them).
+    pub under5: Vec<f64>,
+    /// Previous stunting, % (0 where unknown; only read when the scenario needs it).
+    pub previous: Vec<f64>,
+    /// Standard error of the previous stunting value, when known.
+    pub previous_se: Vec<Option<f64>>,
+    /// Whether scores read the previous year (method `trend` or a trend weight).
+    pub uses_previous: bool,
     /// Scoring method and scale.
     pub spec: ScoreSpec,
     /// Weights rescaled to sum 1.
@@ -35,6 +43,16 @@ pub(super) struct Prepared<'a> {
 }
 
 impl Prepared<'_> {
+    /// The nominal values as scoring reads them.
+    pub fn columns(&self) -> Columns<'_> {
+        Columns {
+            s: &self.stunting,
+            d: &self.spbe,
+            n: &self.under5,
+            prev: &self.previous,
+        }
+    }
+
     /// Number of districts.
     pub fn len(&self) -> usize {
         self.codes.len()
@@ -103,6 +121,47 @@ pub(super) fn prepare<'a>(
         .map(|&j| candidates[j].stunting + 0.0)
         .collect();
     let spbe: Vec<f64> = by_code.iter().map(|&j| candidates[j].spbe + 0.0).collect();
+    let composite = scenario.method == Method::Composite;
+    let uses_population = scenario.method == Method::Burden || (composite && weights.burden > 0.0);
+    let uses_previous = scenario.method == Method::Trend || (composite && weights.trend > 0.0);
+    if uses_population
+        && let Some(c) = candidates
+            .iter()
+            .find(|c| !c.under5.is_some_and(|n| n.is_finite() && n >= 0.0))
+    {
+        return Err(ModelError::invalid(
+            "missing_population",
+            format!(
+                "method burden and a burden weight need the under-five population of every \
+                 district; {} has none (import a population dataset)",
+                c.code
+            ),
+        ));
+    }
+    if uses_previous
+        && let Some(c) = candidates
+            .iter()
+            .find(|c| !c.previous.is_some_and(f64::is_finite))
+    {
+        return Err(ModelError::invalid(
+            "missing_previous_year",
+            format!(
+                "method trend and a trend weight need stunting from an earlier year for every \
+                 district; {} has none (import an earlier stunting dataset)",
+                c.code
+            ),
+        ));
+    }
+    let under5: Vec<f64> = by_code
+        .iter()
+        .map(|&j| candidates[j].under5.unwrap_or(0.0))
+        .collect();
+    let previous: Vec<f64> = by_code
+        .iter()
+        .map(|&j| candidates[j].previous.unwrap_or(0.0))
+        .collect();
+    let previous_se: Vec<Option<f64>> =
+        by_code.iter().map(|&j| candidates[j].previous_se).collect();
 
     let cons = &scenario.constraints;
     if let Some(m) = cons.min_spbe
@@ -180,7 +239,13 @@ pub(super) fn prepare<'a>(
             format!("method residual needs at least 3 districts to fit stunting on SPBE, got {n}"),
         ));
     }
-    let scorer = Scorer::fit(spec, weights.stunting, weights.spbe, &stunting, &spbe).ok_or_else(|| {
+    let columns = Columns {
+        s: &stunting,
+        d: &spbe,
+        n: &under5,
+        prev: &previous,
+    };
+    let scorer = Scorer::fit(spec, weights, columns).ok_or_else(|| {
         ModelError::invalid(
             "insufficient_data",
             "method residual needs SPBE values that vary across districts; all candidates have the same SPBE",
@@ -249,6 +314,10 @@ pub(super) fn prepare<'a>(
         input_index: by_code,
         stunting,
         spbe,
+        under5,
+        previous,
+        previous_se,
+        uses_previous,
         spec,
         weights,
         plan,
@@ -259,34 +328,38 @@ pub(super) fn prepare<'a>(
 
 /// Checks weights and rescales them to sum 1.
 pub(super) fn rescale(w: Weights) -> Result<Weights> {
-    if !(w.stunting.is_finite() && w.spbe.is_finite() && w.stunting >= 0.0 && w.spbe >= 0.0) {
+    let all = [w.stunting, w.spbe, w.burden, w.trend];
+    if !all.iter().all(|x| x.is_finite() && *x >= 0.0) {
         return Err(ModelError::invalid(
             "invalid_weights",
             format!(
-                "weights.stunting and weights.spbe must be finite and non-negative, got {} and {}",
-                w.stunting, w.spbe
+                "weights must be finite and non-negative, got stunting {}, spbe {}, burden {}, trend {}",
+                w.stunting, w.spbe, w.burden, w.trend
             ),
         ));
     }
-    let total = w.stunting + w.spbe;
+    // Summed in this order so that two-indicator weights rescale exactly as they always have.
+    let total = w.stunting + w.spbe + w.burden + w.trend;
     if !total.is_finite() {
         return Err(ModelError::invalid(
             "invalid_weights",
             format!(
-                "weights.stunting + weights.spbe must be a finite number, got {} + {}",
-                w.stunting, w.spbe
+                "the sum of the weights must be a finite number, got {} + {} + {} + {}",
+                w.stunting, w.spbe, w.burden, w.trend
             ),
         ));
     }
     if total <= 0.0 {
         return Err(ModelError::invalid(
             "invalid_weights",
-            "weights.stunting and weights.spbe are both 0; at least one must be positive",
+            "all weights are 0; at least one must be positive",
         ));
     }
     Ok(Weights {
         stunting: w.stunting / total,
         spbe: w.spbe / total,
+        burden: w.burden / total,
+        trend: w.trend / total,
     })
 }
 

@@ -1,7 +1,7 @@
 //! Scores: how each method turns stunting and SPBE into one number, its parts, and the inverse
 //! question "how much would one indicator have to move to reach a given score".
 
-use super::{Contributions, Method, Normalisation, SpbeDirection};
+use super::{Contributions, Method, Normalisation, SpbeDirection, Weights};
 use crate::stats::simple_ols;
 
 /// Plausible stunting values, % — a needed change that leaves this range is reported as impossible.
@@ -10,6 +10,10 @@ pub(super) const STUNTING_RANGE: (f64, f64) = (0.0, 100.0);
 pub(super) const SPBE_RANGE: (f64, f64) = (1.0, 5.0);
 /// Fixed stunting bounds of the `goalposts` normalisation, %.
 const STUNTING_GOALPOSTS: (f64, f64) = (0.0, 50.0);
+/// Fixed burden bounds of the `goalposts` normalisation, stunted children.
+const BURDEN_GOALPOSTS: (f64, f64) = (0.0, 50_000.0);
+/// Fixed trend bounds of the `goalposts` normalisation, % points of change.
+const TREND_GOALPOSTS: (f64, f64) = (-10.0, 10.0);
 
 /// What a scenario fixes about scoring; the weights are separate because simulation redraws them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +44,14 @@ pub(super) struct Axis {
 }
 
 impl Axis {
+    /// The axis of an unused indicator.
+    const NONE: Axis = Axis {
+        lo: 0.0,
+        span: 0.0,
+        clamp: false,
+        flip: Flip::Keep,
+    };
+
     fn fit(
         values: &[f64],
         normalisation: Normalisation,
@@ -155,11 +167,90 @@ impl Axis {
     }
 }
 
+/// One district's values as scoring reads them; `n` (under-five population) and `prev`
+/// (previous stunting) are 0 where the scenario does not use them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) struct Row {
+    /// Stunting, %.
+    pub s: f64,
+    /// Indeks SPBE.
+    pub d: f64,
+    /// Children under five.
+    pub n: f64,
+    /// Previous stunting, %.
+    pub prev: f64,
+}
+
+impl Row {
+    /// Estimated stunted children.
+    #[inline]
+    pub fn burden(&self) -> f64 {
+        burden(self.s, self.n)
+    }
+
+    /// Change since the previous year, % points.
+    #[inline]
+    pub fn trend(&self) -> f64 {
+        self.s - self.prev
+    }
+}
+
+/// Estimated stunted children: prevalence/100 × under-five population.
+#[inline]
+pub(super) fn burden(s: f64, n: f64) -> f64 {
+    s / 100.0 * n
+}
+
+/// Every district's values, column by column.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Columns<'c> {
+    /// Stunting, %.
+    pub s: &'c [f64],
+    /// Indeks SPBE.
+    pub d: &'c [f64],
+    /// Children under five.
+    pub n: &'c [f64],
+    /// Previous stunting, %.
+    pub prev: &'c [f64],
+}
+
+impl Columns<'_> {
+    /// District `i`.
+    #[inline]
+    pub fn row(&self, i: usize) -> Row {
+        Row {
+            s: self.s[i],
+            d: self.d[i],
+            n: self.n.get(i).copied().unwrap_or(0.0),
+            prev: self.prev.get(i).copied().unwrap_or(0.0),
+        }
+    }
+
+    fn burdens(&self, out: &mut Vec<f64>) {
+        out.clear();
+        out.extend(self.s.iter().zip(self.n).map(|(&s, &n)| burden(s, n)));
+    }
+
+    fn trends(&self, out: &mut Vec<f64>) {
+        out.clear();
+        out.extend(self.s.iter().zip(self.prev).map(|(&s, &p)| s - p));
+    }
+}
+
 /// A fitted score: everything needed to score a district, held fixed for explanations.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Scorer {
-    /// w_s·norm(stunting) + w_d·norm(spbe).
-    Composite { ws: f64, wd: f64, s: Axis, d: Axis },
+    /// w_s·norm(stunting) + w_d·norm(spbe) [+ w_b·norm(burden)] [+ w_t·norm(trend)].
+    Composite {
+        ws: f64,
+        wd: f64,
+        wb: f64,
+        wt: f64,
+        s: Axis,
+        d: Axis,
+        b: Axis,
+        t: Axis,
+    },
     /// Stunting alone.
     Need,
     /// stunting − (a + b·spbe); the means only serve to centre the contributions.
@@ -169,37 +260,54 @@ pub(super) enum Scorer {
         mean_s: f64,
         mean_d: f64,
     },
+    /// Estimated stunted children alone.
+    Burden,
+    /// Change since the previous year alone.
+    Trend,
 }
 
 impl Scorer {
     /// Fits the scale of `spec` to the given values; `None` when `residual` cannot fit its line
     /// (fewer than 2 values or SPBE constant).
-    pub fn fit(
-        spec: ScoreSpec,
-        ws: f64,
-        wd: f64,
-        stunting: &[f64],
-        spbe: &[f64],
-    ) -> Option<Scorer> {
+    pub fn fit(spec: ScoreSpec, w: Weights, cols: Columns<'_>) -> Option<Scorer> {
         match spec.method {
             Method::Composite => {
                 let lower = spec.direction == SpbeDirection::LowerIsPriority;
+                let mut scratch = Vec::new();
+                let b = if w.burden > 0.0 {
+                    cols.burdens(&mut scratch);
+                    Axis::fit(&scratch, spec.normalisation, BURDEN_GOALPOSTS, false)
+                } else {
+                    Axis::NONE
+                };
+                let t = if w.trend > 0.0 {
+                    cols.trends(&mut scratch);
+                    Axis::fit(&scratch, spec.normalisation, TREND_GOALPOSTS, false)
+                } else {
+                    Axis::NONE
+                };
                 Some(Scorer::Composite {
-                    ws,
-                    wd,
-                    s: Axis::fit(stunting, spec.normalisation, STUNTING_GOALPOSTS, false),
-                    d: Axis::fit(spbe, spec.normalisation, SPBE_RANGE, lower),
+                    ws: w.stunting,
+                    wd: w.spbe,
+                    wb: w.burden,
+                    wt: w.trend,
+                    s: Axis::fit(cols.s, spec.normalisation, STUNTING_GOALPOSTS, false),
+                    d: Axis::fit(cols.d, spec.normalisation, SPBE_RANGE, lower),
+                    b,
+                    t,
                 })
             }
             Method::Need => Some(Scorer::Need),
+            Method::Burden => Some(Scorer::Burden),
+            Method::Trend => Some(Scorer::Trend),
             Method::Residual => {
-                let (a, b) = simple_ols(spbe, stunting)?;
-                let n = stunting.len() as f64;
+                let (a, b) = simple_ols(cols.d, cols.s)?;
+                let n = cols.s.len() as f64;
                 Some(Scorer::Residual {
                     a,
                     b,
-                    mean_s: stunting.iter().sum::<f64>() / n,
-                    mean_d: spbe.iter().sum::<f64>() / n,
+                    mean_s: cols.s.iter().sum::<f64>() / n,
+                    mean_d: cols.d.iter().sum::<f64>() / n,
                 })
             }
         }
@@ -207,87 +315,143 @@ impl Scorer {
 
     /// Score of one district; `+ 0.0` turns −0 into +0, which `total_cmp` would rank below +0.
     #[inline]
-    pub fn score(&self, s: f64, d: f64) -> f64 {
+    pub fn score(&self, r: Row) -> f64 {
         let v = match *self {
             Scorer::Composite {
                 ws,
                 wd,
-                s: sa,
-                d: da,
-            } => ws * sa.norm(s) + wd * da.norm(d),
-            Scorer::Need => s,
-            Scorer::Residual { a, b, .. } => s - (a + b * d),
+                wb,
+                wt,
+                s,
+                d,
+                b,
+                t,
+            } => {
+                // Terms are added in the order `score_all` adds them, so the bits agree.
+                let mut v = ws * s.norm(r.s) + wd * d.norm(r.d);
+                if wb > 0.0 {
+                    v += wb * b.norm(r.burden());
+                }
+                if wt > 0.0 {
+                    v += wt * t.norm(r.trend());
+                }
+                v
+            }
+            Scorer::Need => r.s,
+            Scorer::Residual { a, b, .. } => r.s - (a + b * r.d),
+            Scorer::Burden => r.burden(),
+            Scorer::Trend => r.trend(),
         };
         v + 0.0
     }
 
-    /// Scores every district into `out`, bit for bit as [`Scorer::score`] would.
+    /// Scores every district into `out`, bit for bit as [`Scorer::score`] would; `scratch` is
+    /// reused for derived indicators.
     ///
     /// Composite scores are computed one indicator at a time with the scale's options resolved
     /// outside the loop, which lets the compiler vectorise it.
-    pub fn score_all(&self, stunting: &[f64], spbe: &[f64], out: &mut [f64]) {
+    pub fn score_all(&self, cols: Columns<'_>, out: &mut [f64], scratch: &mut Vec<f64>) {
         match *self {
-            Scorer::Composite { ws, wd, s, d } => {
-                s.weighted_into(ws, stunting, out, false);
-                d.weighted_into(wd, spbe, out, true);
+            Scorer::Composite {
+                ws,
+                wd,
+                wb,
+                wt,
+                s,
+                d,
+                b,
+                t,
+            } => {
+                s.weighted_into(ws, cols.s, out, false);
+                d.weighted_into(wd, cols.d, out, true);
+                if wb > 0.0 {
+                    cols.burdens(scratch);
+                    b.weighted_into(wb, scratch, out, true);
+                }
+                if wt > 0.0 {
+                    cols.trends(scratch);
+                    t.weighted_into(wt, scratch, out, true);
+                }
                 for o in out.iter_mut() {
                     *o += 0.0;
                 }
             }
             _ => {
-                for ((o, &s), &d) in out.iter_mut().zip(stunting).zip(spbe) {
-                    *o = self.score(s, d);
+                for (i, o) in out.iter_mut().enumerate() {
+                    *o = self.score(cols.row(i));
                 }
             }
         }
     }
 
-    /// Parts of the score: w·norm for composite; (stunting, 0) for need; for residual the
-    /// centred parts (stunting − mean stunting, −b·(spbe − mean spbe)), which also sum to the score
-    /// because a = mean stunting − b·mean spbe.
-    pub fn contributions(&self, s: f64, d: f64) -> Contributions {
+    /// Parts of the score: w·norm for composite; the one indicator for need, burden and trend;
+    /// for residual the centred parts (stunting − mean stunting, −b·(spbe − mean spbe)), which
+    /// also sum to the score because a = mean stunting − b·mean spbe.
+    pub fn contributions(&self, r: Row) -> Contributions {
         match *self {
             Scorer::Composite {
                 ws,
                 wd,
-                s: sa,
-                d: da,
+                wb,
+                wt,
+                s,
+                d,
+                b,
+                t,
             } => Contributions {
-                stunting: ws * sa.norm(s),
-                spbe: wd * da.norm(d),
+                stunting: ws * s.norm(r.s),
+                spbe: wd * d.norm(r.d),
+                burden: if wb > 0.0 {
+                    wb * b.norm(r.burden())
+                } else {
+                    0.0
+                },
+                trend: if wt > 0.0 {
+                    wt * t.norm(r.trend())
+                } else {
+                    0.0
+                },
             },
             Scorer::Need => Contributions {
-                stunting: s,
-                spbe: 0.0,
+                stunting: r.s,
+                ..Contributions::default()
+            },
+            Scorer::Burden => Contributions {
+                burden: r.burden(),
+                ..Contributions::default()
+            },
+            Scorer::Trend => Contributions {
+                trend: r.trend(),
+                ..Contributions::default()
             },
             Scorer::Residual {
                 b, mean_s, mean_d, ..
             } => Contributions {
-                stunting: s - mean_s,
-                spbe: -b * (d - mean_d),
+                stunting: r.s - mean_s,
+                spbe: -b * (r.d - mean_d),
+                ..Contributions::default()
             },
         }
     }
 
     /// Changes of stunting alone and of SPBE alone that move a district scoring `score` to
-    /// exactly `target`, holding this scorer (its normalisation, weights, line) fixed.
+    /// exactly `target`, holding this scorer (its normalisation, weights, line) fixed. A
+    /// stunting change also moves the district's burden and trend, which are derived from it.
     ///
     /// `None` when the indicator has no weight, does not vary, or the new value would leave the
     /// plausible range (stunting 0–100 %, SPBE 1–5) or a goalpost's clamped scale.
-    pub fn change_to_reach(
-        &self,
-        s: f64,
-        d: f64,
-        score: f64,
-        target: f64,
-    ) -> (Option<f64>, Option<f64>) {
+    pub fn change_to_reach(&self, r: Row, score: f64, target: f64) -> (Option<f64>, Option<f64>) {
         let gap = target - score;
+        let stunting_ok = |ds: f64| within(r.s + ds, STUNTING_RANGE).then_some(ds);
         match *self {
             Scorer::Composite {
                 ws,
                 wd,
+                wb,
+                wt,
                 s: sa,
                 d: da,
+                ..
             } => {
                 let via = |w: f64, axis: Axis, x: f64, range: (f64, f64)| {
                     if w <= 0.0 {
@@ -296,18 +460,47 @@ impl Scorer {
                     let x_new = axis.inverse(axis.norm(x) + gap / w)?;
                     within(x_new, range).then_some(x_new - x)
                 };
-                (via(ws, sa, s, STUNTING_RANGE), via(wd, da, d, SPBE_RANGE))
+                let ds = if wb > 0.0 || wt > 0.0 {
+                    self.stunting_change_by_bisection(r, target)
+                } else {
+                    via(ws, sa, r.s, STUNTING_RANGE)
+                };
+                (ds, via(wd, da, r.d, SPBE_RANGE))
             }
-            Scorer::Need => (within(s + gap, STUNTING_RANGE).then_some(gap), None),
+            Scorer::Need | Scorer::Trend => (stunting_ok(gap), None),
+            Scorer::Burden => {
+                // burden = s/100·n, so moving s by Δ moves the score by n/100·Δ.
+                let ds = (r.n > 0.0).then(|| gap * 100.0 / r.n).and_then(stunting_ok);
+                (ds, None)
+            }
             Scorer::Residual { b, .. } => {
-                let ds = within(s + gap, STUNTING_RANGE).then_some(gap);
                 // score = s − a − b·d, so moving d by Δ moves the score by −b·Δ.
                 let dd = (b != 0.0)
                     .then(|| -gap / b)
-                    .filter(|&dd| within(d + dd, SPBE_RANGE));
-                (ds, dd)
+                    .filter(|&dd| within(r.d + dd, SPBE_RANGE));
+                (stunting_ok(gap), dd)
             }
         }
+    }
+
+    /// The stunting change that brings the score to `target` when stunting enters through
+    /// several terms (itself, burden, trend): the score never falls as stunting rises, so
+    /// bisection over the plausible range finds it; `None` when the range does not reach it.
+    fn stunting_change_by_bisection(&self, r: Row, target: f64) -> Option<f64> {
+        let at = |s: f64| self.score(Row { s, ..r }) - target;
+        let (mut lo, mut hi) = STUNTING_RANGE;
+        if at(lo) > 0.0 || at(hi) < 0.0 {
+            return None;
+        }
+        for _ in 0..100 {
+            let mid = 0.5 * (lo + hi);
+            if at(mid) < 0.0 {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        Some(hi - r.s)
     }
 }
 

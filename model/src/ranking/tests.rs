@@ -15,6 +15,7 @@ fn cand(code: &str, province: &str, stunting: f64, spbe: f64) -> Candidate {
         stunting,
         stunting_se: Some(1.0),
         spbe,
+        ..Default::default()
     }
 }
 
@@ -121,13 +122,7 @@ fn composite_min_max_scores_match_the_hand_computation() {
     assert_eq!(selected(&r), ["05", "02"]);
     assert_abs_diff_eq!(r.cutoff_score, 0.64, epsilon = EPS);
     assert_abs_diff_eq!(entry(&r, "04").margin, 0.20 - 0.64, epsilon = EPS);
-    assert_eq!(
-        r.weights_used,
-        Weights {
-            stunting: 0.6,
-            spbe: 0.4
-        }
-    );
+    assert_eq!(r.weights_used, Weights::two(0.6, 0.4));
     assert!(r.constraint_effects.is_empty());
 }
 
@@ -135,10 +130,7 @@ fn composite_min_max_scores_match_the_hand_computation() {
 fn weights_are_rescaled_to_sum_one_and_reported() {
     // 3 : 2 is 0.6 : 0.4, so the scores are those of the default weights.
     let mut sc = composite(2);
-    sc.weights = Weights {
-        stunting: 3.0,
-        spbe: 2.0,
-    };
+    sc.weights = Weights::two(3.0, 2.0);
     let r = rank(&five(), &sc).unwrap();
     assert_abs_diff_eq!(r.weights_used.stunting, 0.6, epsilon = EPS);
     assert_abs_diff_eq!(r.weights_used.spbe, 0.4, epsilon = EPS);
@@ -188,10 +180,7 @@ fn z_score_uses_the_population_standard_deviation() {
     ];
     let mut sc = composite(1);
     sc.normalisation = Normalisation::ZScore;
-    sc.weights = Weights {
-        stunting: 1.0,
-        spbe: 1.0,
-    };
+    sc.weights = Weights::two(1.0, 1.0);
     let r = rank(&data, &sc).unwrap();
     let h = 1.5f64.sqrt();
     assert_eq!(codes_in_rank_order(&r), ["C", "A", "B"]);
@@ -234,19 +223,14 @@ fn need_scores_stunting_alone() {
         e.contributions,
         Contributions {
             stunting: 25.0,
-            spbe: 0.0
+            spbe: 0.0,
+            ..Contributions::default()
         }
     );
     // Cut-off 30 (11.03); 12.01 needs +5 points; SPBE plays no part.
     assert_abs_diff_eq!(e.stunting_change_to_cross.unwrap(), 5.0, epsilon = EPS);
     assert_eq!(e.spbe_change_to_cross, None);
-    assert_eq!(
-        r.weights_used,
-        Weights {
-            stunting: 1.0,
-            spbe: 0.0
-        }
-    );
+    assert_eq!(r.weights_used, Weights::two(1.0, 0.0));
 }
 
 #[test]
@@ -316,10 +300,7 @@ fn equal_scores_are_broken_by_higher_stunting_then_lower_code() {
     ];
     let mut sc = composite(2);
     sc.normalisation = Normalisation::Goalposts;
-    sc.weights = Weights {
-        stunting: 0.5,
-        spbe: 0.5,
-    };
+    sc.weights = Weights::two(0.5, 0.5);
     let r = rank(&data, &sc).unwrap();
     assert!(r.entries.iter().all(|e| e.score == 0.5));
     assert_eq!(codes_in_rank_order(&r), ["02", "01", "03", "04"]);
@@ -536,10 +517,7 @@ fn weights_must_be_finite_non_negative_and_not_both_zero() {
         (0.0, 0.0),
     ] {
         let mut sc = composite(2);
-        sc.weights = Weights {
-            stunting: w.0,
-            spbe: w.1,
-        };
+        sc.weights = Weights::two(w.0, w.1);
         let (code, msg) = invalid(rank(&five(), &sc));
         assert_eq!(code, "invalid_weights");
         assert!(msg.contains("weights"), "{msg}");
@@ -708,10 +686,7 @@ fn changes_to_cross_match_the_hand_computation() {
 #[test]
 fn a_zero_weight_gives_no_change_for_that_indicator() {
     let mut sc = composite(2);
-    sc.weights = Weights {
-        stunting: 1.0,
-        spbe: 0.0,
-    };
+    sc.weights = Weights::two(1.0, 0.0);
     let r = rank(&five(), &sc).unwrap();
     assert!(r.entries.iter().all(|e| e.spbe_change_to_cross.is_none()));
     assert!(
@@ -1008,6 +983,7 @@ fn arb_candidates(max: usize) -> impl Strategy<Value = Vec<Candidate>> {
                 stunting: s,
                 stunting_se: se,
                 spbe: d,
+                ..Default::default()
             })
             .collect()
     })
@@ -1035,10 +1011,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
             method,
             normalisation,
             spbe_direction,
-            weights: Weights {
-                stunting: w + 0.01,
-                spbe: 1.0 - w,
-            },
+            weights: Weights::two(w + 0.01, 1.0 - w),
             ..Scenario::default()
         })
 }
@@ -1078,7 +1051,7 @@ proptest! {
     ) {
         let sc = Scenario {
             k: 1,
-            weights: Weights { stunting: w + 0.01, spbe: 1.0 - w },
+            weights: Weights::two(w + 0.01, 1.0 - w),
             ..Scenario::default()
         };
         let i = pick % data.len();

@@ -3,15 +3,16 @@
 
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
-use rand_distr::{Beta, Distribution};
+use rand_distr::{Beta, Distribution, Gamma};
 use rayon::prelude::*;
 
 use super::normal::Ziggurat;
 use super::prepare::{Prepared, prepare};
-use super::score::{SPBE_RANGE, STUNTING_RANGE, Scorer};
+use super::score::{Columns, SPBE_RANGE, STUNTING_RANGE, Scorer};
 use super::select::{OrderBuf, Selector};
-use super::{Band, Candidate, Method, RankUncertainty, Scenario, UncertaintyParams};
+use super::{Band, Candidate, Method, RankUncertainty, Scenario, UncertaintyParams, Weights};
 use crate::error::{ModelError, Result};
+use crate::impact::{Outcome, ProjectionParams, Tally};
 
 /// Largest number of draws accepted.
 pub(super) const MAX_DRAWS: usize = 100_000;
@@ -37,12 +38,13 @@ const HISTOGRAM_BUDGET: usize = 256 << 20;
 /// Largest table of stored ranks, in bytes (1 GiB), when histograms do not apply.
 pub(super) const MAX_STORED_BYTES: usize = 1 << 30;
 
-/// See [`super::simulate`].
+/// See [`super::simulate`] and [`super::simulate_with_outcomes`].
 pub(super) fn simulate(
     candidates: &[Candidate],
     scenario: &Scenario,
     params: &UncertaintyParams,
-) -> Result<Vec<RankUncertainty>> {
+    projection: Option<&ProjectionParams>,
+) -> Result<(Vec<RankUncertainty>, Vec<Outcome>)> {
     check_params(params)?;
     let prep = prepare(candidates, scenario)?;
     let n = prep.len();
@@ -76,8 +78,8 @@ pub(super) fn simulate(
             ),
         ));
     }
-    let sim = Simulation::new(&prep, se, params);
-    let stats = if tally {
+    let sim = Simulation::new(&prep, se, params, projection);
+    let (stats, outcomes) = if tally {
         by_histograms(&sim, draws)
     } else {
         by_stored_ranks(&sim, draws)
@@ -96,7 +98,7 @@ pub(super) fn simulate(
             se_defaulted: candidates[j].stunting_se.is_none(),
         });
     }
-    Ok(out.into_iter().flatten().collect())
+    Ok((out.into_iter().flatten().collect(), outcomes))
 }
 
 fn check_params(p: &UncertaintyParams) -> Result<()> {
@@ -147,35 +149,100 @@ fn band(p: f64) -> Band {
     }
 }
 
+/// How a draw's weights are drawn around the nominal ones (composite only).
+enum WeightDraw {
+    /// One positive weight, or a method without weights: nothing to draw.
+    Fixed,
+    /// Stunting and SPBE both positive, nothing else: Dirichlet(c·w_s, c·w_d) over two weights
+    /// is Beta(c·w_s, c·w_d) for w_s, with w_d = 1 − w_s.
+    Beta(Beta<f64>),
+    /// Three or more positive weights: Dirichlet(c·w) as independent Gamma(c·wᵢ, 1) draws
+    /// divided by their sum; zero weights stay 0.
+    Dirichlet([Option<Gamma<f64>>; 4]),
+}
+
 /// Everything a draw reads; shared by all threads.
 struct Simulation<'p, 'a> {
     prep: &'p Prepared<'a>,
     /// Stunting standard error per district (defaults filled in).
     se: Vec<f64>,
+    /// Previous-year standard error per district (defaults filled in), when trend is scored.
+    previous_se: Vec<f64>,
     spbe_se: f64,
     /// The user's seed.
     seed: u64,
-    /// Distribution of the stunting weight when both weights are positive (composite only).
-    weight: Option<Beta<f64>>,
+    weight: WeightDraw,
+    /// Coverage and projection are summed per draw when given.
+    projection: Option<ProjectionParams>,
 }
 
 impl<'p, 'a> Simulation<'p, 'a> {
-    fn new(prep: &'p Prepared<'a>, se: Vec<f64>, params: &UncertaintyParams) -> Self {
+    fn new(
+        prep: &'p Prepared<'a>,
+        se: Vec<f64>,
+        params: &UncertaintyParams,
+        projection: Option<&ProjectionParams>,
+    ) -> Self {
         let w = prep.weights;
-        // Dirichlet(c·w_s, c·w_d) over two weights is Beta(c·w_s, c·w_d) for w_s, with
-        // w_d = 1 − w_s. A zero weight stays 0 and a lone positive weight stays 1.
-        let weight = (prep.spec.method == Method::Composite && w.stunting > 0.0 && w.spbe > 0.0)
-            .then(|| {
-                let c = params.weight_concentration;
-                Beta::new(c * w.stunting, c * w.spbe).ok()
-            })
-            .flatten();
+        let c = params.weight_concentration;
+        let all = [w.stunting, w.spbe, w.burden, w.trend];
+        let positive = all.iter().filter(|&&x| x > 0.0).count();
+        let weight = if prep.spec.method != Method::Composite || positive < 2 {
+            WeightDraw::Fixed
+        } else if w.burden == 0.0 && w.trend == 0.0 {
+            Beta::new(c * w.stunting, c * w.spbe).map_or(WeightDraw::Fixed, WeightDraw::Beta)
+        } else {
+            WeightDraw::Dirichlet(
+                all.map(|x| (x > 0.0).then(|| Gamma::new(c * x, 1.0).ok()).flatten()),
+            )
+        };
+        let previous_se = if prep.uses_previous {
+            prep.previous_se
+                .iter()
+                .map(|v| v.unwrap_or(params.default_stunting_se))
+                .collect()
+        } else {
+            Vec::new()
+        };
         Simulation {
             prep,
             se,
+            previous_se,
             spbe_se: params.spbe_se,
             seed: params.seed,
             weight,
+            projection: projection.copied(),
+        }
+    }
+
+    fn draw_weights(&self, rng: &mut Xoshiro256PlusPlus) -> Weights {
+        let w = self.prep.weights;
+        match &self.weight {
+            WeightDraw::Fixed => w,
+            WeightDraw::Beta(beta) => {
+                let x: f64 = beta.sample(rng);
+                if x.is_finite() {
+                    Weights::two(x, 1.0 - x)
+                } else {
+                    w
+                }
+            }
+            WeightDraw::Dirichlet(gammas) => {
+                let g = gammas
+                    .each_ref()
+                    .map(|d| d.as_ref().map_or(0.0, |d| d.sample(rng)));
+                let total: f64 = g.iter().sum();
+                if total > 0.0 && total.is_finite() {
+                    Weights {
+                        stunting: g[0] / total,
+                        spbe: g[1] / total,
+                        burden: g[2] / total,
+                        trend: g[3] / total,
+                    }
+                } else {
+                    w
+                }
+            }
         }
     }
 
@@ -187,17 +254,7 @@ impl<'p, 'a> Simulation<'p, 'a> {
         let prep = self.prep;
         let mut rng = draw_rng(self.seed, d);
 
-        let (ws_w, wd_w) = match &self.weight {
-            Some(beta) => {
-                let x: f64 = beta.sample(&mut rng);
-                if x.is_finite() {
-                    (x, 1.0 - x)
-                } else {
-                    (prep.weights.stunting, prep.weights.spbe)
-                }
-            }
-            None => (prep.weights.stunting, prep.weights.spbe),
-        };
+        let weights = self.draw_weights(&mut rng);
         let zig = Ziggurat::get();
         // Plain normal draws first, in one tight loop; the rare values outside 0–100 % are
         // redrawn afterwards, so the common path has no data-dependent branch.
@@ -219,21 +276,52 @@ impl<'p, 'a> Simulation<'p, 'a> {
         } else {
             ws.spbe.copy_from_slice(&prep.spbe);
         }
+        // The previous year is redrawn only when scores read it, after everything else, so
+        // scenarios without a trend draw exactly what they always drew.
+        if prep.uses_previous {
+            ws.previous.resize(prep.len(), 0.0);
+            for ((out, &mu), &sd) in ws
+                .previous
+                .iter_mut()
+                .zip(&prep.previous)
+                .zip(&self.previous_se)
+            {
+                *out = truncated_normal(&mut rng, mu, sd, STUNTING_RANGE);
+            }
+        }
 
         // The scale (min/max, mean/sd, OLS line) is refitted to each draw's values. A residual
         // line that cannot be fitted (SPBE constant in this draw) falls back to slope 0.
-        let scorer =
-            Scorer::fit(prep.spec, ws_w, wd_w, &ws.stunting, &ws.spbe).unwrap_or_else(|| {
-                let mean = ws.stunting.iter().sum::<f64>() / ws.stunting.len() as f64;
-                Scorer::Residual {
-                    a: mean,
-                    b: 0.0,
-                    mean_s: mean,
-                    mean_d: 0.0,
-                }
-            });
-        scorer.score_all(&ws.stunting, &ws.spbe, &mut ws.scores);
-        ws.order.compute(&ws.scores, &ws.stunting);
+        let Workspace {
+            stunting,
+            spbe,
+            previous,
+            scores,
+            scratch,
+            order,
+            ..
+        } = ws;
+        let columns = Columns {
+            s: stunting,
+            d: spbe,
+            n: &prep.under5,
+            prev: if prep.uses_previous {
+                previous
+            } else {
+                &prep.previous
+            },
+        };
+        let scorer = Scorer::fit(prep.spec, weights, columns).unwrap_or_else(|| {
+            let mean = stunting.iter().sum::<f64>() / stunting.len() as f64;
+            Scorer::Residual {
+                a: mean,
+                b: 0.0,
+                mean_s: mean,
+                mean_d: 0.0,
+            }
+        });
+        scorer.score_all(columns, scores, scratch);
+        order.compute(scores, stunting);
     }
 }
 
@@ -276,7 +364,9 @@ fn truncated_normal(rng: &mut Xoshiro256PlusPlus, mu: f64, sd: f64, range: (f64,
 struct Workspace {
     stunting: Vec<f64>,
     spbe: Vec<f64>,
+    previous: Vec<f64>,
     scores: Vec<f64>,
+    scratch: Vec<f64>,
     order: OrderBuf,
     selector: Selector,
 }
@@ -287,10 +377,25 @@ impl Workspace {
         Workspace {
             stunting: vec![0.0; n],
             spbe: vec![0.0; n],
+            previous: Vec::new(),
             scores: vec![0.0; n],
+            scratch: Vec::new(),
             order: OrderBuf::default(),
             selector: Selector::new(n, prep.plan.n_provinces),
         }
+    }
+}
+
+impl Simulation<'_, '_> {
+    /// Coverage and projection of the draw just run in `ws` (when asked for): the drawn
+    /// prevalences over the districts this draw selected.
+    fn outcome(&self, ws: &Workspace, selected: &[bool]) -> Option<Outcome> {
+        let params = self.projection.as_ref()?;
+        let mut tally = Tally::default();
+        for ((&p, &n), &sel) in ws.stunting.iter().zip(&self.prep.under5).zip(selected) {
+            tally.add(p, n, sel, params);
+        }
+        tally.outcome(params)
     }
 }
 
@@ -305,7 +410,7 @@ struct Stats {
 /// Runs the draws in a few contiguous chunks (two per thread, for balance), each tallying its
 /// ranks in an n × n histogram (row = district, column = rank − 1), then adds the histograms
 /// up. Integer sums do not depend on how the draws were split, so neither does the result.
-fn by_histograms(sim: &Simulation<'_, '_>, draws: usize) -> Vec<Stats> {
+fn by_histograms(sim: &Simulation<'_, '_>, draws: usize) -> (Vec<Stats>, Vec<Outcome>) {
     let n = sim.prep.len();
     let k = sim.prep.plan.k;
     let chunks = (2 * rayon::current_num_threads())
@@ -317,31 +422,39 @@ fn by_histograms(sim: &Simulation<'_, '_>, draws: usize) -> Vec<Stats> {
         .map(|c| {
             let mut ws = Workspace::new(sim.prep);
             let mut hist = vec![0u32; n * n];
+            let mut selected = vec![false; n];
+            let mut outcomes = Vec::new();
             for d in c * chunk..((c + 1) * chunk).min(draws) {
                 sim.draw(d, &mut ws);
                 let Workspace {
                     order, selector, ..
                 } = &mut ws;
                 selector.for_each_rank(&sim.prep.plan, &order.order, |i, r| {
-                    hist[i * n + r as usize - 1] += 1
+                    hist[i * n + r as usize - 1] += 1;
+                    selected[i] = r as usize <= k;
                 });
+                outcomes.extend(sim.outcome(&ws, &selected));
             }
-            hist
+            (hist, outcomes)
         })
-        .reduce_with(|mut a, b| {
+        // Chunks are contiguous and reduced in order, so the outcomes stay in draw order.
+        .reduce_with(|(mut a, mut oa), (b, ob)| {
             for (x, y) in a.iter_mut().zip(&b) {
                 *x += y;
             }
-            a
+            oa.extend(ob);
+            (a, oa)
         })
         .unwrap_or_default();
-    total
+    let (total, outcomes) = total;
+    let stats = total
         .par_chunks_exact(n)
         .map(|row| Stats {
             p_selected: row[..k].iter().map(|&c| c as usize).sum::<usize>() as f64 / draws as f64,
             quantiles: quantiles_from_counts(row, 1, draws),
         })
-        .collect()
+        .collect();
+    (stats, outcomes)
 }
 
 /// Bytes per stored rank: rank − 1 < n fits in 2 bytes up to 65,536 districts, 3 up to 2²⁴.
@@ -358,7 +471,7 @@ fn rank_bytes(n: usize) -> usize {
 /// Stores every draw's ranks (draw-major: draw d's row at `d·n·W..(d+1)·n·W`, rank − 1 in W
 /// little-endian bytes), then summarises each district from its column, reading [`BLOCK`]
 /// districts at a time. Packing takes 3 bytes per rank for 84,000 districts instead of 4.
-fn by_stored_ranks(sim: &Simulation<'_, '_>, draws: usize) -> Vec<Stats> {
+fn by_stored_ranks(sim: &Simulation<'_, '_>, draws: usize) -> (Vec<Stats>, Vec<Outcome>) {
     // The width is a constant in each instance, so a rank moves as 2 or 3 plain byte stores
     // instead of a call to memcpy.
     match rank_bytes(sim.prep.len()) {
@@ -368,22 +481,33 @@ fn by_stored_ranks(sim: &Simulation<'_, '_>, draws: usize) -> Vec<Stats> {
     }
 }
 
-fn stored_ranks<const W: usize>(sim: &Simulation<'_, '_>, draws: usize) -> Vec<Stats> {
+fn stored_ranks<const W: usize>(
+    sim: &Simulation<'_, '_>,
+    draws: usize,
+) -> (Vec<Stats>, Vec<Outcome>) {
     let n = sim.prep.len();
     let k = sim.prep.plan.k;
     let mut store = vec![0u8; n * W * draws];
-    store.par_chunks_mut(n * W).enumerate().for_each_init(
-        || Workspace::new(sim.prep),
-        |ws, (d, row)| {
-            sim.draw(d, ws);
-            let Workspace {
-                order, selector, ..
-            } = ws;
-            selector.for_each_rank(&sim.prep.plan, &order.order, |i, r| {
-                row[i * W..(i + 1) * W].copy_from_slice(&(r - 1).to_le_bytes()[..W]);
-            });
-        },
-    );
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; draws];
+    store
+        .par_chunks_mut(n * W)
+        .zip(outcomes.par_iter_mut())
+        .enumerate()
+        .for_each_init(
+            || (Workspace::new(sim.prep), vec![false; n]),
+            |(ws, selected), (d, (row, outcome))| {
+                sim.draw(d, ws);
+                let Workspace {
+                    order, selector, ..
+                } = &mut *ws;
+                selector.for_each_rank(&sim.prep.plan, &order.order, |i, r| {
+                    row[i * W..(i + 1) * W].copy_from_slice(&(r - 1).to_le_bytes()[..W]);
+                    selected[i] = r as usize <= k;
+                });
+                *outcome = sim.outcome(ws, selected);
+            },
+        );
+    let outcomes = outcomes.into_iter().flatten().collect();
 
     let mut stats = vec![Stats::default(); n];
     stats.par_chunks_mut(BLOCK).enumerate().for_each_init(
@@ -410,7 +534,7 @@ fn stored_ranks<const W: usize>(sim: &Simulation<'_, '_>, draws: usize) -> Vec<S
             }
         },
     );
-    stats
+    (stats, outcomes)
 }
 
 /// Indices h = (N − 1)·p split into ⌊h⌋ and the fraction, for p = 0.05, 0.5, 0.95.
@@ -523,6 +647,7 @@ mod tests {
                 stunting: 10.0 + (i * 7 % 30) as f64,
                 stunting_se: (i % 3 != 0).then_some(2.5),
                 spbe: 1.0 + (i * 3 % 40) as f64 / 10.0,
+                ..Default::default()
             })
             .collect();
         for (method, constraints) in [
@@ -544,7 +669,7 @@ mod tests {
             };
             let prep = prepare(&candidates, &scenario).unwrap();
             let se = vec![2.0; prep.len()];
-            let sim = Simulation::new(&prep, se, &UncertaintyParams::default());
+            let sim = Simulation::new(&prep, se, &UncertaintyParams::default(), None);
             assert_eq!(by_histograms(&sim, 300), by_stored_ranks(&sim, 300));
         }
     }

@@ -20,6 +20,7 @@ fn cand(code: &str, stunting: f64, se: Option<f64>, spbe: f64) -> Candidate {
         stunting,
         stunting_se: se,
         spbe,
+        ..Default::default()
     }
 }
 
@@ -42,7 +43,7 @@ fn run_draws<T>(
                 .unwrap_or(params.default_stunting_se)
         })
         .collect();
-    let sim = Simulation::new(&prep, se, params);
+    let sim = Simulation::new(&prep, se, params, None);
     let mut ws = Workspace::new(&prep);
     (0..draws)
         .map(|d| {
@@ -88,10 +89,7 @@ fn weight_probe(ws: f64, wd: f64, c: f64) -> (Vec<Candidate>, Scenario, Uncertai
     let scenario = Scenario {
         method: Method::Composite,
         normalisation: Normalisation::Goalposts,
-        weights: Weights {
-            stunting: ws,
-            spbe: wd,
-        },
+        weights: Weights::two(ws, wd),
         k: 1,
         ..Scenario::default()
     };
