@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use model::dataset::DatasetKind;
-use model::import::{Format, ImportRequest, import};
+use model::import::{Format, ImportRequest, import_with_sheet};
 use model::ranking::{Method, UncertaintyParams};
 use model::scenario::{RankingRequest, compute, districts_csv, wire_name};
 use model::token::{ApiToken, Role};
@@ -38,12 +38,12 @@ pub enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
-    /// Import a CSV or JSON file; every row valid or nothing is written.
+    /// Import a CSV, JSON or Excel (.xlsx) file; every row valid or nothing is written.
     Import {
         /// What the file holds.
         #[arg(value_enum)]
         kind: KindArg,
-        /// The file (CSV with , or ;, or JSON; GeoJSON for boundaries).
+        /// The file (CSV with , or ;, JSON, or .xlsx; GeoJSON for boundaries).
         file: PathBuf,
         /// Year of the data (or a year column in the file).
         #[arg(long)]
@@ -51,9 +51,12 @@ pub enum Command {
         /// Where the data came from.
         #[arg(long)]
         source: Option<String>,
-        /// Indicator name, for covariates.
+        /// Indicator name: required for covariates; for population default under5 (e.g. total).
         #[arg(long)]
         indicator: Option<String>,
+        /// For a workbook: the sheet to read (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
     },
     /// Print the current shortlist.
     Rank {
@@ -115,6 +118,8 @@ pub enum KindArg {
     Spbe,
     /// Another indicator (needs --indicator).
     Covariate,
+    /// Population counts (--indicator under5 by default, or e.g. total).
+    Population,
     /// GeoJSON boundaries.
     Boundaries,
 }
@@ -160,6 +165,7 @@ fn kind_of(k: KindArg) -> DatasetKind {
         KindArg::Stunting => DatasetKind::Stunting,
         KindArg::Spbe => DatasetKind::Spbe,
         KindArg::Covariate => DatasetKind::Covariate,
+        KindArg::Population => DatasetKind::Population,
         KindArg::Boundaries => DatasetKind::Boundaries,
     }
 }
@@ -169,9 +175,15 @@ fn describe(e: &model::ModelError) -> String {
         model::ModelError::InvalidRows(rows) => {
             let mut text = format!("{e}\n");
             for r in rows {
-                text.push_str(&format!("  line {}", r.line));
+                match &r.cell {
+                    Some(cell) => text.push_str(&format!("  {cell} (row {})", r.line)),
+                    None => text.push_str(&format!("  line {}", r.line)),
+                }
                 if let Some(f) = &r.field {
                     text.push_str(&format!(", {f}"));
+                }
+                if let Some(c) = r.column.as_ref().filter(|c| Some(*c) != r.field.as_ref()) {
+                    text.push_str(&format!(" (column '{c}')"));
                 }
                 text.push_str(&format!(": {}\n", r.message));
                 for c in &r.candidates {
@@ -237,6 +249,7 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
             year,
             source,
             indicator,
+            sheet,
         } => {
             let content = std::fs::read(&file)
                 .map_err(|e| (2, format!("cannot read {}: {e}", file.display())))?;
@@ -251,10 +264,11 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
             {
                 Some("json" | "geojson") => Some(Format::Json),
                 Some("csv" | "txt") => Some(Format::Csv),
+                Some("xlsx" | "xlsm") => Some(Format::Xlsx),
                 _ => None,
             };
             let source = source.unwrap_or_else(|| file.display().to_string());
-            let outcome = import(
+            let outcome = import_with_sheet(
                 &mut conn,
                 &ImportRequest {
                     kind: kind_of(kind),
@@ -266,6 +280,7 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
                     demo: false,
                     actor: "cli",
                 },
+                sheet.as_deref(),
             )
             .map_err(|e| {
                 (

@@ -87,9 +87,10 @@ fn a_bad_import_exits_2_lists_every_bad_line_and_writes_nothing() {
     let good = cli.file("good.csv", "code,prevalence\n11.40,20\n");
     let first = stdout(&cli.run(&["import", "stunting", &good, "--year", "2023"]));
     let second = stdout(&cli.run(&["import", "stunting", &good, "--year", "2023"]));
-    assert!(first.starts_with("imported: dataset 4 "), "{first}");
+    // Datasets 1-4 are the demo regions, stunting, SPBE and under-five population.
+    assert!(first.starts_with("imported: dataset 5 "), "{first}");
     assert!(
-        second.starts_with("already imported") && second.contains("dataset 4 "),
+        second.starts_with("already imported") && second.contains("dataset 5 "),
         "{second}"
     );
 }
@@ -112,4 +113,71 @@ fn migrate_and_help_work_on_an_explicit_database_url() {
     assert!(cli.dir.path().join("other.db").exists());
     let help = stdout(&cli.run(&["import", "--help"]));
     assert!(help.contains("--year") && help.contains("--source"));
+}
+
+#[test]
+fn import_population_reads_a_csv_and_a_named_sheet_of_a_workbook() {
+    let cli = Cli::new();
+    assert!(cli.run(&["rank", "--k", "1"]).status.success());
+    let csv = cli.file(
+        "balita.csv",
+        "kode;jumlah_balita\n11.40;12.345\n11.41;6789\n",
+    );
+    let out = cli.run(&["import", "population", &csv, "--year", "2023"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout(&out).contains("(population 2023, 2 rows"),
+        "{}",
+        stdout(&out)
+    );
+
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet()
+        .write_string(0, 0, "cover page")
+        .unwrap();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Total").unwrap();
+    sheet.write_string(0, 0, "Penduduk 2023").unwrap();
+    sheet.write_string(1, 0, "code").unwrap();
+    sheet.write_string(1, 1, "populasi").unwrap();
+    sheet.write_string(2, 0, "11.40").unwrap();
+    sheet.write_number(2, 1, 512_000.0).unwrap();
+    sheet.write_string(3, 0, "11.41").unwrap();
+    sheet.write_number(3, 1, -1.0).unwrap();
+    let path = cli.dir.path().join("penduduk.xlsx");
+    book.save(&path).unwrap();
+    let path = path.display().to_string();
+    let args = [
+        "import",
+        "population",
+        &path,
+        "--year",
+        "2023",
+        "--indicator",
+        "total",
+        "--sheet",
+        "Total",
+    ];
+    let out = cli.run(&args);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Total!B4 (row 4), value (column 'populasi')"),
+        "{err}"
+    );
+    let out = cli.run(&[
+        "import",
+        "population",
+        &path,
+        "--year",
+        "2023",
+        "--sheet",
+        "Nope",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'Sheet1', 'Total'"));
 }

@@ -21,15 +21,18 @@ pub enum DatasetKind {
     Covariate,
     /// District boundaries (GeoJSON keyed by Kemendagri code).
     Boundaries,
+    /// Population counts per district and year (indicator `under5` by default, e.g. `total`).
+    Population,
 }
 
 impl DatasetKind {
     /// All kinds, in the order they are documented.
-    pub const ALL: [DatasetKind; 5] = [
+    pub const ALL: [DatasetKind; 6] = [
         DatasetKind::Regions,
         DatasetKind::Stunting,
         DatasetKind::Spbe,
         DatasetKind::Covariate,
+        DatasetKind::Population,
         DatasetKind::Boundaries,
     ];
 
@@ -41,6 +44,7 @@ impl DatasetKind {
             DatasetKind::Spbe => "spbe",
             DatasetKind::Covariate => "covariate",
             DatasetKind::Boundaries => "boundaries",
+            DatasetKind::Population => "population",
         }
     }
 
@@ -56,7 +60,7 @@ impl DatasetKind {
                 ModelError::invalid(
                     "invalid_kind",
                     format!(
-                        "kind '{text}' is not one of regions, stunting, spbe, covariate, boundaries"
+                        "kind '{text}' is not one of regions, stunting, spbe, covariate, population, boundaries"
                     ),
                 )
             })
@@ -66,8 +70,20 @@ impl DatasetKind {
     pub fn has_year(self) -> bool {
         matches!(
             self,
-            DatasetKind::Stunting | DatasetKind::Spbe | DatasetKind::Covariate
+            DatasetKind::Stunting
+                | DatasetKind::Spbe
+                | DatasetKind::Covariate
+                | DatasetKind::Population
         )
+    }
+
+    /// The indicator a dataset of this kind gets when the importer names none:
+    /// `under5` for population, none for the other kinds.
+    pub fn default_indicator(self) -> Option<&'static str> {
+        match self {
+            DatasetKind::Population => Some(crate::population::UNDER5),
+            _ => None,
+        }
     }
 }
 
@@ -77,11 +93,11 @@ impl DatasetKind {
 pub struct Dataset {
     /// Database id.
     pub id: i32,
-    /// `regions`, `stunting`, `spbe`, `covariate` or `boundaries`.
+    /// `regions`, `stunting`, `spbe`, `covariate`, `population` or `boundaries`.
     pub kind: String,
     /// Survey or evaluation year, for per-year kinds.
     pub year: Option<i32>,
-    /// Indicator name for covariates (e.g. `poverty_rate`).
+    /// Indicator name for covariates (e.g. `poverty_rate`) and population (`under5`, `total`).
     pub indicator: Option<String>,
     /// Where the data came from, as the importer said.
     pub source: String,

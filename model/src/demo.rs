@@ -4,15 +4,25 @@
 //! plausible and are obviously not real: names are "Kabupaten Contoh 017", codes use district
 //! numbers 40–69 (kabupaten) and 80–99 (kota), which no real district uses, and every dataset is
 //! flagged `demo`. The generator is seeded, so every build produces the same bytes.
+//!
+//! The under-five population comes from its own ChaCha8 stream ([`POPULATION_STREAM`]) of the
+//! same seed, so adding it left the regions, stunting and SPBE tables byte-identical.
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, Normal, Uniform};
+use rand_distr::{Distribution, LogNormal, Normal, Uniform};
 
 use crate::seed::province_seeds;
 
 /// The seed of the demo generator; changing it changes the demo data set.
 pub const DEMO_SEED: u64 = 20_230_214;
+
+/// The ChaCha8 stream (of [`DEMO_SEED`]) that draws the demo under-five population; the
+/// regions, stunting and SPBE values come from stream 0.
+pub const POPULATION_STREAM: u64 = 1;
+
+/// The national under-five total the demo population is scaled to (about Indonesia's).
+pub const DEMO_UNDER5_TOTAL: f64 = 22_000_000.0;
 
 /// One invented district.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +47,8 @@ pub struct DemoDistrict {
     pub method: &'static str,
     /// Indeks SPBE.
     pub spbe: f64,
+    /// Children under five (synthetic; kota smaller on average).
+    pub under5: i64,
 }
 
 /// The whole demo data set.
@@ -100,13 +112,24 @@ impl DemoData {
                     sample_size,
                     method: if sae { "sae" } else { "direct" },
                     spbe,
+                    under5: 0,
                 });
             }
         }
+        assign_under5(&mut districts);
         DemoData {
             year: 2022,
             districts,
         }
+    }
+
+    /// The demo under-five population in the population import format (`code,value`).
+    pub fn population_csv(&self) -> String {
+        let mut out = String::from("code,value\n");
+        for d in &self.districts {
+            out.push_str(&format!("{},{}\n", d.code, d.under5));
+        }
+        out
     }
 
     /// The demo regions in the region import format.
@@ -141,6 +164,35 @@ impl DemoData {
             out.push_str(&format!("{},{}\n", d.code, d.spbe));
         }
         out
+    }
+}
+
+/// Draws each district's under-five population from a lognormal (median about 40,000 for a
+/// kabupaten, 22,000 for a kota) on its own stream, then scales the whole to
+/// [`DEMO_UNDER5_TOTAL`].
+fn assign_under5(districts: &mut [DemoDistrict]) {
+    let mut rng = ChaCha8Rng::seed_from_u64(DEMO_SEED);
+    rng.set_stream(POPULATION_STREAM);
+    let kabupaten = LogNormal::new(40_000f64.ln(), 0.6).expect("valid lognormal");
+    let kota = LogNormal::new(22_000f64.ln(), 0.6).expect("valid lognormal");
+    let raw: Vec<f64> = districts
+        .iter()
+        .map(|d| {
+            if d.kind == "kota" {
+                kota.sample(&mut rng)
+            } else {
+                kabupaten.sample(&mut rng)
+            }
+        })
+        .collect();
+    let scale = DEMO_UNDER5_TOTAL / raw.iter().sum::<f64>();
+    for (d, r) in districts.iter_mut().zip(raw) {
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "a few hundred thousand at most"
+        )]
+        let count = (r * scale).round() as i64;
+        d.under5 = count.max(1);
     }
 }
 
@@ -201,6 +253,38 @@ mod tests {
             / (s.iter().map(|a| (a - ms).powi(2)).sum::<f64>().sqrt()
                 * x.iter().map(|b| (b - mx).powi(2)).sum::<f64>().sqrt());
         assert!((-0.45..-0.05).contains(&r), "r = {r}");
+    }
+
+    #[test]
+    fn the_demo_under5_population_is_plausible_and_deterministic() {
+        let demo = DemoData::generate();
+        let counts: Vec<i64> = demo.districts.iter().map(|d| d.under5).collect();
+        let total: i64 = counts.iter().sum();
+        assert!((21_000_000..=23_000_000).contains(&total), "total {total}");
+        let typical = counts
+            .iter()
+            .filter(|c| (10_000..=150_000).contains(*c))
+            .count();
+        assert!(
+            typical * 100 >= 80 * counts.len(),
+            "{typical} of {}",
+            counts.len()
+        );
+        let mean_of = |kind: &str| {
+            let xs: Vec<f64> = demo
+                .districts
+                .iter()
+                .filter(|d| d.kind == kind)
+                .map(|d| d.under5 as f64)
+                .collect();
+            mean(&xs)
+        };
+        assert!(mean_of("kota") < mean_of("kabupaten"));
+        assert_eq!(
+            DemoData::generate().population_csv().as_bytes(),
+            demo.population_csv().as_bytes()
+        );
+        assert!(demo.population_csv().starts_with("code,value\n"));
     }
 
     #[test]

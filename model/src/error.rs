@@ -2,13 +2,20 @@
 
 use serde::Serialize;
 
-/// One problem found in an imported file, located by line (CSV) or item (JSON).
+/// One problem found in an imported file, located by line (CSV), item (JSON) or cell (Excel).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RowError {
-    /// 1-based line number in a CSV file (the header is line 1), or 1-based item in a JSON array.
+    /// 1-based line number in a CSV file (the header is line 1), 1-based item in a JSON array,
+    /// or the row number Excel shows in a workbook.
     pub line: usize,
-    /// Column the problem is in, if one.
+    /// The field the problem is in (its canonical name, e.g. `prevalence`), if one.
     pub field: Option<String>,
+    /// The header of that column as written in the file (e.g. `Prevalensi`), when the file has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// For a workbook: the cell as Excel shows it, e.g. `Sheet1!C14`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
     /// What is wrong, as a sentence.
     pub message: String,
     /// For an unresolved or ambiguous district: the codes and names it could be.
@@ -20,8 +27,18 @@ impl RowError {
     /// A problem in one field of one line.
     pub fn field(line: usize, field: &str, message: impl Into<String>) -> Self {
         RowError {
-            line,
             field: Some(field.to_string()),
+            ..RowError::line(line, message)
+        }
+    }
+
+    /// A problem with a whole line (syntax, encoding).
+    pub fn line(line: usize, message: impl Into<String>) -> Self {
+        RowError {
+            line,
+            field: None,
+            column: None,
+            cell: None,
             message: message.into(),
             candidates: Vec::new(),
         }

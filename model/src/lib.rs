@@ -20,6 +20,7 @@ pub mod demo;
 pub mod error;
 pub mod impact;
 pub mod import;
+pub mod population;
 pub mod ranking;
 pub mod region;
 pub mod run;

@@ -103,6 +103,11 @@ pub fn load_demo(conn: &mut DbConnection) -> Result<()> {
         (DatasetKind::Regions, None, demo.regions_csv()),
         (DatasetKind::Stunting, Some(demo.year), demo.stunting_csv()),
         (DatasetKind::Spbe, Some(demo.year), demo.spbe_csv()),
+        (
+            DatasetKind::Population,
+            Some(demo.year),
+            demo.population_csv(),
+        ),
     ];
     for (kind, year, csv) in tables {
         import(
@@ -111,7 +116,7 @@ pub fn load_demo(conn: &mut DbConnection) -> Result<()> {
                 kind,
                 year,
                 source: Some("Lokus synthetic demo data (generated, not official statistics)"),
-                indicator: None,
+                indicator: kind.default_indicator(),
                 format: Some(Format::Csv),
                 content: csv.as_bytes(),
                 demo: true,

@@ -21,3 +21,7 @@ mod reference;
 mod regions;
 /// Storage on SQLite and (with LOKUS_TEST_POSTGRES_URL) PostgreSQL.
 mod storage;
+/// Blank import templates per kind (CSV and Excel).
+mod templates;
+/// Excel workbook uploads and the population kind.
+mod workbooks;

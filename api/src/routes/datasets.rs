@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use model::dataset::{Dataset, DatasetKind};
-use model::import::{Format, ImportRequest, import};
+use model::import::{Format, ImportRequest, import_with_sheet};
 use serde::Deserialize;
 
 use crate::error::ApiError;
@@ -13,15 +13,23 @@ use crate::state::AppState;
 /// Query parameters of an upload.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ImportQuery {
-    /// `regions`, `stunting`, `spbe`, `covariate` or `boundaries`.
+    /// `regions`, `stunting`, `spbe`, `covariate`, `population` or `boundaries`.
     pub kind: String,
     /// Year of the data (or a `year` column in the file).
     pub year: Option<i32>,
     /// Where the data came from.
     pub source: Option<String>,
-    /// Indicator name, for covariates.
+    /// Indicator name: required for `covariate`; for `population` `under5` (children under
+    /// five) unless given, e.g. `total`.
     pub indicator: Option<String>,
+    /// For an Excel workbook: the sheet to read (default: the first). An unknown name is 422
+    /// `unknown_sheet`, naming the sheets that exist.
+    pub sheet: Option<String>,
 }
+
+/// The media type of an Excel `.xlsx` workbook.
+pub const XLSX_MEDIA_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 fn upload_format(req: &HttpRequest) -> Result<Option<Format>, ApiError> {
     let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
@@ -38,16 +46,27 @@ fn upload_format(req: &HttpRequest) -> Result<Option<Format>, ApiError> {
     match mime.as_str() {
         "text/csv" | "application/csv" | "text/plain" => Ok(Some(Format::Csv)),
         "application/json" | "application/geo+json" => Ok(Some(Format::Json)),
+        XLSX_MEDIA_TYPE => Ok(Some(Format::Xlsx)),
         "application/octet-stream" | "" => Ok(None),
         other => Err(ApiError::UnsupportedMediaType(format!(
-            "content type '{other}' is not accepted; send the file as the raw body with Content-Type text/csv or application/json (curl --data-binary @file.csv)"
+            "content type '{other}' is not accepted; send the file as the raw body with Content-Type text/csv, application/json or {XLSX_MEDIA_TYPE} (curl --data-binary @file.csv)"
         ))),
     }
 }
 
-/// Import a table (CSV or JSON body); all rows valid or nothing is written.
+/// Import a table (CSV, JSON or Excel body); all rows valid or nothing is written.
+///
+/// Kinds: `regions`, `stunting`, `spbe`, `covariate` (needs `indicator`), `population`
+/// (whole counts ≥ 0 per district; `indicator` `under5` by default) and `boundaries`
+/// (GeoJSON). An `.xlsx` body (recognised by its bytes or its Content-Type) is read from its
+/// first sheet or `sheet`; the header may sit below a title row; row errors then carry the
+/// `cell` as Excel shows it (`Sheet1!C14`).
 #[utoipa::path(post, path = "/api/v1/datasets", tag = "datasets", params(ImportQuery),
-    request_body(content = String, description = "CSV (comma or semicolon) or JSON array of objects; GeoJSON for boundaries", content_type = "text/csv"),
+    request_body(content(
+        (String = "text/csv"),
+        (String = "application/json"),
+        (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
+        description = "The table as the raw body: CSV (comma or semicolon separated), a JSON array of objects (GeoJSON for boundaries) or an Excel workbook (.xlsx)"),
     security(("bearer" = [])),
     responses(
     (status = 201, description = "`{\"dataset\": {...}}`: imported"),
@@ -56,7 +75,7 @@ fn upload_format(req: &HttpRequest) -> Result<Option<Format>, ApiError> {
     (status = 403, description = "Token is not an editor", body = crate::error::ErrorBody),
     (status = 413, description = "Body too large", body = crate::error::ErrorBody),
     (status = 415, description = "Unsupported content type", body = crate::error::ErrorBody),
-    (status = 422, description = "`invalid_rows` with every bad line in `details`", body = crate::error::ErrorBody)))]
+    (status = 422, description = "`invalid_rows` with every bad line in `details` (`line`, `field`, `column`, `message`, and `cell` for workbooks); `unknown_sheet`; `invalid_xlsx`; `empty_file`", body = crate::error::ErrorBody)))]
 pub async fn create_dataset(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -70,7 +89,7 @@ pub async fn create_dataset(
     let pool = state.pool.clone();
     let outcome = web::block(move || {
         let mut conn = pool.get()?;
-        import(
+        import_with_sheet(
             &mut conn,
             &ImportRequest {
                 kind,
@@ -82,6 +101,7 @@ pub async fn create_dataset(
                 demo: false,
                 actor: &caller.label,
             },
+            query.sheet.as_deref(),
         )
     })
     .await?;

@@ -6,6 +6,7 @@ pub mod health;
 pub mod page;
 pub mod rankings;
 pub mod regions;
+pub mod templates;
 
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, Route, web};
@@ -49,6 +50,16 @@ pub fn table() -> Vec<(Method, &'static str, Route)> {
             Method::GET,
             "/api/v1/datasets/{id}",
             web::get().to(datasets::find_dataset),
+        ),
+        (
+            Method::GET,
+            "/api/v1/templates/{kind}.csv",
+            web::get().to(templates::csv_template),
+        ),
+        (
+            Method::GET,
+            "/api/v1/templates/{kind}.xlsx",
+            web::get().to(templates::xlsx_template_file),
         ),
         (
             Method::GET,
@@ -133,6 +144,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         health::healthz, health::readyz, health::metrics,
         regions::list_regions, regions::find_region,
         datasets::list_datasets, datasets::create_dataset, datasets::find_dataset,
+        templates::csv_template, templates::xlsx_template_file,
         analysis::find_analysis,
         rankings::list_rankings, rankings::create_ranking, rankings::find_ranking, rankings::diff_rankings,
         rankings::find_shortlist,

@@ -1,6 +1,10 @@
-//! All-or-nothing imports of region, stunting, SPBE, covariate and boundary tables.
+//! All-or-nothing imports of region, stunting, SPBE, covariate, population and boundary tables.
+//!
+//! CSV, JSON and Excel (`.xlsx`) uploads are all read into one [`Table`] first, so every
+//! header rule, check and row error is shared by the three formats.
 
 pub mod table;
+pub mod xlsx;
 
 use std::collections::HashMap;
 
@@ -14,7 +18,7 @@ use crate::db::schema::{boundaries, datasets, observations, provinces, region_al
 use crate::error::{ModelError, Result, RowError};
 use crate::region::{Province, Region, RegionIndex, RegionKind, RegionQuery};
 use crate::spbe::Predicate;
-pub use table::{Format, Table, parse_number};
+pub use table::{Format, SheetOrigin, Table, parse_count, parse_number};
 
 /// Column names accepted for each field (English and Indonesian, lower-case).
 mod columns {
@@ -44,6 +48,17 @@ mod columns {
     pub const INDEX: &[&str] = &["index", "indeks", "spbe", "indeks_spbe", "spbe_index"];
     pub const PREDICATE: &[&str] = &["predicate", "predikat"];
     pub const VALUE: &[&str] = &["value", "nilai"];
+    pub const POPULATION: &[&str] = &[
+        "value",
+        "nilai",
+        "population",
+        "populasi",
+        "jumlah",
+        "under5",
+        "under_5",
+        "balita",
+        "jumlah_balita",
+    ];
     pub const PROVINCE_CODE: &[&str] =
         &["province_kemendagri_code", "province_code", "kode_provinsi"];
     pub const PROVINCE_BPS: &[&str] = &["province_bps_code", "kode_bps_provinsi"];
@@ -51,6 +66,93 @@ mod columns {
     pub const ALIAS_SOURCES: &[&str] = &["bps_name", "bps_bridging_dagri_name", "name_2025"];
     pub const CODE_2025: &[&str] = &["kemendagri_code_2025", "code_2025"];
     pub const NAME_2025: &[&str] = &["name_2025"];
+
+    /// The accepted names of the column a row error's field refers to.
+    pub fn for_field(field: &str) -> &'static [&'static str] {
+        match field {
+            "code" | "kemendagri_code" => CODE,
+            "bps_code" => BPS_CODE,
+            "name" => NAME,
+            "province" | "province_name" => PROVINCE,
+            "province_kemendagri_code" => PROVINCE_CODE,
+            "province_bps_code" => PROVINCE_BPS,
+            "kind" => KIND,
+            "year" => YEAR,
+            "prevalence" => PREVALENCE,
+            "se" => SE,
+            "n" => N,
+            "method" => METHOD,
+            "index" => INDEX,
+            "predicate" => PREDICATE,
+            "value" => POPULATION,
+            _ => &[],
+        }
+    }
+}
+
+/// The column of `table` that holds `field` (as named in row errors), if any.
+fn column_for_field(table: &Table, field: &str) -> Option<usize> {
+    match field {
+        // A district named by province code when no province name column exists.
+        "province" => table
+            .column(columns::PROVINCE)
+            .or_else(|| table.column(columns::PROVINCE_CODE)),
+        _ => table.column(columns::for_field(field)),
+    }
+}
+
+/// The names a column may have for the value of each per-district kind.
+fn value_columns(kind: DatasetKind) -> &'static [&'static str] {
+    match kind {
+        DatasetKind::Stunting => columns::PREVALENCE,
+        DatasetKind::Spbe => columns::INDEX,
+        DatasetKind::Population => columns::POPULATION,
+        _ => columns::VALUE,
+    }
+}
+
+/// True for the header row of a `kind` table: for regions the code, BPS code and name
+/// columns; for per-district kinds a district id column and the kind's value column.
+pub fn is_header_for(kind: DatasetKind, headers: &[String]) -> bool {
+    let has = |names: &[&str]| headers.iter().any(|h| names.contains(&h.as_str()));
+    match kind {
+        DatasetKind::Regions => has(columns::CODE) && has(columns::BPS_CODE) && has(columns::NAME),
+        DatasetKind::Boundaries => false,
+        kind => {
+            (has(columns::CODE) || has(columns::BPS_CODE) || has(columns::NAME))
+                && has(value_columns(kind))
+        }
+    }
+}
+
+/// The canonical header row of a blank template for `kind` (what `lokus` writes and reads
+/// back); `None` for boundaries, which are GeoJSON.
+pub fn template_headers(kind: DatasetKind) -> Option<&'static [&'static str]> {
+    match kind {
+        DatasetKind::Regions => Some(&[
+            "code",
+            "bps_code",
+            "name",
+            "kind",
+            "province_kemendagri_code",
+            "province_name",
+            "aliases",
+        ]),
+        DatasetKind::Stunting => Some(&[
+            "code",
+            "name",
+            "province",
+            "prevalence",
+            "se",
+            "n",
+            "method",
+        ]),
+        DatasetKind::Spbe => Some(&["code", "name", "province", "index", "predicate"]),
+        DatasetKind::Covariate | DatasetKind::Population => {
+            Some(&["code", "name", "province", "value"])
+        }
+        DatasetKind::Boundaries => None,
+    }
 }
 
 /// What to import.
@@ -62,9 +164,9 @@ pub struct ImportRequest<'a> {
     pub year: Option<i32>,
     /// Where the data came from (free text).
     pub source: Option<&'a str>,
-    /// Indicator name, required for covariates.
+    /// Indicator name: required for covariates; for population `under5` unless given (e.g. `total`).
     pub indicator: Option<&'a str>,
-    /// CSV or JSON; sniffed when `None`.
+    /// CSV, JSON or Xlsx; sniffed when `None`. A workbook is recognised by its bytes anyway.
     pub format: Option<Format>,
     /// The uploaded bytes.
     pub content: &'a [u8],
@@ -90,11 +192,42 @@ pub fn year_range() -> std::ops::RangeInclusive<i32> {
 }
 
 /// Validates the whole upload and writes it in one transaction, or writes nothing.
+/// A workbook is read from its first sheet; see [`import_with_sheet`].
 ///
 /// # Errors
 /// `ModelError::InvalidRows` listing every bad row, `ModelError::Invalid` for a bad request,
 /// `ModelError::Database` when storage fails.
 pub fn import(conn: &mut DbConnection, req: &ImportRequest<'_>) -> Result<ImportOutcome> {
+    import_with_sheet(conn, req, None)
+}
+
+/// As [`import`], reading a workbook (`.xlsx`) from the sheet named `sheet` (default: the
+/// first). `sheet` is ignored for CSV and JSON.
+///
+/// A dataset's `sha256` is the SHA-256 of the uploaded bytes; for a workbook read from a sheet
+/// other than the first, of the bytes followed by `\nsheet=NAME`, so that two sheets of one
+/// workbook are two datasets.
+///
+/// # Errors
+/// As [`import`]; also `unknown_sheet` (naming the sheets that exist) and `invalid_xlsx`.
+pub fn import_with_sheet(
+    conn: &mut DbConnection,
+    req: &ImportRequest<'_>,
+    sheet: Option<&str>,
+) -> Result<ImportOutcome> {
+    let indicator = match req.kind {
+        DatasetKind::Population => Some(
+            req.indicator
+                .map(|i| i.trim().to_lowercase())
+                .filter(|i| !i.is_empty())
+                .unwrap_or_else(|| crate::population::UNDER5.to_string()),
+        ),
+        _ => req.indicator.map(str::to_string),
+    };
+    let req = &ImportRequest {
+        indicator: indicator.as_deref(),
+        ..req.clone()
+    };
     if req.kind == DatasetKind::Covariate && req.indicator.is_none_or(|i| i.trim().is_empty()) {
         return Err(ModelError::invalid(
             "missing_indicator",
@@ -113,7 +246,31 @@ pub fn import(conn: &mut DbConnection, req: &ImportRequest<'_>) -> Result<Import
             ),
         ));
     }
-    let sha256 = hex::encode(Sha256::digest(req.content));
+    let table = match req.kind {
+        DatasetKind::Boundaries => {
+            if Format::detect(req.content, req.format) == Format::Xlsx {
+                return Err(ModelError::invalid(
+                    "invalid_geojson",
+                    "boundaries must be a GeoJSON FeatureCollection, not a workbook",
+                ));
+            }
+            None
+        }
+        kind => Some(Table::parse_sheet(
+            req.content,
+            req.format,
+            sheet,
+            &|h: &[String]| is_header_for(kind, h),
+        )?),
+    };
+    let mut hasher = Sha256::new();
+    hasher.update(req.content);
+    if let Some(origin) = table.as_ref().and_then(|t| t.sheet.as_ref())
+        && origin.index > 0
+    {
+        hasher.update(format!("\nsheet={}", origin.name).as_bytes());
+    }
+    let sha256 = hex::encode(hasher.finalize());
     let indicator = req.indicator.map(str::trim);
     if (req.year.is_some() || !req.kind.has_year())
         && let Some(existing) =
@@ -124,13 +281,19 @@ pub fn import(conn: &mut DbConnection, req: &ImportRequest<'_>) -> Result<Import
             created: false,
         });
     }
-    match req.kind {
-        DatasetKind::Regions => import_regions(conn, req, &sha256),
-        DatasetKind::Boundaries => import_boundaries(conn, req, &sha256),
-        DatasetKind::Stunting | DatasetKind::Spbe | DatasetKind::Covariate => {
-            import_observations(conn, req, &sha256)
+    let Some(table) = table else {
+        return import_boundaries(conn, req, &sha256);
+    };
+    let outcome = match req.kind {
+        DatasetKind::Regions => import_regions(conn, req, &table, &sha256),
+        _ => import_observations(conn, req, &table, &sha256),
+    };
+    outcome.map_err(|e| match e {
+        ModelError::InvalidRows(rows) => {
+            ModelError::InvalidRows(table.locate(rows, column_for_field))
         }
-    }
+        e => e,
+    })
 }
 
 fn cell(row: &table::Row, col: Option<usize>) -> Option<&str> {
@@ -141,7 +304,7 @@ fn require_column(table: &Table, names: &[&str], errors: &mut Vec<RowError>) -> 
     let col = table.column(names);
     if col.is_none() {
         errors.push(RowError::field(
-            1,
+            table.header_line,
             names[0],
             format!(
                 "missing column '{}' (also accepted: {})",
@@ -232,7 +395,7 @@ fn dataset_year(req: &ImportRequest<'_>, table: &Table, errors: &mut Vec<RowErro
     }
     if year.is_none() && errors.is_empty() {
         errors.push(RowError::field(
-            1,
+            table.header_line,
             "year",
             "no year given: pass year=YYYY or add a 'year' column",
         ));
@@ -243,12 +406,12 @@ fn dataset_year(req: &ImportRequest<'_>, table: &Table, errors: &mut Vec<RowErro
 fn import_observations(
     conn: &mut DbConnection,
     req: &ImportRequest<'_>,
+    table: &Table,
     sha256: &str,
 ) -> Result<ImportOutcome> {
-    let table = Table::parse(req.content, req.format)?;
     let index = RegionIndex::load(conn)?;
     let mut errors = Vec::new();
-    let year = dataset_year(req, &table, &mut errors);
+    let year = dataset_year(req, table, &mut errors);
     if req.year.is_none()
         && let Some(y) = year
         && let Some(existing) = Dataset::find_identical(
@@ -264,25 +427,21 @@ fn import_observations(
             created: false,
         });
     }
-    let ids = IdColumns::find(&table);
+    let ids = IdColumns::find(table);
     if ids.code.is_none() && ids.bps_code.is_none() && ids.name.is_none() {
         errors.push(RowError::field(
-            1,
+            table.header_line,
             "code",
             "no column identifies the district: add code, bps_code or name (+ province)",
         ));
     }
-    let value_names = match req.kind {
-        DatasetKind::Stunting => columns::PREVALENCE,
-        DatasetKind::Spbe => columns::INDEX,
-        _ => columns::VALUE,
-    };
-    let value_col = require_column(&table, value_names, &mut errors);
+    let value_names = value_columns(req.kind);
+    let value_col = require_column(table, value_names, &mut errors);
     let se_col = table.column(columns::SE);
     let n_col = table.column(columns::N);
     let method_col = table.column(columns::METHOD);
     let predicate_col = table.column(columns::PREDICATE);
-    if !errors.is_empty() && errors.iter().any(|e| e.line == 1) {
+    if !errors.is_empty() && errors.iter().any(|e| e.line == table.header_line) {
         return Err(ModelError::InvalidRows(errors));
     }
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -293,10 +452,8 @@ fn import_observations(
             Ok(r) => Some(r),
             Err(e) => {
                 errors.push(RowError {
-                    line: row.line,
-                    field: Some(e.field.into()),
-                    message: e.message,
                     candidates: e.candidates,
+                    ..RowError::field(row.line, e.field, e.message)
                 });
                 None
             }
@@ -307,6 +464,14 @@ fn import_observations(
                 errors.push(RowError::field(row.line, field, "value is missing"));
                 None
             }
+            Some(text) if req.kind == DatasetKind::Population => match parse_count(text) {
+                #[expect(clippy::cast_precision_loss, reason = "counts are below 2^53")]
+                Ok(v) => Some(v as f64),
+                Err(m) => {
+                    errors.push(RowError::field(row.line, field, m));
+                    None
+                }
+            },
             Some(text) => match parse_number(text) {
                 Err(m) => {
                     errors.push(RowError::field(row.line, field, m));
@@ -498,13 +663,13 @@ fn is_code(text: &str, digits: (usize, usize)) -> bool {
 fn import_regions(
     conn: &mut DbConnection,
     req: &ImportRequest<'_>,
+    table: &Table,
     sha256: &str,
 ) -> Result<ImportOutcome> {
-    let table = Table::parse(req.content, req.format)?;
     let mut errors = Vec::new();
-    let code_col = require_column(&table, columns::CODE, &mut errors);
-    let bps_col = require_column(&table, columns::BPS_CODE, &mut errors);
-    let name_col = require_column(&table, columns::NAME, &mut errors);
+    let code_col = require_column(table, columns::CODE, &mut errors);
+    let bps_col = require_column(table, columns::BPS_CODE, &mut errors);
+    let name_col = require_column(table, columns::NAME, &mut errors);
     let kind_col = table.column(columns::KIND);
     let province_code_col = table.column(columns::PROVINCE_CODE);
     let province_name_col = table.column(columns::PROVINCE);
@@ -808,3 +973,6 @@ fn import_boundaries(
         created: true,
     })
 }
+
+#[cfg(test)]
+mod tests;

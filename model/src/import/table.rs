@@ -1,4 +1,6 @@
-//! Reading an uploaded table (CSV with `,` or `;`, or JSON) into header + rows of text cells.
+//! Reading an uploaded table (CSV with `,` or `;`, JSON, or an Excel `.xlsx` sheet) into
+//! header + rows of text cells. Every format ends up as the same [`Table`], so validation is
+//! shared by all of them.
 
 use crate::error::{ModelError, RowError};
 
@@ -9,25 +11,72 @@ pub enum Format {
     Csv,
     /// A JSON array of objects (or `{"rows": [...]}`); GeoJSON for boundaries.
     Json,
+    /// An Excel workbook (`.xlsx`); one sheet is read.
+    Xlsx,
 }
 
+/// The first bytes of every `.xlsx` file (it is a ZIP archive).
+pub const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+
 impl Format {
-    /// Guesses from the first non-blank byte: `[` or `{` means JSON.
+    /// Guesses from the content: the ZIP magic means a workbook, `[` or `{` as the first
+    /// non-blank byte means JSON, anything else CSV.
     pub fn sniff(content: &[u8]) -> Format {
+        if content.starts_with(ZIP_MAGIC) {
+            return Format::Xlsx;
+        }
         match content.iter().find(|b| !b.is_ascii_whitespace()) {
             Some(b'[' | b'{') => Format::Json,
             _ => Format::Csv,
         }
     }
+
+    /// The format to read `content` as: a workbook is recognised by its bytes whatever was
+    /// declared; otherwise the declared format, else [`Format::sniff`].
+    pub fn detect(content: &[u8], declared: Option<Format>) -> Format {
+        if content.starts_with(ZIP_MAGIC) {
+            Format::Xlsx
+        } else {
+            declared.unwrap_or_else(|| Format::sniff(content))
+        }
+    }
 }
 
-/// One data row with the line (CSV) or item number (JSON) it came from.
+/// One data row with the line (CSV), item number (JSON) or Excel row number it came from.
 #[derive(Debug, Clone)]
 pub struct Row {
-    /// 1-based; in CSV the header is line 1.
+    /// 1-based; in CSV the header is line 1; in a workbook the row number Excel shows.
     pub line: usize,
     /// Cells in header order; missing cells are empty.
     pub cells: Vec<String>,
+}
+
+/// Where a table read from a workbook came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetOrigin {
+    /// The sheet name.
+    pub name: String,
+    /// Its position in the workbook (0 = first sheet).
+    pub index: usize,
+    /// The Excel column letters of the table's columns, in header order (`A`, `B`, …).
+    pub columns: Vec<String>,
+}
+
+impl SheetOrigin {
+    /// The cell reference Excel shows, e.g. `Sheet1!C14` (`'My data'!C14` when quoting is needed).
+    pub fn cell(&self, column: usize, line: usize) -> Option<String> {
+        let letter = self.columns.get(column)?;
+        let plain = self
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let sheet = if plain {
+            self.name.clone()
+        } else {
+            format!("'{}'", self.name.replace('\'', "''"))
+        };
+        Some(format!("{sheet}!{letter}{line}"))
+    }
 }
 
 /// A parsed upload.
@@ -35,11 +84,18 @@ pub struct Row {
 pub struct Table {
     /// Header names, lower-cased, trimmed, spaces as underscores.
     pub headers: Vec<String>,
+    /// The headers as written in the file (trimmed), in the same order.
+    pub labels: Vec<String>,
+    /// The line of the header row: 1 in CSV and JSON, the Excel row number in a workbook.
+    pub header_line: usize,
+    /// The sheet, for a table read from a workbook.
+    pub sheet: Option<SheetOrigin>,
     /// The data rows.
     pub rows: Vec<Row>,
 }
 
-fn header_key(h: &str) -> String {
+/// The normalised form of a header: trimmed, lower-case, spaces and dashes as underscores.
+pub fn header_key(h: &str) -> String {
     h.trim()
         .trim_start_matches('\u{feff}')
         .to_lowercase()
@@ -54,28 +110,50 @@ impl Table {
             .find_map(|n| self.headers.iter().position(|h| h == n))
     }
 
-    /// Parses `content` as `format` (sniffed when `None`).
+    /// Parses `content` as `format` (sniffed when `None`); a workbook's first sheet is read
+    /// with its first non-blank row as the header.
     ///
     /// # Errors
-    /// `ModelError::InvalidRows` for encoding or syntax problems, with line numbers.
+    /// As [`Table::parse_sheet`].
     pub fn parse(content: &[u8], format: Option<Format>) -> Result<Table, ModelError> {
-        let text = std::str::from_utf8(content).map_err(|e| {
-            let line = content[..e.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1;
-            ModelError::InvalidRows(vec![RowError {
-                line,
-                field: None,
-                message: "the file is not valid UTF-8; save it as UTF-8".into(),
-                candidates: vec![],
-            }])
-        })?;
-        let text = text.trim_start_matches('\u{feff}');
-        let table = match format.unwrap_or_else(|| Format::sniff(text.as_bytes())) {
-            Format::Csv => parse_csv(text)?,
-            Format::Json => parse_json(text)?,
+        Table::parse_sheet(content, format, None, &|_| true)
+    }
+
+    /// Parses `content`: CSV or JSON as [`Table::parse`] does; a workbook (recognised by its
+    /// bytes or declared as [`Format::Xlsx`]) from the sheet named `sheet` (default: the
+    /// first), taking as header the first row whose normalised cells satisfy `is_header`
+    /// (title rows above it are skipped; merged cells count in every cell they cover).
+    ///
+    /// # Errors
+    /// `ModelError::InvalidRows` for encoding or syntax problems, with line numbers;
+    /// `ModelError::Invalid`: `empty_file` (no data rows), `unknown_sheet` (naming the sheets
+    /// that exist), `invalid_xlsx` (not a readable workbook).
+    pub fn parse_sheet(
+        content: &[u8],
+        format: Option<Format>,
+        sheet: Option<&str>,
+        is_header: &dyn Fn(&[String]) -> bool,
+    ) -> Result<Table, ModelError> {
+        let table = match Format::detect(content, format) {
+            Format::Xlsx => super::xlsx::read_sheet(content, sheet, is_header)?,
+            format => {
+                let text = std::str::from_utf8(content).map_err(|e| {
+                    let line = content[..e.valid_up_to()]
+                        .iter()
+                        .filter(|&&b| b == b'\n')
+                        .count()
+                        + 1;
+                    ModelError::InvalidRows(vec![RowError::line(
+                        line,
+                        "the file is not valid UTF-8; save it as UTF-8",
+                    )])
+                })?;
+                let text = text.trim_start_matches('\u{feff}');
+                match format {
+                    Format::Json => parse_json(text)?,
+                    _ => parse_csv(text)?,
+                }
+            }
         };
         if table.rows.is_empty() {
             return Err(ModelError::invalid(
@@ -84,6 +162,30 @@ impl Table {
             ));
         }
         Ok(table)
+    }
+
+    /// Fills in the `column` (header as written) and, for a workbook, the `cell`
+    /// (`Sheet1!C14`) of each error whose field is a column of this table.
+    /// `column_of` maps a field name to the table column holding it.
+    pub fn locate(
+        &self,
+        errors: Vec<RowError>,
+        column_of: impl Fn(&Table, &str) -> Option<usize>,
+    ) -> Vec<RowError> {
+        errors
+            .into_iter()
+            .map(|mut e| {
+                if let Some(c) = e.field.as_deref().and_then(|f| column_of(self, f)) {
+                    if e.column.is_none() {
+                        e.column = self.labels.get(c).cloned();
+                    }
+                    if e.cell.is_none() && e.line != self.header_line {
+                        e.cell = self.sheet.as_ref().and_then(|s| s.cell(c, e.line));
+                    }
+                }
+                e
+            })
+            .collect()
     }
 }
 
@@ -98,12 +200,13 @@ fn parse_csv(text: &str) -> Result<Table, ModelError> {
         .delimiter(delimiter)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
+    let labels: Vec<String> = reader
         .headers()
         .map_err(|e| syntax_error(1, &e))?
         .iter()
-        .map(header_key)
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
+    let headers: Vec<String> = labels.iter().map(|h| header_key(h)).collect();
     if headers.iter().all(String::is_empty) {
         return Err(ModelError::invalid("empty_file", "the file is empty"));
     }
@@ -117,16 +220,14 @@ fn parse_csv(text: &str) -> Result<Table, ModelError> {
                     continue;
                 }
                 if r.len() != headers.len() {
-                    errors.push(RowError {
+                    errors.push(RowError::line(
                         line,
-                        field: None,
-                        message: format!(
+                        format!(
                             "has {} fields but the header has {}",
                             r.len(),
                             headers.len()
                         ),
-                        candidates: vec![],
-                    });
+                    ));
                     continue;
                 }
                 rows.push(Row {
@@ -141,19 +242,20 @@ fn parse_csv(text: &str) -> Result<Table, ModelError> {
         }
     }
     if errors.is_empty() {
-        Ok(Table { headers, rows })
+        Ok(Table {
+            headers,
+            labels,
+            header_line: 1,
+            sheet: None,
+            rows,
+        })
     } else {
         Err(ModelError::InvalidRows(errors))
     }
 }
 
 fn syntax_row(line: usize, e: &csv::Error) -> RowError {
-    RowError {
-        line,
-        field: None,
-        message: format!("CSV syntax error: {e}"),
-        candidates: vec![],
-    }
+    RowError::line(line, format!("CSV syntax error: {e}"))
 }
 
 fn syntax_error(line: usize, e: &csv::Error) -> ModelError {
@@ -166,12 +268,10 @@ fn syntax_error(line: usize, e: &csv::Error) -> ModelError {
 /// `ModelError::InvalidRows` with the line of the syntax error.
 pub fn parse_json_value(text: &str) -> Result<serde_json::Value, ModelError> {
     serde_json::from_str(text).map_err(|e| {
-        ModelError::InvalidRows(vec![RowError {
-            line: e.line(),
-            field: None,
-            message: format!("JSON syntax error: {e}"),
-            candidates: vec![],
-        }])
+        ModelError::InvalidRows(vec![RowError::line(
+            e.line(),
+            format!("JSON syntax error: {e}"),
+        )])
     })
 }
 
@@ -196,16 +296,12 @@ fn parse_json(text: &str) -> Result<Table, ModelError> {
         }
     };
     let mut headers: Vec<String> = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
     let mut objects = Vec::new();
     let mut errors = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let Some(obj) = item.as_object() else {
-            errors.push(RowError {
-                line: i + 1,
-                field: None,
-                message: "item is not a JSON object".into(),
-                candidates: vec![],
-            });
+            errors.push(RowError::line(i + 1, "item is not a JSON object"));
             continue;
         };
         let mut cells = Vec::new();
@@ -213,6 +309,7 @@ fn parse_json(text: &str) -> Result<Table, ModelError> {
             let key = header_key(k);
             if !headers.contains(&key) {
                 headers.push(key.clone());
+                labels.push(k.trim().to_string());
             }
             let cell = match v {
                 serde_json::Value::Null => String::new(),
@@ -240,7 +337,13 @@ fn parse_json(text: &str) -> Result<Table, ModelError> {
             Row { line, cells: row }
         })
         .collect();
-    Ok(Table { headers, rows })
+    Ok(Table {
+        headers,
+        labels,
+        header_line: 1,
+        sheet: None,
+        rows,
+    })
 }
 
 /// Parses a number written with a decimal point or comma and an optional `%` or `persen`.
@@ -267,6 +370,47 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
     }
 }
 
+/// Parses a count: a whole number ≥ 0, with optional thousands separators in groups of three
+/// (`150.000`, `150,000`, `150 000`); otherwise as [`parse_number`].
+///
+/// # Errors
+/// A sentence saying why the text is not a whole number ≥ 0.
+pub fn parse_count(text: &str) -> Result<i64, String> {
+    let t = text.trim();
+    let grouped = t
+        .split(['.', ',', ' ', '\u{a0}'])
+        .enumerate()
+        .all(|(i, g)| {
+            g.chars().all(|c| c.is_ascii_digit())
+                && if i == 0 {
+                    (1..=3).contains(&g.len())
+                } else {
+                    g.len() == 3
+                }
+        });
+    let separators: Vec<char> = t.chars().filter(|c| !c.is_ascii_digit()).collect();
+    let one_kind = separators.windows(2).all(|w| w[0] == w[1]);
+    let value = if grouped && !separators.is_empty() && one_kind {
+        t.chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+            .parse::<f64>()
+            .map_err(|_| format!("'{text}' is not a number"))?
+    } else {
+        parse_number(t)?
+    };
+    if value < 0.0 {
+        Err(format!("'{text}' is negative; a count must be 0 or more"))
+    } else if value.fract() != 0.0 {
+        Err(format!("'{text}' is not a whole number"))
+    } else if value > 9.0e15 {
+        Err(format!("'{text}' is too large for a count"))
+    } else {
+        #[expect(clippy::cast_possible_truncation, reason = "whole and below 2^53")]
+        Ok(value as i64)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +425,32 @@ mod tests {
         assert!(parse_number("abc").is_err());
         assert!(parse_number("NaN").is_err());
         assert!(parse_number("").is_err());
+    }
+
+    #[test]
+    fn counts_accept_thousands_separators_and_reject_fractions_and_negatives() {
+        assert_eq!(parse_count("150000"), Ok(150_000));
+        assert_eq!(parse_count("150.000"), Ok(150_000));
+        assert_eq!(parse_count("1,234,567"), Ok(1_234_567));
+        assert_eq!(parse_count("12 345"), Ok(12_345));
+        assert_eq!(parse_count("0"), Ok(0));
+        assert_eq!(parse_count("12345.0"), Ok(12_345));
+        assert!(parse_count("12.5").is_err());
+        assert!(parse_count("1.234,5").is_err());
+        assert!(parse_count("-5").unwrap_err().contains("negative"));
+        assert!(parse_count("1.234.56").is_err());
+        assert!(parse_count("abc").is_err());
+    }
+
+    #[test]
+    fn the_zip_magic_means_a_workbook_whatever_was_declared() {
+        assert_eq!(Format::sniff(b"PK\x03\x04rest"), Format::Xlsx);
+        assert_eq!(
+            Format::detect(b"PK\x03\x04rest", Some(Format::Csv)),
+            Format::Xlsx
+        );
+        assert_eq!(Format::detect(b"[{}]", Some(Format::Csv)), Format::Csv);
+        assert_eq!(Format::detect(b" [{}]", None), Format::Json);
     }
 
     #[test]
