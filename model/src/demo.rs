@@ -288,6 +288,30 @@ mod tests {
     }
 
     #[test]
+    fn the_demo_tables_have_pinned_bytes() {
+        use sha2::{Digest, Sha256};
+        let demo = DemoData::generate();
+        let sha = |csv: String| hex::encode(Sha256::digest(csv.as_bytes()));
+        // Regions, stunting and SPBE as before the population was added (stream 0).
+        assert_eq!(
+            sha(demo.regions_csv()),
+            "587962c6b9b50893e1e8e681244326d4ebb680933306809a932ef3d7486e2d54"
+        );
+        assert_eq!(
+            sha(demo.stunting_csv()),
+            "c2d52351dadef5275ecc5434851383dd77a1abb50681ef08865b7074bc9ef232"
+        );
+        assert_eq!(
+            sha(demo.spbe_csv()),
+            "363292da5235ac49a0fc90909d38630f371d01dba57906c082f919fe5733115b"
+        );
+        assert_eq!(
+            sha(demo.population_csv()),
+            "927fe34c9bbb8b20f038bfd99483d48a29e3de007504fb87a8321e10e484a0c2"
+        );
+    }
+
+    #[test]
     fn demo_names_and_codes_cannot_be_taken_for_real_ones() {
         for d in DemoData::generate().districts {
             assert!(d.name.contains(" Contoh "), "{}", d.name);
