@@ -52,6 +52,35 @@ pub struct JoinedDistrict {
     /// Covariate values in the order requested.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub covariates: Vec<f64>,
+    /// Children under five, from the current population dataset, when known.
+    pub under5_population: Option<i64>,
+    /// Stunting of the previous year with data, %, when known.
+    pub stunting_previous: Option<f64>,
+    /// Its standard error, when given.
+    pub stunting_previous_se: Option<f64>,
+}
+
+impl JoinedDistrict {
+    /// Estimated stunted children (prevalence/100 × under-fives) and its standard error
+    /// (se/100 × under-fives, the population taken as known).
+    pub fn stunted_children(&self) -> (Option<f64>, Option<f64>) {
+        let n = self.under5_population.map(|n| n as f64);
+        (
+            n.map(|n| self.stunting_prevalence / 100.0 * n),
+            n.zip(self.stunting_se).map(|(n, se)| se / 100.0 * n),
+        )
+    }
+
+    /// Change since the previous year (% points) and its standard error
+    /// √(se_now² + se_before²), where both standard errors are known.
+    pub fn stunting_change(&self) -> (Option<f64>, Option<f64>) {
+        let change = self.stunting_previous.map(|p| self.stunting_prevalence - p);
+        let se = self
+            .stunting_se
+            .zip(self.stunting_previous_se)
+            .map(|(a, b)| a.hypot(b));
+        (change, se.filter(|_| change.is_some()))
+    }
 }
 
 /// Why a district is not in the join.
@@ -66,6 +95,10 @@ pub enum ExclusionReason {
     NoCovariateValue,
     /// The user left it out.
     ExcludedByUser,
+    /// The scenario scores the burden and the population dataset has no value for it.
+    NoPopulationValue,
+    /// The scenario scores the trend and the previous stunting year has no value for it.
+    NoPreviousStuntingValue,
 }
 
 /// A district left out of the join, and why.
@@ -98,6 +131,10 @@ pub struct JoinedData {
     pub excluded: Vec<Exclusion>,
     /// Covariate names, in the order of [`JoinedDistrict::covariates`].
     pub covariate_names: Vec<String>,
+    /// The under-five population dataset (latest year ≤ the stunting year), when one exists.
+    pub population: Option<Dataset>,
+    /// The stunting dataset of the latest earlier year, when one exists.
+    pub previous: Option<Dataset>,
 }
 
 fn pick_year(conn: &mut DbConnection, kind: DatasetKind, year: Option<i32>) -> Result<i32> {
@@ -176,6 +213,22 @@ impl JoinedData {
                 })?;
             covariate_sets.push(d);
         }
+        let population = crate::population::latest_under5(conn, Some(stunting_year))?;
+        let previous = match Dataset::years(conn, DatasetKind::Stunting)?
+            .into_iter()
+            .find(|y| *y < stunting_year)
+        {
+            Some(y) => Dataset::current(conn, DatasetKind::Stunting, y, None)?,
+            None => None,
+        };
+        let previous_obs: HashMap<String, (f64, Option<f64>)> = match &previous {
+            Some(d) => d
+                .observations(conn)?
+                .into_iter()
+                .map(|o| (o.region_code, (o.value, o.se)))
+                .collect(),
+            None => HashMap::new(),
+        };
         let index = RegionIndex::load(conn)?;
         let stunting_obs: HashMap<String, _> = stunting
             .observations(conn)?
@@ -247,11 +300,19 @@ impl JoinedData {
                 spbe_index: x,
                 spbe_predicate: crate::spbe::Predicate::for_index(x).name().to_string(),
                 covariates: covariates.unwrap_or_default(),
+                under5_population: population
+                    .as_ref()
+                    .and_then(|(_, counts)| counts.get(&region.code).copied()),
+                stunting_previous: previous_obs.get(&region.code).map(|p| p.0),
+                stunting_previous_se: previous_obs.get(&region.code).and_then(|p| p.1),
             });
         }
-        let demo = stunting.demo || spbe.demo || covariate_sets.iter().any(|d| d.demo);
+        let population = population.map(|(d, _)| d);
         let mut datasets = vec![stunting, spbe];
         datasets.extend(covariate_sets);
+        datasets.extend(population.iter().cloned());
+        datasets.extend(previous.iter().cloned());
+        let demo = datasets.iter().any(|d| d.demo);
         Ok(JoinedData {
             stunting_year,
             spbe_year,
@@ -260,6 +321,8 @@ impl JoinedData {
             districts,
             excluded,
             covariate_names: req.covariates.clone(),
+            population,
+            previous,
         })
     }
 
@@ -273,7 +336,9 @@ impl JoinedData {
                 stunting: d.stunting_prevalence,
                 stunting_se: d.stunting_se,
                 spbe: d.spbe_index,
-                ..Default::default()
+                under5: d.under5_population.map(|n| n as f64),
+                previous: d.stunting_previous,
+                previous_se: d.stunting_previous_se,
             })
             .collect()
     }
@@ -342,6 +407,63 @@ pub struct Analysis {
     pub interpretation: String,
     /// Who is left out and why.
     pub excluded: Vec<Exclusion>,
+    /// How stunting moved since the previous year, when an earlier year exists.
+    pub change: Option<ChangeSummary>,
+}
+
+/// How many districts rose, fell or stayed within their uncertainty since the previous year.
+///
+/// A change d with standard error se = √(se_now² + se_before²) (a missing se counts as
+/// [`DEFAULT_CHANGE_SE`] points) rose when d > 1.96·se, fell when d < −1.96·se, and is stable
+/// otherwise.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChangeSummary {
+    /// The earlier stunting year.
+    pub previous_year: i32,
+    /// Districts with a value in both years.
+    pub n: usize,
+    /// Significantly higher now.
+    pub rose: usize,
+    /// Significantly lower now.
+    pub fell: usize,
+    /// Within their uncertainty.
+    pub stable: usize,
+    /// Mean change, % points (now − before).
+    pub mean_change: f64,
+}
+
+/// Standard error assumed for a stunting value without one when reading a change, % points
+/// (the same default the Monte Carlo uses).
+pub const DEFAULT_CHANGE_SE: f64 = 2.0;
+
+fn change_summary(joined: &JoinedData) -> Option<ChangeSummary> {
+    let previous_year = joined.previous.as_ref()?.year?;
+    let (mut n, mut rose, mut fell, mut total) = (0, 0, 0, 0.0);
+    for d in &joined.districts {
+        let Some(before) = d.stunting_previous else {
+            continue;
+        };
+        let change = d.stunting_prevalence - before;
+        let se = d
+            .stunting_se
+            .unwrap_or(DEFAULT_CHANGE_SE)
+            .hypot(d.stunting_previous_se.unwrap_or(DEFAULT_CHANGE_SE));
+        n += 1;
+        total += change;
+        if change > 1.96 * se {
+            rose += 1;
+        } else if change < -1.96 * se {
+            fell += 1;
+        }
+    }
+    (n > 0).then(|| ChangeSummary {
+        previous_year,
+        n,
+        rose,
+        fell,
+        stable: n - rose - fell,
+        mean_change: total / n as f64,
+    })
 }
 
 /// Fits the correlation model over a join.
@@ -401,6 +523,7 @@ pub fn analyse(joined: &JoinedData, params: &CorrelationParams) -> Result<Analys
         residuals,
         interpretation,
         excluded: joined.excluded.clone(),
+        change: change_summary(joined),
     })
 }
 

@@ -3,10 +3,12 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::analysis::{Analysis, Exclusion, JoinRequest, JoinedData, analyse};
+use crate::analysis::{Analysis, Exclusion, ExclusionReason, JoinRequest, JoinedData, analyse};
 use crate::dataset::Dataset;
 use crate::db::DbConnection;
 use crate::error::{ModelError, Result};
+use crate::impact::{self, Coverage, OutcomeBands, Projection, ProjectionParams, Tally};
+use crate::ranking::simulate_with_outcomes;
 use crate::ranking::{
     Band, ConstraintEffect, Constraints, Contributions, Method, Normalisation, Reason, Scenario,
     SpbeDirection, UncertaintyParams, Weights, rank, simulate,
@@ -41,6 +43,8 @@ pub struct RankingRequest {
     pub stunting_year: Option<i32>,
     /// SPBE year; latest when `null`.
     pub spbe_year: Option<i32>,
+    /// Programme effect and target for the `projection` block (default 2.0 points, 14 %).
+    pub projection: ProjectionParams,
 }
 
 impl Default for RankingRequest {
@@ -56,11 +60,24 @@ impl Default for RankingRequest {
             uncertainty: None,
             stunting_year: None,
             spbe_year: None,
+            projection: ProjectionParams::default(),
         }
     }
 }
 
 impl RankingRequest {
+    /// True when the scores read the under-five population.
+    pub fn uses_population(&self) -> bool {
+        self.method == Method::Burden
+            || (self.method == Method::Composite && self.weights.burden > 0.0)
+    }
+
+    /// True when the scores read the previous stunting year.
+    pub fn uses_previous_year(&self) -> bool {
+        self.method == Method::Trend
+            || (self.method == Method::Composite && self.weights.trend > 0.0)
+    }
+
     fn scenario(&self) -> Scenario {
         Scenario {
             method: self.method,
@@ -139,6 +156,24 @@ pub struct DistrictResult {
     /// True when its stunting standard error was missing and the default was used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub se_defaulted: Option<bool>,
+    /// Children under five (null where no population is known).
+    #[serde(default)]
+    pub under5_population: Option<i64>,
+    /// Estimated stunted children = prevalence/100 × under-fives (null without population).
+    #[serde(default)]
+    pub stunted_children: Option<f64>,
+    /// Its standard error = se/100 × under-fives (null where either is unknown).
+    #[serde(default)]
+    pub stunted_children_se: Option<f64>,
+    /// Stunting of the previous year with data, % (null without one).
+    #[serde(default)]
+    pub stunting_previous: Option<f64>,
+    /// Change since then, % points (null without a previous value).
+    #[serde(default)]
+    pub stunting_change: Option<f64>,
+    /// Its standard error √(se_now² + se_before²) (null where either se is unknown).
+    #[serde(default)]
+    pub stunting_change_se: Option<f64>,
     /// Why it is in or out.
     pub explanation: Explanation,
 }
@@ -164,6 +199,10 @@ pub struct RankingResult {
     pub constraint_effects: Vec<ConstraintEffect>,
     /// Districts not in the join, and why.
     pub excluded: Vec<Exclusion>,
+    /// Stunted children covered by the selection (null without a population dataset).
+    pub coverage: Option<Coverage>,
+    /// Progress toward the target under the assumed effect (null without a population dataset).
+    pub projection: Option<Projection>,
     /// Every joined district in rank order.
     pub districts: Vec<DistrictResult>,
 }
@@ -237,6 +276,9 @@ pub fn load_join(conn: &mut DbConnection, req: &RankingRequest) -> Result<Joined
 /// # Errors
 /// As [`compute`].
 pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<RankingResult> {
+    req.projection.validate()?;
+    let restricted = restrict(joined, req)?;
+    let joined = restricted.as_ref().unwrap_or(joined);
     let mut params = req.clone();
     params.stunting_year = Some(joined.stunting_year);
     params.spbe_year = Some(joined.spbe_year);
@@ -254,9 +296,51 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
     let scenario = params.scenario();
     let analysis = analyse(joined, &CorrelationParams::default())?;
     let ranking = rank(&candidates, &scenario)?;
-    let uncertainty = match &params.uncertainty {
-        Some(u) => Some(simulate(&candidates, &scenario, u)?),
-        None => None,
+    let (uncertainty, draws) = match (&params.uncertainty, &joined.population) {
+        (Some(u), Some(_)) => {
+            let (u, draws) = simulate_with_outcomes(&candidates, &scenario, u, &params.projection)?;
+            (Some(u), draws)
+        }
+        (Some(u), None) => (Some(simulate(&candidates, &scenario, u)?), Vec::new()),
+        (None, _) => (None, Vec::new()),
+    };
+    let selected: std::collections::HashSet<&str> = ranking
+        .entries
+        .iter()
+        .filter(|e| e.selected)
+        .map(|e| e.code.as_str())
+        .collect();
+    let (coverage, projection) = match &joined.population {
+        Some(dataset) => {
+            let mut tally = Tally::default();
+            let mut without = 0;
+            for d in &joined.districts {
+                match d.under5_population {
+                    Some(n) => tally.add(
+                        d.stunting_prevalence,
+                        n as f64,
+                        selected.contains(d.code.as_str()),
+                        &params.projection,
+                    ),
+                    None => without += 1,
+                }
+            }
+            match tally.outcome(&params.projection) {
+                Some(nominal) => {
+                    let bands = OutcomeBands::of(&draws);
+                    let (c, p) = impact::blocks(
+                        &nominal,
+                        bands.as_ref(),
+                        &params.projection,
+                        dataset.id,
+                        without,
+                    );
+                    (Some(c), Some(p))
+                }
+                None => (None, None),
+            }
+        }
+        None => (None, None),
     };
     let position: std::collections::HashMap<&str, usize> = joined
         .districts
@@ -291,6 +375,12 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
                 rank_p95: u.map(|u| u.rank_p95),
                 band: u.map(|u| u.band),
                 se_defaulted: u.map(|u| u.se_defaulted),
+                under5_population: d.under5_population,
+                stunted_children: d.stunted_children().0,
+                stunted_children_se: d.stunted_children().1,
+                stunting_previous: d.stunting_previous,
+                stunting_change: d.stunting_change().0,
+                stunting_change_se: d.stunting_change().1,
                 explanation: Explanation {
                     reason: e.reason,
                     contributions: e.contributions,
@@ -314,8 +404,68 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
         weights_used: ranking.weights_used,
         constraint_effects: ranking.constraint_effects,
         excluded: joined.excluded.clone(),
+        coverage,
+        projection,
         districts,
     })
+}
+
+/// The join a scenario ranks: without districts that lack the population or the previous
+/// year its scores read (moved to `excluded` with the reason); `None` when nothing is left out.
+///
+/// # Errors
+/// `ModelError::Invalid` (`no_population_data`, `no_previous_year`) when the scenario needs a
+/// dataset that does not exist.
+fn restrict(joined: &JoinedData, req: &RankingRequest) -> Result<Option<JoinedData>> {
+    let population = req.uses_population();
+    let previous = req.uses_previous_year();
+    if population && joined.population.is_none() {
+        return Err(ModelError::invalid(
+            "no_population_data",
+            format!(
+                "method burden and a burden weight need a population dataset (kind population, \
+                 indicator under5) for {} or earlier; import one",
+                joined.stunting_year
+            ),
+        ));
+    }
+    if previous && joined.previous.is_none() {
+        return Err(ModelError::invalid(
+            "no_previous_year",
+            format!(
+                "method trend and a trend weight need a stunting dataset of a year before {}; \
+                 import one",
+                joined.stunting_year
+            ),
+        ));
+    }
+    let lacks = |d: &crate::analysis::JoinedDistrict| {
+        if population && d.under5_population.is_none() {
+            Some(ExclusionReason::NoPopulationValue)
+        } else if previous && d.stunting_previous.is_none() {
+            Some(ExclusionReason::NoPreviousStuntingValue)
+        } else {
+            None
+        }
+    };
+    if !joined.districts.iter().any(|d| lacks(d).is_some()) {
+        return Ok(None);
+    }
+    let mut out = joined.clone();
+    out.districts.clear();
+    for d in &joined.districts {
+        match lacks(d) {
+            Some(reason) => out.excluded.push(Exclusion {
+                code: d.code.clone(),
+                name: d.name.clone(),
+                province_name: d.province_name.clone(),
+                reason,
+            }),
+            None => out.districts.push(d.clone()),
+        }
+    }
+    out.excluded.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(Some(out))
 }
 
 /// SHA-256 (hex) over the rules version, the resolved params, each dataset's id and hash, and
@@ -354,7 +504,7 @@ pub fn wire_name<T: Serialize>(value: &T) -> String {
 }
 
 /// The columns of the CSV export, in order.
-pub const CSV_COLUMNS: [&str; 20] = [
+pub const CSV_COLUMNS: [&str; 23] = [
     "rank",
     "code",
     "bps_code",
@@ -375,6 +525,9 @@ pub const CSV_COLUMNS: [&str; 20] = [
     "rank_median",
     "rank_p95",
     "band",
+    "under5_population",
+    "stunted_children",
+    "stunting_change",
 ];
 
 /// Writes districts as CSV (one header row, then one row per district); demo data is flagged in a
@@ -412,6 +565,13 @@ pub fn districts_csv<'a>(
             opt(d.rank_median),
             opt(d.rank_p95),
             band.unwrap_or_default(),
+            d.under5_population
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            d.stunted_children
+                .map(|c| format!("{c:.1}"))
+                .unwrap_or_default(),
+            opt(d.stunting_change),
             demo.to_string(),
         ]);
     }

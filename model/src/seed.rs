@@ -108,6 +108,11 @@ pub fn load_demo(conn: &mut DbConnection) -> Result<()> {
             Some(demo.year),
             demo.population_csv(),
         ),
+        (
+            DatasetKind::Stunting,
+            Some(demo.year - 1),
+            demo.previous_stunting_csv(),
+        ),
     ];
     for (kind, year, csv) in tables {
         import(

@@ -18,7 +18,8 @@ async fn the_analysis_of_the_demo_data_matches_an_independent_computation() {
     let a = &body["analysis"];
     assert_eq!(a["n"], 514);
     assert_eq!(a["demo"], true);
-    assert_eq!(a["datasets"].as_array().unwrap().len(), 2);
+    // Stunting, SPBE, the under-five population and the stunting of the year before.
+    assert_eq!(a["datasets"].as_array().unwrap().len(), 4);
     // Recompute r and the OLS line from the demo generator's own numbers.
     let demo = model::demo::DemoData::generate();
     let x: Vec<f64> = demo.districts.iter().map(|d| d.spbe).collect();
@@ -111,7 +112,7 @@ async fn a_covariate_dataset_enters_the_regression_when_asked() {
     assert_eq!(status, 200, "{body}");
     let reg = &body["analysis"]["regression"];
     assert_eq!(reg["covariates"][0]["name"], "poverty_rate");
-    assert_eq!(body["analysis"]["datasets"].as_array().unwrap().len(), 3);
+    assert_eq!(body["analysis"]["datasets"].as_array().unwrap().len(), 5);
     // Normal equations XᵀX β = Xᵀy with X = [1, spbe, covariate].
     let rows: Vec<[f64; 3]> = demo
         .districts

@@ -11,6 +11,8 @@ mod contract;
 mod defects;
 /// Liveness, readiness, metrics, error shapes for unknown routes and methods.
 mod health;
+/// What the list buys: burden, coverage, projection, change over time.
+mod impact;
 /// Uploads: formats, validation, all-or-nothing, idempotency, tokens.
 mod imports;
 /// Ranking runs, the shortlist, constraints, uncertainty, diffs, CSV and GeoJSON.

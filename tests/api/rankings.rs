@@ -85,7 +85,8 @@ async fn a_saved_ranking_is_201_immutable_and_retrievable() {
     let ranking = &body["ranking"];
     let id = ranking["id"].as_i64().unwrap();
     assert_eq!(ranking["created_by"], "test-editor");
-    assert_eq!(ranking["datasets"].as_array().unwrap().len(), 2);
+    // Stunting, SPBE, the under-five population and the stunting of the year before.
+    assert_eq!(ranking["datasets"].as_array().unwrap().len(), 4);
     assert_eq!(ranking["analysis"]["n"], 514);
     let districts = ranking["districts"].as_array().unwrap();
     assert_eq!(

@@ -91,6 +91,11 @@ pub fn table() -> Vec<(Method, &'static str, Route)> {
             "/api/v1/shortlist",
             web::get().to(rankings::find_shortlist),
         ),
+        (
+            Method::GET,
+            "/api/v1/projection",
+            web::get().to(rankings::find_projection),
+        ),
     ]
 }
 
@@ -147,7 +152,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         templates::csv_template, templates::xlsx_template_file,
         analysis::find_analysis,
         rankings::list_rankings, rankings::create_ranking, rankings::find_ranking, rankings::diff_rankings,
-        rankings::find_shortlist,
+        rankings::find_shortlist, rankings::find_projection,
     ),
     components(schemas(crate::error::ErrorBody, crate::extract::Meta, regions::RegionView, model::scenario::RankingRequest)),
     modifiers(&BearerAuth),

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use model::dataset::Dataset;
+use model::impact::ProjectionParams;
 use model::ranking::{
     Constraints, Method, Normalisation, SpbeDirection, UncertaintyParams, Weights,
 };
@@ -17,8 +18,8 @@ use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::extract::{
-    Editor, Meta, Paging, Reader, Representation, csv_download, json_response, representation,
-    respond,
+    Caller, Editor, Meta, Paging, Reader, Representation, csv_download, json_response,
+    representation, respond,
 };
 use crate::state::{AppState, ComputeCache, Rendered, ranking_key};
 
@@ -302,6 +303,13 @@ pub struct ShortlistQuery {
     pub draws: Option<usize>,
     /// Monte Carlo seed (default 42).
     pub seed: Option<u64>,
+    /// Assumed programme effect for the projection, % points lower in each selected district
+    /// (default 2.0).
+    pub effect_points: Option<f64>,
+    /// Assumed relative effect instead (e.g. 0.10 = 10 % lower).
+    pub effect_relative: Option<f64>,
+    /// Target national prevalence, % (default 14.0).
+    pub target: Option<f64>,
     /// `json`, `csv` or `geojson`.
     pub format: Option<String>,
 }
@@ -350,7 +358,11 @@ impl ShortlistQuery {
             uncertainty,
             stunting_year: self.stunting_year,
             spbe_year: self.spbe_year,
-            ..d
+            projection: ProjectionParams {
+                effect_points: self.effect_points.unwrap_or(d.projection.effect_points),
+                effect_relative: self.effect_relative,
+                target: self.target.unwrap_or(d.projection.target),
+            },
         }
     }
 }
@@ -378,8 +390,71 @@ fn shortlist_json(result: &RankingResult, selected: &[DistrictResult]) -> serde_
         "weights_used": result.weights_used,
         "constraint_effects": result.constraint_effects,
         "excluded": result.excluded,
+        "coverage": result.coverage,
+        "projection": result.projection,
         "districts": selected,
     }})
+}
+
+/// Refuses more draws than a reader without an editor token may ask for.
+fn check_read_draws(request: &RankingRequest, caller: &Caller) -> Result<(), ApiError> {
+    match &request.uncertainty {
+        Some(u) if u.draws > MAX_READ_DRAWS && !caller.is_editor() => {
+            Err(model::ModelError::invalid(
+                "invalid_draws",
+                format!(
+                    "a read without an editor token may ask for at most {MAX_READ_DRAWS} draws, got {}; \
+                     save a run with more draws through POST /api/v1/rankings",
+                    u.draws
+                ),
+            )
+            .into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// What the shortlist of a scenario buys: stunted children covered and the projected national
+/// prevalence against the target under an assumed effect.
+#[utoipa::path(get, path = "/api/v1/projection", tag = "rankings", params(ShortlistQuery), responses(
+    (status = 200, description = "`{\"projection\": {national_prevalence_now, national_prevalence_after, target, gap_closed_share, children_averted, effect_points, effect_relative, [..._p05/_p95 with draws], coverage, k, fingerprint, demo, params, datasets}}`"),
+    (status = 422, description = "Invalid parameter, or no population dataset (`no_population_data`)", body = crate::error::ErrorBody),
+    (status = 503, description = "Too many computations at once; retry after the `Retry-After` seconds", body = crate::error::ErrorBody)))]
+pub async fn find_projection(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Reader(caller): Reader,
+    query: web::Query<ShortlistQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let request = query.request();
+    check_read_draws(&request, &caller)?;
+    let st = state.clone();
+    let rendered = web::block(move || -> Result<Arc<Rendered>, ApiError> {
+        let version = data_version(&st)?;
+        let key = format!("projection|{}", ranking_key(&request));
+        ComputeCache::get_or_make(&st.rendered, key, version, || {
+            let result = ranking_at(&st, &request, version)?;
+            let (Some(projection), Some(coverage)) = (&result.projection, &result.coverage) else {
+                return Err(model::ModelError::invalid(
+                    "no_population_data",
+                    "the projection needs a population dataset (kind population, indicator \
+                     under5) for the stunting year or earlier; import one",
+                )
+                .into());
+            };
+            let mut body =
+                serde_json::to_value(projection).map_err(|e| ApiError::Internal(e.to_string()))?;
+            body["coverage"] = serde_json::json!(coverage);
+            body["k"] = serde_json::json!(result.params.k);
+            body["fingerprint"] = serde_json::json!(result.fingerprint);
+            body["demo"] = serde_json::json!(result.demo);
+            body["params"] = serde_json::json!(result.params);
+            body["datasets"] = serde_json::json!(result.datasets);
+            Rendered::json(&serde_json::json!({ "projection": body }))
+        })
+    })
+    .await??;
+    Ok(respond(&req, &rendered))
 }
 
 /// The shortlist under the default scenario (or light overrides): selected districts in rank order.
@@ -394,20 +469,7 @@ pub async fn find_shortlist(
     query: web::Query<ShortlistQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let request = query.request();
-    if let Some(u) = &request.uncertainty
-        && u.draws > MAX_READ_DRAWS
-        && !caller.is_editor()
-    {
-        return Err(model::ModelError::invalid(
-            "invalid_draws",
-            format!(
-                "a read without an editor token may ask for at most {MAX_READ_DRAWS} draws, got {}; \
-                 save a run with more draws through POST /api/v1/rankings",
-                u.draws
-            ),
-        )
-        .into());
-    }
+    check_read_draws(&request, &caller)?;
     let format = representation(&req, query.format.as_deref())?;
     let all = query.all.unwrap_or(false);
     let st = state.clone();
