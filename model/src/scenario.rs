@@ -141,6 +141,9 @@ pub struct DistrictResult {
     /// Share of Monte Carlo draws selecting it (when uncertainty ran).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub p_selected: Option<f64>,
+    /// Monte Carlo standard error of `p_selected`: √(p(1−p)/draws).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_selected_se: Option<f64>,
     /// 5th percentile rank over draws.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rank_p05: Option<f64>,
@@ -178,6 +181,26 @@ pub struct DistrictResult {
     pub explanation: Explanation,
 }
 
+/// The precision of a Monte Carlo run, so a caller knows whether its draws were enough.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UncertaintySummary {
+    /// Draws actually run (more than asked when `target_se` needed them).
+    pub draws_used: usize,
+    /// The largest `p_selected_se` of any district.
+    pub max_p_selected_se: f64,
+    /// The standard error asked for, if any.
+    pub target_se: Option<f64>,
+    /// True when `target_se` was asked for and reached.
+    pub target_reached: Option<bool>,
+    /// Seed used.
+    pub seed: u64,
+}
+
+/// Monte Carlo standard error of a share `p` over `draws` draws.
+pub fn p_selected_se(p: f64, draws: usize) -> f64 {
+    (p * (1.0 - p) / draws as f64).sqrt()
+}
+
 /// A computed ranking with everything needed to defend it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RankingResult {
@@ -199,6 +222,8 @@ pub struct RankingResult {
     pub constraint_effects: Vec<ConstraintEffect>,
     /// Districts not in the join, and why.
     pub excluded: Vec<Exclusion>,
+    /// How precise the Monte Carlo is (null without uncertainty).
+    pub uncertainty: Option<UncertaintySummary>,
     /// Stunted children covered by the selection (null without a population dataset).
     pub coverage: Option<Coverage>,
     /// Progress toward the target under the assumed effect (null without a population dataset).
@@ -231,6 +256,13 @@ fn explain_text(selected: bool, reason: Reason, margin: f64, ds: Option<f64>) ->
         ));
     }
     text
+}
+
+fn p_selected_se_max(result: &[crate::ranking::RankUncertainty], draws: usize) -> f64 {
+    result
+        .iter()
+        .map(|r| p_selected_se(r.p_selected, draws))
+        .fold(0.0, f64::max)
 }
 
 /// Computes a ranking for a request (not saved).
@@ -296,13 +328,41 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
     let scenario = params.scenario();
     let analysis = analyse(joined, &CorrelationParams::default())?;
     let ranking = rank(&candidates, &scenario)?;
-    let (uncertainty, draws) = match (&params.uncertainty, &joined.population) {
-        (Some(u), Some(_)) => {
-            let (u, draws) = simulate_with_outcomes(&candidates, &scenario, u, &params.projection)?;
-            (Some(u), draws)
+    let (uncertainty, draws, summary) = match &params.uncertainty {
+        Some(u) => {
+            let run = |u: &UncertaintyParams| match &joined.population {
+                Some(_) => simulate_with_outcomes(&candidates, &scenario, u, &params.projection),
+                None => simulate(&candidates, &scenario, u).map(|r| (r, Vec::new())),
+            };
+            let mut u = u.clone();
+            let (mut result, mut draws) = run(&u)?;
+            // More draws until the largest standard error reaches the target: the draws
+            // needed follow from p(1−p)/target², estimated on the batch so far.
+            if let Some(target) = u.target_se {
+                for _ in 0..4 {
+                    let worst = result
+                        .iter()
+                        .map(|r| r.p_selected * (1.0 - r.p_selected))
+                        .fold(0.0, f64::max);
+                    if p_selected_se_max(&result, u.draws) <= target || u.draws >= MAX_DRAWS {
+                        break;
+                    }
+                    let needed = (worst / (target * target)).ceil() as usize;
+                    u.draws = needed.next_multiple_of(1000).clamp(u.draws + 1, MAX_DRAWS);
+                    (result, draws) = run(&u)?;
+                }
+            }
+            let max_se = p_selected_se_max(&result, u.draws);
+            let summary = UncertaintySummary {
+                draws_used: u.draws,
+                max_p_selected_se: max_se,
+                target_se: u.target_se,
+                target_reached: u.target_se.map(|t| max_se <= t),
+                seed: u.seed,
+            };
+            (Some((result, u.draws)), draws, Some(summary))
         }
-        (Some(u), None) => (Some(simulate(&candidates, &scenario, u)?), Vec::new()),
-        (None, _) => (None, Vec::new()),
+        None => (None, Vec::new(), None),
     };
     let selected: std::collections::HashSet<&str> = ranking
         .entries
@@ -354,7 +414,8 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
         .map(|e| {
             let i = position[e.code.as_str()];
             let d = &joined.districts[i];
-            let u = uncertainty.as_ref().map(|u| &u[i]);
+            let draws_used = uncertainty.as_ref().map_or(1, |(_, n)| *n);
+            let u = uncertainty.as_ref().map(|(u, _)| &u[i]);
             DistrictResult {
                 rank: e.rank,
                 code: d.code.clone(),
@@ -370,6 +431,7 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
                 score: e.score,
                 selected: e.selected,
                 p_selected: u.map(|u| u.p_selected),
+                p_selected_se: u.map(|u| p_selected_se(u.p_selected, draws_used)),
                 rank_p05: u.map(|u| u.rank_p05),
                 rank_median: u.map(|u| u.rank_median),
                 rank_p95: u.map(|u| u.rank_p95),
@@ -404,6 +466,7 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
         weights_used: ranking.weights_used,
         constraint_effects: ranking.constraint_effects,
         excluded: joined.excluded.clone(),
+        uncertainty: summary,
         coverage,
         projection,
         districts,

@@ -407,3 +407,59 @@ async fn the_shortlist_with_all_lists_every_joined_district_in_rank_order() {
         assert_eq!(d["rank"], i + 1);
     }
 }
+
+#[actix_web::test]
+async fn every_p_selected_carries_its_monte_carlo_standard_error() {
+    let app = spawn_app().await;
+    let (status, body) = app
+        .get_json("/api/v1/shortlist?draws=400&seed=9&all=true")
+        .await;
+    assert_eq!(status, 200);
+    let s = &body["shortlist"];
+    let mut largest: f64 = 0.0;
+    for d in s["districts"].as_array().unwrap() {
+        let p = d["p_selected"].as_f64().unwrap();
+        let se = d["p_selected_se"].as_f64().unwrap();
+        // √(p(1−p)/N) with N = 400.
+        assert!((se - (p * (1.0 - p) / 400.0).sqrt()).abs() < 1e-15, "{d}");
+        largest = largest.max(se);
+    }
+    let u = &s["uncertainty"];
+    assert_eq!(u["draws_used"], 400);
+    assert_eq!(u["max_p_selected_se"].as_f64().unwrap(), largest);
+    assert!(u["target_se"].is_null());
+}
+
+#[actix_web::test]
+async fn a_target_se_draws_more_until_it_is_met_reproducibly() {
+    let app = spawn_app().await;
+    let scenario = json!({"k": 100, "uncertainty": {"draws": 200, "seed": 3, "target_se": 0.01}});
+    let (status, a) = app.post_ranking(&scenario).await;
+    assert_eq!(status, 201, "{a}");
+    let u = &a["ranking"]["uncertainty"];
+    let used = u["draws_used"].as_u64().unwrap();
+    assert!(used > 200, "{u}");
+    assert!(u["max_p_selected_se"].as_f64().unwrap() <= 0.01, "{u}");
+    assert_eq!(u["target_reached"], true);
+    // The same request gives the same draws; and asking for that many draws directly gives the
+    // same probabilities (draw d depends on the seed and d alone).
+    let (_, b) = app.post_ranking(&scenario).await;
+    assert_eq!(a["ranking"]["districts"], b["ranking"]["districts"]);
+    let (_, direct) = app
+        .post_ranking(&json!({"k": 100, "uncertainty": {"draws": used, "seed": 3}}))
+        .await;
+    let p = |v: &Value| -> Vec<Value> {
+        v["ranking"]["districts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["p_selected"].clone())
+            .collect()
+    };
+    assert_eq!(p(&a), p(&direct));
+    let (status, bad) = app
+        .post_ranking(&json!({"uncertainty": {"draws": 10, "target_se": 0.0}}))
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(bad["error"], "invalid_target_se");
+}

@@ -390,6 +390,7 @@ fn shortlist_json(result: &RankingResult, selected: &[DistrictResult]) -> serde_
         "weights_used": result.weights_used,
         "constraint_effects": result.constraint_effects,
         "excluded": result.excluded,
+        "uncertainty": result.uncertainty,
         "coverage": result.coverage,
         "projection": result.projection,
         "districts": selected,

@@ -257,6 +257,12 @@ pub struct UncertaintyParams {
     pub default_stunting_se: f64,
     /// Dirichlet concentration around the nominal weights (default 100; larger = tighter).
     pub weight_concentration: f64,
+    /// Largest Monte Carlo standard error of any `p_selected` wanted (e.g. 0.005): `draws` is
+    /// then the first batch, and more draws follow (same seed, so reproducibly) until every
+    /// √(p(1−p)/draws) is at or below it, or 100,000 draws are reached. Unset (default): exactly
+    /// `draws`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_se: Option<f64>,
 }
 
 impl Default for UncertaintyParams {
@@ -267,6 +273,7 @@ impl Default for UncertaintyParams {
             spbe_se: 0.1,
             default_stunting_se: 2.0,
             weight_concentration: 100.0,
+            target_se: None,
         }
     }
 }

@@ -126,6 +126,14 @@ fn check_params(p: &UncertaintyParams) -> Result<()> {
             ),
         ));
     }
+    if let Some(t) = p.target_se
+        && !(t > 0.0 && t <= 0.5)
+    {
+        return Err(ModelError::invalid(
+            "invalid_target_se",
+            format!("target_se must be above 0 and at most 0.5, got {t}"),
+        ));
+    }
     if !(p.weight_concentration > 0.0 && p.weight_concentration <= MAX_CONCENTRATION) {
         return Err(ModelError::invalid(
             "invalid_weight_concentration",
