@@ -171,6 +171,28 @@ async fn limit_and_measure<B: MessageBody + 'static>(
     Ok(res.map_into_left_body())
 }
 
+/// Checks the data version every [`crate::state::VERSION_CHECK_INTERVAL`] (imports through other
+/// replicas) and warms the default shortlists whenever it changes, starting with the first
+/// check; ends when the server's state is gone.
+fn keep_fresh(state: &std::sync::Weak<AppState>) {
+    let mut warmed = None;
+    loop {
+        let Some(current) = state.upgrade() else {
+            return;
+        };
+        match current.refresh_version() {
+            Ok(version) if warmed != Some(version) => {
+                crate::routes::rankings::warm(&current);
+                warmed = Some(version);
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not read the data version"),
+        }
+        drop(current);
+        std::thread::sleep(crate::state::VERSION_CHECK_INTERVAL);
+    }
+}
+
 impl Application {
     /// Binds `settings.bind` (port 0 picks a free port) with an existing pool.
     ///
@@ -181,6 +203,10 @@ impl Application {
         let port = listener.local_addr()?.port();
         let workers = settings.workers;
         let state = web::Data::new(AppState::new(pool, settings));
+        let watched = std::sync::Arc::downgrade(&state.clone().into_inner());
+        std::thread::Builder::new()
+            .name("lokus-data-version".into())
+            .spawn(move || keep_fresh(&watched))?;
         let mut server = HttpServer::new(move || {
             let limit = state.settings.max_body_bytes;
             App::new()

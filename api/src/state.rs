@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -13,15 +13,42 @@ use model::scenario::RankingResult;
 use crate::config::Settings;
 use crate::metrics::Metrics;
 
+/// What a cached value costs in memory, roughly, in bytes.
+pub trait Weigh {
+    /// Approximate bytes held.
+    fn weight(&self) -> usize;
+}
+
+impl Weigh for Rendered {
+    fn weight(&self) -> usize {
+        self.body.len() + self.etag.len()
+    }
+}
+
+impl Weigh for RankingResult {
+    /// About a kilobyte per district (names, explanation text, numbers).
+    fn weight(&self) -> usize {
+        1024 * (self.districts.len() + self.excluded.len()) + 16 * 1024
+    }
+}
+
+impl Weigh for u32 {
+    fn weight(&self) -> usize {
+        4
+    }
+}
+
 /// Cached computed results, valid while the data version is unchanged.
 ///
-/// Bounded to [`ComputeCache::CAPACITY`] entries, least recently used out first; the pinned
-/// key (the default scenario) is never evicted by other keys.
+/// Bounded to [`ComputeCache::CAPACITY`] entries and `max_bytes` (by [`Weigh`]), least
+/// recently used out first; pinned keys (the default scenarios) are never evicted by others.
 #[derive(Debug)]
 pub struct ComputeCache<T> {
     entries: HashMap<String, Entry<T>>,
-    pinned: Option<String>,
+    pinned: Vec<String>,
     clock: u64,
+    bytes: usize,
+    max_bytes: usize,
 }
 
 #[derive(Debug)]
@@ -29,27 +56,21 @@ struct Entry<T> {
     version: i64,
     value: Arc<T>,
     used: u64,
+    bytes: usize,
 }
 
-impl<T> Default for ComputeCache<T> {
-    fn default() -> Self {
-        ComputeCache {
-            entries: HashMap::new(),
-            pinned: None,
-            clock: 0,
-        }
-    }
-}
-
-impl<T> ComputeCache<T> {
+impl<T: Weigh> ComputeCache<T> {
     /// Bound on cached keys.
     pub const CAPACITY: usize = 64;
 
-    /// A cache whose `key` is never evicted by others.
-    pub fn pinning(key: impl Into<String>) -> Self {
+    /// A cache of at most `max_bytes` whose `pinned` keys are never evicted by others.
+    pub fn new(max_bytes: usize, pinned: Vec<String>) -> Self {
         ComputeCache {
-            pinned: Some(key.into()),
-            ..ComputeCache::default()
+            entries: HashMap::new(),
+            pinned,
+            clock: 0,
+            bytes: 0,
+            max_bytes,
         }
     }
 
@@ -67,28 +88,35 @@ impl<T> ComputeCache<T> {
     }
 
     /// Stores a value; drops entries of other data versions, then the least recently used
-    /// unpinned entry while the cache is full.
+    /// unpinned entries while the cache is over its entry or byte bound.
     pub fn put(&mut self, key: String, version: i64, value: Arc<T>) {
         self.clock += 1;
         self.entries.retain(|_, e| e.version == version);
-        while self.entries.len() >= Self::CAPACITY && !self.entries.contains_key(&key) {
+        if let Some(old) = self.entries.remove(&key) {
+            self.bytes = self.bytes.saturating_sub(old.bytes);
+        }
+        self.bytes = self.entries.values().map(|e| e.bytes).sum();
+        let bytes = value.weight();
+        while self.entries.len() >= Self::CAPACITY || self.bytes + bytes > self.max_bytes {
             let oldest = self
                 .entries
                 .iter()
-                .filter(|(k, _)| Some(k.as_str()) != self.pinned.as_deref())
+                .filter(|(k, _)| !self.pinned.contains(k))
                 .min_by_key(|(_, e)| e.used)
                 .map(|(k, _)| k.clone());
-            match oldest {
-                Some(k) => self.entries.remove(&k),
+            match oldest.and_then(|k| self.entries.remove(&k)) {
+                Some(e) => self.bytes -= e.bytes,
                 None => break,
-            };
+            }
         }
+        self.bytes += bytes;
         self.entries.insert(
             key,
             Entry {
                 version,
                 value,
                 used: self.clock,
+                bytes,
             },
         );
     }
@@ -122,6 +150,11 @@ impl<T> ComputeCache<T> {
     /// True when nothing is cached.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// Approximate bytes held.
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 }
 
@@ -235,8 +268,12 @@ pub struct AppState {
     pub settings: Settings,
     /// Computed rankings (the shortlist and its variants).
     pub rankings: Arc<Mutex<ComputeCache<RankingResult>>>,
-    /// Rendered bodies of cacheable reads (shortlist, analysis), per representation.
+    /// Rendered bodies of cacheable reads (shortlist, analysis, projection), per representation.
     pub rendered: Arc<Mutex<ComputeCache<Rendered>>>,
+    /// The data version (newest dataset id) last seen; −1 until first read. Kept in memory:
+    /// imports through this process set it at once, and a background check every
+    /// [`VERSION_CHECK_INTERVAL`] sees imports through other replicas.
+    pub version: Arc<AtomicI64>,
     /// Bound on uncached computations.
     pub compute: Arc<ComputeSlots>,
     /// Rate limiter.
@@ -245,9 +282,25 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
 }
 
-/// Cache key of the default shortlist scenario, pinned in the ranking cache.
-pub fn default_ranking_key() -> String {
-    ranking_key(&model::scenario::RankingRequest::default())
+/// How often each process checks the database for imports made by other replicas: the bound
+/// on how stale a replica's cached answers can be.
+pub const VERSION_CHECK_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Byte budget of the ranking cache.
+pub const RANKING_CACHE_BYTES: usize = 128 << 20;
+/// Byte budget of the rendered-body cache.
+pub const RENDERED_CACHE_BYTES: usize = 64 << 20;
+
+/// The scenarios every deployment serves first: the API default, and the page's default with
+/// its 1,000-draw uncertainty. They are computed in the background after start and after each
+/// import, and never evicted by other scenarios.
+pub fn default_requests() -> [model::scenario::RankingRequest; 2] {
+    let plain = model::scenario::RankingRequest::default();
+    let page = model::scenario::RankingRequest {
+        uncertainty: Some(model::ranking::UncertaintyParams::default()),
+        ..plain.clone()
+    };
+    [plain, page]
 }
 
 /// Cache key of a ranking request.
@@ -255,22 +308,56 @@ pub fn ranking_key(request: &model::scenario::RankingRequest) -> String {
     serde_json::to_string(request).unwrap_or_default()
 }
 
+/// Cache key of a rendered shortlist.
+pub fn shortlist_key(format: &str, all: bool, request: &model::scenario::RankingRequest) -> String {
+    format!("shortlist|{format}|{all}|{}", ranking_key(request))
+}
+
 impl AppState {
     /// New state around a pool.
     pub fn new(pool: DbPool, settings: Settings) -> Self {
         let slots = settings.compute_slots();
+        let defaults = default_requests();
         AppState {
             pool,
             settings,
-            rankings: Arc::new(Mutex::new(ComputeCache::pinning(default_ranking_key()))),
-            rendered: Arc::new(Mutex::new(ComputeCache::pinning(format!(
-                "shortlist|json|false|{}",
-                default_ranking_key()
-            )))),
+            rankings: Arc::new(Mutex::new(ComputeCache::new(
+                RANKING_CACHE_BYTES,
+                defaults.iter().map(ranking_key).collect(),
+            ))),
+            rendered: Arc::new(Mutex::new(ComputeCache::new(
+                RENDERED_CACHE_BYTES,
+                defaults
+                    .iter()
+                    .map(|r| shortlist_key("json", false, r))
+                    .collect(),
+            ))),
+            version: Arc::new(AtomicI64::new(-1)),
             compute: Arc::new(ComputeSlots::new(slots)),
             limiter: Arc::default(),
             metrics: Arc::default(),
         }
+    }
+
+    /// The data version: from memory, read from the database only the first time.
+    ///
+    /// # Errors
+    /// Database errors on that first read.
+    pub fn data_version(&self) -> Result<i64, crate::error::ApiError> {
+        let known = self.version.load(Ordering::Acquire);
+        if known >= 0 {
+            return Ok(known);
+        }
+        self.refresh_version()
+    }
+
+    /// Reads the data version from the database and keeps the newer of it and the known one.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn refresh_version(&self) -> Result<i64, crate::error::ApiError> {
+        let latest = i64::from(model::dataset::Dataset::latest_id(&mut *self.pool.get()?)?);
+        Ok(self.version.fetch_max(latest, Ordering::AcqRel).max(latest))
     }
 }
 
@@ -280,7 +367,7 @@ mod tests {
 
     #[test]
     fn the_pinned_key_survives_any_number_of_other_keys() {
-        let mut cache: ComputeCache<u32> = ComputeCache::pinning("default");
+        let mut cache: ComputeCache<u32> = ComputeCache::new(1 << 20, vec!["default".into()]);
         cache.put("default".into(), 1, Arc::new(0));
         for i in 0..1000 {
             cache.put(format!("variant {i}"), 1, Arc::new(i));
@@ -294,11 +381,23 @@ mod tests {
 
     #[test]
     fn a_new_data_version_drops_every_older_entry() {
-        let mut cache: ComputeCache<u32> = ComputeCache::pinning("default");
+        let mut cache: ComputeCache<u32> = ComputeCache::new(1 << 20, vec!["default".into()]);
         cache.put("default".into(), 1, Arc::new(0));
         cache.put("other".into(), 2, Arc::new(1));
         assert!(cache.get("default", 1).is_none());
         assert_eq!(cache.len(), 1);
+    }
+
+    #[test]
+    fn the_byte_budget_bounds_the_cache_whatever_the_number_of_keys() {
+        // Each u32 weighs 4 bytes: a 40-byte budget holds at most 10 of them.
+        let mut cache: ComputeCache<u32> = ComputeCache::new(40, vec!["default".into()]);
+        cache.put("default".into(), 1, Arc::new(0));
+        for i in 0..500 {
+            cache.put(format!("variant {i}"), 1, Arc::new(i));
+            assert!(cache.bytes() <= 40 && cache.len() <= 10);
+        }
+        assert!(cache.get("default", 1).is_some());
     }
 
     #[test]

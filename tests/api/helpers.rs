@@ -11,6 +11,7 @@ use serde_json::Value;
 /// A running app with its own temporary database.
 pub struct TestApp {
     pub address: String,
+    pub database_url: String,
     pub pool: DbPool,
     pub client: reqwest::Client,
     pub editor_token: String,
@@ -54,8 +55,19 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the app with options.
 pub async fn spawn_app_with(options: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    spawn_app_on(url, dir, options).await
+}
+
+/// Starts a second server on the database of `first` (as a replica would run).
+pub async fn spawn_replica(first: &TestApp) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    spawn_app_on(first.database_url.clone(), dir, Options::default()).await
+}
+
+async fn spawn_app_on(database_url: String, dir: tempfile::TempDir, options: Options) -> TestApp {
     let settings = Settings {
-        database_url: format!("sqlite://{}", dir.path().join("test.db").display()),
+        database_url: database_url.clone(),
         bind: "127.0.0.1:0".into(),
         demo: options.demo,
         require_read_token: options.require_read_token,
@@ -84,6 +96,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     actix_web::rt::spawn(app.run_until_stopped());
     TestApp {
         address,
+        database_url,
         pool,
         client: reqwest::Client::builder()
             .no_gzip()

@@ -11,6 +11,8 @@ mod contract;
 mod defects;
 /// Liveness, readiness, metrics, error shapes for unknown routes and methods.
 mod health;
+/// The hot path: caches, warm-up, freshness across replicas.
+mod hotpath;
 /// What the list buys: burden, coverage, projection, change over time.
 mod impact;
 /// Uploads: formats, validation, all-or-nothing, idempotency, tokens.

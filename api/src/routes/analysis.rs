@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use model::analysis::{JoinRequest, JoinedData, analyse};
-use model::dataset::Dataset;
 use model::stats::CorrelationParams;
 use serde::Deserialize;
 
@@ -57,7 +56,7 @@ pub async fn find_analysis(
     let st = state.clone();
     // The join reads every observation: on a cache hit only the data version is queried.
     let rendered = web::block(move || -> Result<Arc<Rendered>, ApiError> {
-        let version = i64::from(Dataset::latest_id(&mut *st.pool.get()?)?);
+        let version = st.data_version()?;
         ComputeCache::get_or_make(&st.rendered, key, version, || {
             let _slot = st.compute.try_take().ok_or(ApiError::Busy)?;
             let joined = JoinedData::load(&mut *st.pool.get()?, &join)?;

@@ -113,6 +113,17 @@ pub async fn create_dataset(
         }
     };
     let dataset = outcome.dataset;
+    if outcome.created {
+        // Readers of this process see the new data at once; the default lists are recomputed
+        // in the background so that no reader waits for them.
+        state
+            .version
+            .fetch_max(i64::from(dataset.id), std::sync::atomic::Ordering::AcqRel);
+        let st = state.clone();
+        actix_web::rt::spawn(async move {
+            let _ = web::block(move || crate::routes::rankings::warm(&st)).await;
+        });
+    }
     state.metrics.observe_import(
         kind.as_str(),
         if outcome.created {

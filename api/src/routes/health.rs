@@ -35,7 +35,29 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 /// Prometheus metrics.
 #[utoipa::path(get, path = "/metrics", tag = "health", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let mut body = state.metrics.render();
+    body.push_str("# HELP lokus_cache_entries Cached scenarios and rendered bodies.\n");
+    body.push_str("# TYPE lokus_cache_entries gauge\n");
+    body.push_str("# HELP lokus_cache_bytes Approximate bytes held by each cache.\n");
+    body.push_str("# TYPE lokus_cache_bytes gauge\n");
+    let sizes = [
+        (
+            "rankings",
+            state.rankings.lock().ok().map(|c| (c.len(), c.bytes())),
+        ),
+        (
+            "rendered",
+            state.rendered.lock().ok().map(|c| (c.len(), c.bytes())),
+        ),
+    ];
+    for (cache, size) in sizes {
+        if let Some((entries, bytes)) = size {
+            body.push_str(&format!(
+                "lokus_cache_entries{{cache=\"{cache}\"}} {entries}\nlokus_cache_bytes{{cache=\"{cache}\"}} {bytes}\n"
+            ));
+        }
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render())
+        .body(body)
 }

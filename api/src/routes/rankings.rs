@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use model::dataset::Dataset;
 use model::impact::ProjectionParams;
 use model::ranking::{
     Constraints, Method, Normalisation, SpbeDirection, UncertaintyParams, Weights,
@@ -21,7 +20,9 @@ use crate::extract::{
     Caller, Editor, Meta, Paging, Reader, Representation, csv_download, json_response,
     representation, respond,
 };
-use crate::state::{AppState, ComputeCache, Rendered, ranking_key};
+use crate::state::{
+    AppState, ComputeCache, Rendered, default_requests, ranking_key, shortlist_key,
+};
 
 /// Most Monte Carlo draws a read without an editor token may ask for; more is a saved run's job.
 pub const MAX_READ_DRAWS: usize = 5_000;
@@ -98,17 +99,27 @@ fn stored_districts(run: &RankingRun) -> Result<Vec<DistrictResult>, ApiError> {
     Ok(s.districts)
 }
 
-/// Computes a ranking under the concurrency limit, holding no database connection while the
-/// CPU works.
-fn compute_limited(state: &AppState, request: &RankingRequest) -> Result<RankingResult, ApiError> {
-    let _slot = state.compute.try_take().ok_or(ApiError::Busy)?;
-    let joined = load_join(&mut *state.pool.get()?, request)?;
-    Ok(compute_from_join(&joined, request)?)
+/// Who waits for a computation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Demand {
+    /// A client: runs under the concurrency limit (`LOKUS_MAX_COMPUTE`).
+    Request,
+    /// The one warm-up thread: sequential by construction, so it takes no slot from clients.
+    Background,
 }
 
-/// The current data version (newest dataset id): caches are valid while it is unchanged.
-fn data_version(state: &AppState) -> Result<i64, ApiError> {
-    Ok(i64::from(Dataset::latest_id(&mut *state.pool.get()?)?))
+/// Computes a ranking, holding no database connection while the CPU works.
+fn compute_ranking(
+    state: &AppState,
+    request: &RankingRequest,
+    demand: Demand,
+) -> Result<RankingResult, ApiError> {
+    let _slot = match demand {
+        Demand::Request => Some(state.compute.try_take().ok_or(ApiError::Busy)?),
+        Demand::Background => None,
+    };
+    let joined = load_join(&mut *state.pool.get()?, request)?;
+    Ok(compute_from_join(&joined, request)?)
 }
 
 /// Computes a ranking for a scenario and saves it as an immutable run.
@@ -130,7 +141,7 @@ pub async fn create_ranking(
     let scenario = scenario.into_inner();
     let st = state.clone();
     let (id, body) = web::block(move || -> Result<(i32, Rendered), ApiError> {
-        let result = compute_limited(&st, &scenario)?;
+        let result = compute_ranking(&st, &scenario, Demand::Request)?;
         let params =
             serde_json::to_string(&result.params).map_err(|e| ApiError::Internal(e.to_string()))?;
         let body = serde_json::to_string(&result).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -372,9 +383,10 @@ fn ranking_at(
     state: &AppState,
     request: &RankingRequest,
     version: i64,
+    demand: Demand,
 ) -> Result<Arc<RankingResult>, ApiError> {
     ComputeCache::get_or_make(&state.rankings, ranking_key(request), version, || {
-        compute_limited(state, request)
+        compute_ranking(state, request, demand)
     })
 }
 
@@ -431,10 +443,10 @@ pub async fn find_projection(
     check_read_draws(&request, &caller)?;
     let st = state.clone();
     let rendered = web::block(move || -> Result<Arc<Rendered>, ApiError> {
-        let version = data_version(&st)?;
+        let version = st.data_version()?;
         let key = format!("projection|{}", ranking_key(&request));
         ComputeCache::get_or_make(&st.rendered, key, version, || {
-            let result = ranking_at(&st, &request, version)?;
+            let result = ranking_at(&st, &request, version, Demand::Request)?;
             let (Some(projection), Some(coverage)) = (&result.projection, &result.coverage) else {
                 return Err(model::ModelError::invalid(
                     "no_population_data",
@@ -474,28 +486,50 @@ pub async fn find_shortlist(
     let format = representation(&req, query.format.as_deref())?;
     let all = query.all.unwrap_or(false);
     let st = state.clone();
-    let rendered = web::block(move || -> Result<Arc<Rendered>, ApiError> {
-        let version = data_version(&st)?;
-        let key = format!(
-            "shortlist|{}|{all}|{}",
-            format.as_str(),
-            ranking_key(&request)
-        );
-        ComputeCache::get_or_make(&st.rendered, key, version, || {
-            let result = ranking_at(&st, &request, version)?;
-            let selected: Vec<DistrictResult> = result
-                .districts
-                .iter()
-                .filter(|d| all || d.selected)
-                .cloned()
-                .collect();
-            let json = match format {
-                Representation::Json => shortlist_json(&result, &selected),
-                _ => serde_json::Value::Null,
-            };
-            render_districts(&st, format, &json, &selected, result.demo)
-        })
-    })
-    .await??;
+    let rendered =
+        web::block(move || shortlist(&st, &request, format, all, Demand::Request)).await??;
     Ok(send(&req, format, "lokus-shortlist", &rendered))
+}
+
+/// The rendered shortlist of a request at the current data version, from memory or made once.
+/// CPU and database work: call it inside `web::block`.
+fn shortlist(
+    state: &AppState,
+    request: &RankingRequest,
+    format: Representation,
+    all: bool,
+    demand: Demand,
+) -> Result<Arc<Rendered>, ApiError> {
+    let version = state.data_version()?;
+    let key = shortlist_key(format.as_str(), all, request);
+    ComputeCache::get_or_make(&state.rendered, key, version, || {
+        let result = ranking_at(state, request, version, demand)?;
+        let selected: Vec<DistrictResult> = result
+            .districts
+            .iter()
+            .filter(|d| all || d.selected)
+            .cloned()
+            .collect();
+        let json = match format {
+            Representation::Json => shortlist_json(&result, &selected),
+            _ => serde_json::Value::Null,
+        };
+        render_districts(state, format, &json, &selected, result.demo)
+    })
+}
+
+/// Computes and renders the default shortlists at the current data version, so the first
+/// reader after a start or an import never pays for the computation. Blocking.
+pub fn warm(state: &AppState) {
+    for request in default_requests() {
+        if let Err(e) = shortlist(
+            state,
+            &request,
+            Representation::Json,
+            false,
+            Demand::Background,
+        ) {
+            tracing::warn!(error = %e, "could not warm the default shortlist");
+        }
+    }
 }
