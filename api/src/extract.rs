@@ -179,12 +179,27 @@ pub fn etag_of(bytes: &[u8]) -> String {
 }
 
 impl Rendered {
-    /// Bytes with their ETag; hashing is CPU work, so call this off the async threads.
+    /// Bytes with their ETag and gzip variant; hashing and compressing are CPU work, so call
+    /// this off the async threads.
     pub fn new(content_type: &'static str, bytes: Vec<u8>) -> Rendered {
+        let etag = etag_of(&bytes);
+        let gzip = (bytes.len() >= 1024)
+            .then(|| {
+                let mut encoder = flate2::write::GzEncoder::new(
+                    Vec::with_capacity(bytes.len() / 4),
+                    flate2::Compression::default(),
+                );
+                std::io::Write::write_all(&mut encoder, &bytes).ok()?;
+                encoder.finish().ok()
+            })
+            .flatten()
+            .map(web::Bytes::from);
         Rendered {
-            etag: etag_of(&bytes),
+            gzip_etag: format!("{}-gzip\"", etag.trim_end_matches('"')),
+            etag,
             body: bytes.into(),
             content_type,
+            gzip,
         }
     }
 
@@ -198,26 +213,54 @@ impl Rendered {
     }
 }
 
-/// Sends a rendered body, or 304 when the client's `If-None-Match` already has it.
+/// True when the request's `Accept-Encoding` takes gzip.
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all(header::ACCEPT_ENCODING)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';');
+            let name = parts.next().unwrap_or_default().trim();
+            let refused = parts.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
+}
+
+/// Sends a rendered body (its gzip variant when the client takes gzip: no compression per
+/// request), or 304 when the client's `If-None-Match` already has that variant.
 pub fn respond(req: &HttpRequest, rendered: &Rendered) -> HttpResponse {
+    let gzip = rendered.gzip.as_ref().filter(|_| accepts_gzip(req));
+    let etag = if gzip.is_some() {
+        &rendered.gzip_etag
+    } else {
+        &rendered.etag
+    };
     let matches = req
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim() == rendered.etag || t.trim() == "*")
-        });
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let mut response = if matches {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::ETAG, etag.clone()))
+        .insert_header((header::VARY, "Accept-Encoding"));
     if matches {
-        return HttpResponse::NotModified()
-            .insert_header((header::ETAG, rendered.etag.clone()))
-            .finish();
+        return response.finish();
     }
-    HttpResponse::Ok()
-        .insert_header((header::ETAG, rendered.etag.clone()))
+    response
         .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .content_type(rendered.content_type)
-        .body(rendered.body.clone())
+        .content_type(rendered.content_type);
+    match gzip {
+        Some(bytes) => response
+            .insert_header((header::CONTENT_ENCODING, "gzip"))
+            .body(bytes.clone()),
+        None => response.body(rendered.body.clone()),
+    }
 }
 
 /// Serialises `value` as JSON off the async threads and sends it with an ETag.

@@ -21,7 +21,7 @@ pub trait Weigh {
 
 impl Weigh for Rendered {
     fn weight(&self) -> usize {
-        self.body.len() + self.etag.len()
+        self.body.len() + self.gzip.as_ref().map_or(0, Bytes::len) + 2 * self.etag.len()
     }
 }
 
@@ -248,7 +248,7 @@ impl Drop for ComputeSlot<'_> {
     }
 }
 
-/// A response body rendered once: its bytes, strong ETag and media type.
+/// A response body rendered once: its bytes, strong ETag, media type, and its gzip variant.
 #[derive(Debug, Clone)]
 pub struct Rendered {
     /// The body.
@@ -257,6 +257,10 @@ pub struct Rendered {
     pub etag: String,
     /// Media type.
     pub content_type: &'static str,
+    /// The body gzipped once, for clients that accept it (bodies of 1 KiB and more).
+    pub gzip: Option<Bytes>,
+    /// Strong ETag of the gzip variant (another representation, so another tag).
+    pub gzip_etag: String,
 }
 
 /// Everything handlers share.
@@ -349,6 +353,16 @@ impl AppState {
             return Ok(known);
         }
         self.refresh_version()
+    }
+
+    /// A cached value at the known data version, without touching the database: what a hit
+    /// costs is a lock and a lookup, so callers try it before moving work to a thread.
+    pub fn cached<T: Weigh>(&self, cache: &Mutex<ComputeCache<T>>, key: &str) -> Option<Arc<T>> {
+        let version = self.version.load(Ordering::Acquire);
+        if version < 0 {
+            return None;
+        }
+        cache.lock().ok()?.get(key, version)
     }
 
     /// Reads the data version from the database and keeps the newer of it and the known one.

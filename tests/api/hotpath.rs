@@ -79,3 +79,32 @@ async fn an_import_through_one_replica_reaches_the_other_within_the_check_interv
         actix_web::rt::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+#[actix_web::test]
+async fn the_gzip_variant_is_made_once_with_its_own_etag_and_unzips_to_the_same_body() {
+    let app = spawn_app().await;
+    let plain = app.get("/api/v1/shortlist").await;
+    let plain_tag = plain.headers()["etag"].to_str().unwrap().to_string();
+    let plain_body = plain.bytes().await.unwrap();
+    let zipped = app
+        .get_with("/api/v1/shortlist", "Accept-Encoding", "gzip")
+        .await;
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    let zipped_tag = zipped.headers()["etag"].to_str().unwrap().to_string();
+    assert_ne!(zipped_tag, plain_tag);
+    let bytes = zipped.bytes().await.unwrap();
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, plain_body);
+    // Each variant revalidates against its own tag.
+    let again = app
+        .client
+        .get(app.url("/api/v1/shortlist"))
+        .header("Accept-Encoding", "gzip")
+        .header("If-None-Match", &zipped_tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 304);
+}

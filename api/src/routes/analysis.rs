@@ -53,8 +53,10 @@ pub async fn find_analysis(
         covariates: list(query.covariates.as_deref()),
     };
     let key = format!("analysis|{join:?}");
+    if let Some(hit) = state.cached(&state.rendered, &key) {
+        return Ok(respond(&req, &hit));
+    }
     let st = state.clone();
-    // The join reads every observation: on a cache hit only the data version is queried.
     let rendered = web::block(move || -> Result<Arc<Rendered>, ApiError> {
         let version = st.data_version()?;
         ComputeCache::get_or_make(&st.rendered, key, version, || {

@@ -441,10 +441,13 @@ pub async fn find_projection(
 ) -> Result<HttpResponse, ApiError> {
     let request = query.request();
     check_read_draws(&request, &caller)?;
+    let key = format!("projection|{}", ranking_key(&request));
+    if let Some(hit) = state.cached(&state.rendered, &key) {
+        return Ok(respond(&req, &hit));
+    }
     let st = state.clone();
     let rendered = web::block(move || -> Result<Arc<Rendered>, ApiError> {
         let version = st.data_version()?;
-        let key = format!("projection|{}", ranking_key(&request));
         ComputeCache::get_or_make(&st.rendered, key, version, || {
             let result = ranking_at(&st, &request, version, Demand::Request)?;
             let (Some(projection), Some(coverage)) = (&result.projection, &result.coverage) else {
@@ -485,6 +488,12 @@ pub async fn find_shortlist(
     check_read_draws(&request, &caller)?;
     let format = representation(&req, query.format.as_deref())?;
     let all = query.all.unwrap_or(false);
+    if let Some(hit) = state.cached(
+        &state.rendered,
+        &shortlist_key(format.as_str(), all, &request),
+    ) {
+        return Ok(send(&req, format, "lokus-shortlist", &hit));
+    }
     let st = state.clone();
     let rendered =
         web::block(move || shortlist(&st, &request, format, all, Demand::Request)).await??;
