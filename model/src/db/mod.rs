@@ -64,9 +64,11 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut DbConnection) -> std::result::Result<(), diesel::r2d2::Error> {
         if let DbConnection::Sqlite(c) = conn {
             // WAL lets readers proceed during a write; the busy timeout turns lock contention
-            // into a short wait instead of a "database is locked" error.
+            // into a short wait instead of a "database is locked" error. The timeout comes
+            // first: switching a new file to WAL takes a lock that the pool's other new
+            // connections would otherwise fail on.
             c.batch_execute(
-                "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
                  PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
             )
             .map_err(diesel::r2d2::Error::QueryError)?;
