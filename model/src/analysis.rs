@@ -409,6 +409,8 @@ pub struct Analysis {
     pub excluded: Vec<Exclusion>,
     /// How stunting moved since the previous year, when an earlier year exists.
     pub change: Option<ChangeSummary>,
+    /// Districts per WHO/UNICEF prevalence band (`very_low` … `very_high`).
+    pub stunting_bands: std::collections::BTreeMap<String, usize>,
 }
 
 /// How many districts rose, fell or stayed within their uncertainty since the previous year.
@@ -464,6 +466,21 @@ fn change_summary(joined: &JoinedData) -> Option<ChangeSummary> {
         stable: n - rose - fell,
         mean_change: total / n as f64,
     })
+}
+
+fn band_counts(joined: &JoinedData) -> std::collections::BTreeMap<String, usize> {
+    use crate::impact::StuntingBand;
+    let name = |b: StuntingBand| crate::scenario::wire_name(&b);
+    let mut counts: std::collections::BTreeMap<String, usize> = StuntingBand::ALL
+        .into_iter()
+        .map(|b| (name(b), 0))
+        .collect();
+    for d in &joined.districts {
+        *counts
+            .entry(name(StuntingBand::of(d.stunting_prevalence)))
+            .or_default() += 1;
+    }
+    counts
 }
 
 /// Fits the correlation model over a join.
@@ -524,6 +541,7 @@ pub fn analyse(joined: &JoinedData, params: &CorrelationParams) -> Result<Analys
         interpretation,
         excluded: joined.excluded.clone(),
         change: change_summary(joined),
+        stunting_bands: band_counts(joined),
     })
 }
 

@@ -13,6 +13,45 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ModelError, Result};
 
+/// WHO/UNICEF prevalence band of stunting among children under five (de Onis et al., Public
+/// Health Nutrition 2019, Table 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StuntingBand {
+    /// Below 2.5 %.
+    VeryLow,
+    /// 2.5 % to below 10 %.
+    Low,
+    /// 10 % to below 20 %.
+    Medium,
+    /// 20 % to below 30 %.
+    High,
+    /// 30 % and above.
+    VeryHigh,
+}
+
+impl StuntingBand {
+    /// Every band, lowest first.
+    pub const ALL: [StuntingBand; 5] = [
+        StuntingBand::VeryLow,
+        StuntingBand::Low,
+        StuntingBand::Medium,
+        StuntingBand::High,
+        StuntingBand::VeryHigh,
+    ];
+
+    /// The band of a prevalence, %.
+    pub fn of(prevalence: f64) -> StuntingBand {
+        match prevalence {
+            p if p < 2.5 => StuntingBand::VeryLow,
+            p if p < 10.0 => StuntingBand::Low,
+            p if p < 20.0 => StuntingBand::Medium,
+            p if p < 30.0 => StuntingBand::High,
+            _ => StuntingBand::VeryHigh,
+        }
+    }
+}
+
 /// The national target of the programme, % (RPJMN 2020–2024: 14 % by 2024).
 pub const NATIONAL_TARGET: f64 = 14.0;
 
@@ -390,6 +429,26 @@ mod tests {
             },
         ] {
             assert!(bad.validate().is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn who_bands_split_at_2_5_10_20_and_30_percent() {
+        let cases = [
+            (0.0, StuntingBand::VeryLow),
+            (2.49, StuntingBand::VeryLow),
+            (2.5, StuntingBand::Low),
+            (9.99, StuntingBand::Low),
+            (10.0, StuntingBand::Medium),
+            (14.0, StuntingBand::Medium),
+            (20.0, StuntingBand::High),
+            (21.6, StuntingBand::High),
+            (29.99, StuntingBand::High),
+            (30.0, StuntingBand::VeryHigh),
+            (100.0, StuntingBand::VeryHigh),
+        ];
+        for (p, band) in cases {
+            assert_eq!(StuntingBand::of(p), band, "{p}");
         }
     }
 

@@ -7,7 +7,9 @@ use crate::analysis::{Analysis, Exclusion, ExclusionReason, JoinRequest, JoinedD
 use crate::dataset::Dataset;
 use crate::db::DbConnection;
 use crate::error::{ModelError, Result};
-use crate::impact::{self, Coverage, OutcomeBands, Projection, ProjectionParams, Tally};
+use crate::impact::{
+    self, Coverage, OutcomeBands, Projection, ProjectionParams, StuntingBand, Tally,
+};
 use crate::ranking::simulate_with_outcomes;
 use crate::ranking::{
     Band, ConstraintEffect, Constraints, Contributions, Method, Normalisation, Reason, Scenario,
@@ -130,6 +132,13 @@ pub struct DistrictResult {
     pub stunting_prevalence: f64,
     /// Its standard error, when known.
     pub stunting_se: Option<f64>,
+    /// WHO/UNICEF band of the prevalence: `very_low` (< 2.5 %), `low` (< 10), `medium` (< 20),
+    /// `high` (< 30), `very_high` (≥ 30).
+    #[serde(default)]
+    pub stunting_band: Option<StuntingBand>,
+    /// `direct` (survey) or `sae` (small-area estimate), when the dataset says.
+    #[serde(default)]
+    pub stunting_method: Option<String>,
     /// Indeks SPBE.
     pub spbe_index: f64,
     /// SPBE predicate.
@@ -426,6 +435,8 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
                 province_name: d.province_name.clone(),
                 stunting_prevalence: d.stunting_prevalence,
                 stunting_se: d.stunting_se,
+                stunting_band: Some(StuntingBand::of(d.stunting_prevalence)),
+                stunting_method: d.stunting_method.clone(),
                 spbe_index: d.spbe_index,
                 spbe_predicate: d.spbe_predicate.clone(),
                 score: e.score,
@@ -567,7 +578,7 @@ pub fn wire_name<T: Serialize>(value: &T) -> String {
 }
 
 /// The columns of the CSV export, in order.
-pub const CSV_COLUMNS: [&str; 23] = [
+pub const CSV_COLUMNS: [&str; 25] = [
     "rank",
     "code",
     "bps_code",
@@ -577,6 +588,8 @@ pub const CSV_COLUMNS: [&str; 23] = [
     "province_name",
     "stunting_prevalence",
     "stunting_se",
+    "stunting_band",
+    "stunting_method",
     "spbe_index",
     "spbe_predicate",
     "score",
@@ -617,6 +630,8 @@ pub fn districts_csv<'a>(
             d.province_name.clone(),
             d.stunting_prevalence.to_string(),
             opt(d.stunting_se),
+            d.stunting_band.map(|b| wire_name(&b)).unwrap_or_default(),
+            d.stunting_method.clone().unwrap_or_default(),
             d.spbe_index.to_string(),
             d.spbe_predicate.clone(),
             format!("{:.6}", d.score),

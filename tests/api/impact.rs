@@ -405,3 +405,48 @@ async fn a_small_table_gives_the_hand_computed_coverage_and_projection() {
     assert!(close(p["children_averted"].as_f64().unwrap(), 80.0, 1e-12));
     assert!(close(p["gap_closed_share"].as_f64().unwrap(), 0.8, 1e-9));
 }
+
+/// The WHO/UNICEF band of a prevalence, written out from the published thresholds.
+fn who_band(p: f64) -> &'static str {
+    if p < 2.5 {
+        "very_low"
+    } else if p < 10.0 {
+        "low"
+    } else if p < 20.0 {
+        "medium"
+    } else if p < 30.0 {
+        "high"
+    } else {
+        "very_high"
+    }
+}
+
+#[actix_web::test]
+async fn every_district_carries_its_who_band_and_the_analysis_counts_them() {
+    let app = spawn_app().await;
+    let (_, body) = app.get_json("/api/v1/shortlist?all=true").await;
+    let mut expected: HashMap<&str, u64> = HashMap::new();
+    for d in body["shortlist"]["districts"].as_array().unwrap() {
+        let band = who_band(d["stunting_prevalence"].as_f64().unwrap());
+        assert_eq!(d["stunting_band"], band, "{d}");
+        *expected.entry(band).or_default() += 1;
+    }
+    let (_, analysis) = app.get_json("/api/v1/analysis").await;
+    let counts = &analysis["analysis"]["stunting_bands"];
+    for band in ["very_low", "low", "medium", "high", "very_high"] {
+        assert_eq!(
+            counts[band].as_u64().unwrap(),
+            expected.get(band).copied().unwrap_or(0),
+            "{band}"
+        );
+    }
+    // The CSV names the band and the estimation method of each row.
+    let csv = app
+        .get("/api/v1/shortlist?format=csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    assert!(header.contains(&"stunting_band") && header.contains(&"stunting_method"));
+}
