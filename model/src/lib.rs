@@ -19,6 +19,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod import;
+pub mod province;
 pub mod ranking;
 pub mod region;
 pub mod run;

@@ -344,7 +344,6 @@ impl ShortlistQuery {
             uncertainty,
             stunting_year: self.stunting_year,
             spbe_year: self.spbe_year,
-            ..d
         }
     }
 }
