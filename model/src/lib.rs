@@ -21,6 +21,7 @@ pub mod error;
 pub mod impact;
 pub mod import;
 pub mod population;
+pub mod province;
 pub mod ranking;
 pub mod region;
 pub mod run;

@@ -17,6 +17,8 @@ mod hotpath;
 mod impact;
 /// Uploads: formats, validation, all-or-nothing, idempotency, tokens.
 mod imports;
+/// The planners' page: provinces for the tile map, boundaries, embedded assets, CSP.
+mod page;
 /// Ranking runs, the shortlist, constraints, uncertainty, diffs, CSV and GeoJSON.
 mod rankings;
 /// The real reference data in ../shared/data, read in place.

@@ -1,9 +1,12 @@
 //! The one routing table, and the OpenAPI document generated from the handlers.
 
 pub mod analysis;
+pub mod assets;
+pub mod boundaries;
 pub mod datasets;
 pub mod health;
 pub mod page;
+pub mod provinces;
 pub mod rankings;
 pub mod regions;
 pub mod templates;
@@ -18,6 +21,11 @@ use crate::error::ApiError;
 pub fn table() -> Vec<(Method, &'static str, Route)> {
     vec![
         (Method::GET, "/", web::get().to(page::index)),
+        (
+            Method::GET,
+            "/static/{dir}/{file}",
+            web::get().to(assets::find_asset),
+        ),
         (Method::GET, "/healthz", web::get().to(health::healthz)),
         (Method::GET, "/readyz", web::get().to(health::readyz)),
         (Method::GET, "/metrics", web::get().to(health::metrics)),
@@ -35,6 +43,16 @@ pub fn table() -> Vec<(Method, &'static str, Route)> {
             Method::GET,
             "/api/v1/regions/{code}",
             web::get().to(regions::find_region),
+        ),
+        (
+            Method::GET,
+            "/api/v1/provinces",
+            web::get().to(provinces::list_provinces),
+        ),
+        (
+            Method::GET,
+            "/api/v1/boundaries",
+            web::get().to(boundaries::find_boundaries),
         ),
         (
             Method::GET,
@@ -144,10 +162,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[openapi(
     info(title = "Lokus API", version = "1", description = "Priority districts (lokus) for Indonesia's digital stunting-reduction programme. Wire conventions: docs/API.md."),
     paths(
-        page::index,
+        page::index, assets::find_asset,
         openapi_json,
         health::healthz, health::readyz, health::metrics,
-        regions::list_regions, regions::find_region,
+        regions::list_regions, regions::find_region, provinces::list_provinces,
+        boundaries::find_boundaries,
         datasets::list_datasets, datasets::create_dataset, datasets::find_dataset,
         templates::csv_template, templates::xlsx_template_file,
         analysis::find_analysis,

@@ -1,0 +1,202 @@
+// The page's conductor: reads the state from the URL, asks the API, and hands the answers to
+// the views (one module each). Every view renders from `ctx` alone, so a reload or a copied
+// link shows the same screen.
+
+import * as api from './api.js';
+import { byId, debounce, setText } from './dom.js';
+import { setLang, t, translatePage } from './i18n.js';
+import { DEFAULTS, apiQuery, fromParams, readState, toSearch } from './state.js';
+import * as scenario from './scenario.js';
+import * as shortlist from './shortlist.js';
+import * as district from './district.js';
+import * as scatter from './scatter.js';
+import * as quadrant from './quadrant.js';
+import * as map from './map.js';
+import * as provinces from './provinces.js';
+import * as compare from './compare.js';
+import * as data from './data.js';
+import * as print from './print.js';
+
+const VIEWS = {
+  list: shortlist,
+  evidence: scatter,
+  quadrant,
+  map,
+  provinces,
+  compare,
+  data,
+};
+
+const ctx = {
+  state: readState(window.location.search),
+  result: null, // the shortlist preview or the saved run on screen (every joined district)
+  analysis: null,
+  datasets: [],
+  provinces: [],
+  loading: false,
+  update,
+  setView,
+  refresh,
+  reloadReference,
+  openDistrict: (code) => district.open(ctx, code),
+  writeUrl,
+};
+
+let sequence = 0;
+const dirty = new Set(Object.keys(VIEWS));
+
+/** Keeps the address bar equal to the screen. */
+function writeUrl() {
+  const search = toSearch(ctx.state);
+  if (search !== window.location.search) window.history.replaceState(null, '', `/${search}`);
+}
+
+/** Changes the state; a changed scenario leaves the saved run and previews the new list. */
+function update(patch, { scenarioChanged = true } = {}) {
+  Object.assign(ctx.state, patch);
+  if (scenarioChanged) ctx.state.run = '';
+  writeUrl();
+  if (scenarioChanged) debouncedRefresh();
+}
+const debouncedRefresh = debounce(() => refresh(), 200);
+
+function showError(error) {
+  const box = byId('error');
+  if (!error) {
+    box.hidden = true;
+    return;
+  }
+  setText(box, t('app.error', { message: error.message }));
+  box.hidden = false;
+}
+
+/** Fetches the list on screen (a saved run, or a GET preview) and the correlation model. */
+async function refresh() {
+  const mine = ++sequence;
+  ctx.loading = true;
+  document.body.classList.add('is-loading');
+  try {
+    let result;
+    let analysis;
+    if (ctx.state.run) {
+      const run = await api.ranking(ctx.state.run);
+      Object.assign(ctx.state, fromParams(run.params));
+      result = { ...run, kind: 'run', k: run.params.k };
+      analysis = loadAnalysis(result.params);
+    } else {
+      result = { ...(await api.shortlist(apiQuery(ctx.state))), kind: 'preview' };
+      // Asked for after the list so that, on a cold server, the list has the CPU first.
+      analysis = loadAnalysis(ctx.state);
+    }
+    if (mine !== sequence) return;
+    ctx.result = result;
+    ctx.analysis = null;
+    showError(null);
+    renderAll();
+    ctx.analysis = await analysis;
+    if (mine !== sequence) return;
+    dirty.add('evidence');
+    renderView(ctx.state.view);
+    print.render(ctx, byId('print-doc'));
+    if (ctx.state.district) district.open(ctx, ctx.state.district);
+  } catch (error) {
+    if (mine === sequence) showError(error);
+  } finally {
+    if (mine === sequence) {
+      ctx.loading = false;
+      document.body.classList.remove('is-loading');
+    }
+  }
+}
+
+/** The correlation model for the data years of a scenario; null when it cannot be fitted. */
+function loadAnalysis(params) {
+  const years = {};
+  if (params.stunting_year) years.stunting_year = params.stunting_year;
+  if (params.spbe_year) years.spbe_year = params.spbe_year;
+  return api.analysis(years).catch((error) => ({ failed: true, message: error.message }));
+}
+
+/** Datasets and provinces: loaded at start and after an upload. */
+async function reloadReference() {
+  const [datasets, provs] = await Promise.all([api.datasets(), api.provinces()]);
+  ctx.datasets = datasets;
+  ctx.provinces = provs;
+  scenario.render(ctx);
+  dirty.add('map').add('data');
+  renderView(ctx.state.view);
+}
+
+function renderView(name) {
+  const view = VIEWS[name];
+  if (!view || !dirty.has(name)) return;
+  if (name !== 'compare' && name !== 'data' && !ctx.result) return;
+  dirty.delete(name);
+  view.render(ctx, byId(`view-${name}`));
+}
+
+function renderAll() {
+  for (const name of Object.keys(VIEWS)) dirty.add(name);
+  byId('demo-banner').hidden = !(ctx.result && (ctx.result.demo || ctx.result.datasets.some((d) => d.demo)));
+  scenario.render(ctx);
+  shortlist.renderSummary(ctx, byId('summary'));
+  renderView(ctx.state.view);
+  print.render(ctx, byId('print-doc'));
+}
+
+/** Shows one tab panel. */
+function setView(name, { focus = false } = {}) {
+  if (!VIEWS[name]) name = 'list';
+  ctx.state.view = name;
+  writeUrl();
+  for (const tab of document.querySelectorAll('[role=tab]')) {
+    const on = tab.dataset.view === name;
+    tab.setAttribute('aria-selected', String(on));
+    tab.tabIndex = on ? 0 : -1;
+    if (on && focus) tab.focus();
+  }
+  for (const key of Object.keys(VIEWS)) byId(`view-${key}`).hidden = key !== name;
+  renderView(name);
+}
+
+function wireTabs() {
+  const tabs = [...document.querySelectorAll('[role=tab]')];
+  for (const tab of tabs) {
+    tab.addEventListener('click', () => setView(tab.dataset.view));
+    tab.addEventListener('keydown', (event) => {
+      const i = tabs.indexOf(tab);
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (step) {
+        event.preventDefault();
+        setView(tabs[(i + step + tabs.length) % tabs.length].dataset.view, { focus: true });
+      }
+    });
+  }
+}
+
+function switchLanguage() {
+  ctx.state.lang = ctx.state.lang === 'en' ? 'id' : 'en';
+  setLang(ctx.state.lang);
+  translatePage();
+  writeUrl();
+  if (ctx.result) renderAll();
+  else scenario.render(ctx);
+  if (district.isOpen()) district.open(ctx, ctx.state.district);
+}
+
+function boot() {
+  setLang(ctx.state.lang);
+  translatePage();
+  wireTabs();
+  byId('lang-toggle').addEventListener('click', switchLanguage);
+  byId('print-button').addEventListener('click', () => window.print());
+  district.init(ctx);
+  setView(ctx.state.view);
+  scenario.render(ctx);
+  reloadReference().catch(showError);
+  refresh();
+}
+
+// Exposed for the browser tests and for curious planners in the console; read-only use.
+window.lokus = { ctx, DEFAULTS };
+boot();

@@ -1,0 +1,341 @@
+// Scenario panel: every control of the ranking. Changing one previews the list (GET, nothing
+// saved); "Simpan run" saves it with the editor token kept in sessionStorage.
+
+import * as api from './api.js';
+import { debounce, el, replace, setText } from './dom.js';
+import { dateTime, lang, num, t } from './i18n.js';
+import { DEFAULTS, rankingBody } from './state.js';
+
+const TOKEN_KEY = 'lokus.editor_token';
+const names = new Map(); // code → "name (province)" of districts picked in a search box
+let builtFor = null; // language the panel was built in
+let controls = {};
+
+const field = (labelKey, control, extra) =>
+  el('label', { class: 'field' }, el('span', { text: t(labelKey) }), control, extra);
+
+function select(name, options, ctx) {
+  const node = el('select', { name, id: `sc-${name}` });
+  for (const [value, label] of options) node.append(el('option', { value, text: label }));
+  node.addEventListener('change', () => ctx.update({ [name]: node.value }));
+  return node;
+}
+
+function numberInput(name, ctx, attrs = {}) {
+  const node = el('input', { type: 'number', name, id: `sc-${name}`, inputmode: 'decimal', ...attrs });
+  node.addEventListener('input', () => {
+    const v = node.value.trim();
+    if (v === '' && !attrs.required) ctx.update({ [name]: '' });
+    else if (node.checkValidity() && v !== '') ctx.update({ [name]: Number(v) });
+  });
+  return node;
+}
+
+const round2 = (x) => Math.round(x * 100) / 100;
+
+function weights(ctx) {
+  const stunting = el('input', { type: 'range', id: 'sc-stunting_weight', min: 0, max: 1, step: 0.05, name: 'stunting_weight' });
+  const spbe = el('input', { type: 'range', id: 'sc-spbe_weight', min: 0, max: 1, step: 0.05, name: 'spbe_weight' });
+  const outS = el('output', { class: 'weight-value', for: 'sc-stunting_weight' });
+  const outD = el('output', { class: 'weight-value', for: 'sc-spbe_weight' });
+  // The two sliders are linked: moving one moves the other so the sum stays 1.
+  const link = (from, to) =>
+    from.addEventListener('input', () => {
+      const v = round2(Number(from.value));
+      to.value = String(round2(1 - v));
+      const patch = from === stunting ? { stunting_weight: v, spbe_weight: round2(1 - v) } : { spbe_weight: v, stunting_weight: round2(1 - v) };
+      setText(outS, num(patch.stunting_weight, 2));
+      setText(outD, num(patch.spbe_weight, 2));
+      ctx.update(patch);
+    });
+  link(stunting, spbe);
+  link(spbe, stunting);
+  controls.weights = { stunting, spbe, outS, outD };
+  return el(
+    'fieldset',
+    {},
+    el('legend', { text: t('scenario.weights') }),
+    el('div', { class: 'field' }, el('span', {}, el('label', { for: 'sc-stunting_weight', text: t('scenario.weight_stunting') }), ' ', outS), stunting),
+    el('div', { class: 'field' }, el('span', {}, el('label', { for: 'sc-spbe_weight', text: t('scenario.weight_spbe') }), ' ', outD), spbe),
+    el('p', { class: 'note', text: t('scenario.weights_note') }),
+  );
+}
+
+/** A search-as-you-type box that adds districts to `include` or `exclude`. */
+function picker(which, ctx) {
+  const listId = `sc-${which}-list`;
+  const input = el('input', {
+    type: 'search',
+    id: `sc-${which}`,
+    role: 'combobox',
+    'aria-expanded': 'false',
+    'aria-controls': listId,
+    'aria-autocomplete': 'list',
+    autocomplete: 'off',
+    placeholder: t('scenario.search_placeholder'),
+  });
+  const list = el('ul', { id: listId, role: 'listbox', hidden: true });
+  const chips = el('div', { class: 'chips', 'aria-live': 'polite' });
+  let options = [];
+  let active = -1;
+  let controller;
+
+  const close = () => {
+    list.hidden = true;
+    input.setAttribute('aria-expanded', 'false');
+    input.removeAttribute('aria-activedescendant');
+    active = -1;
+  };
+  const highlight = (i) => {
+    active = i;
+    [...list.children].forEach((li, j) => li.setAttribute('aria-selected', String(j === i)));
+    if (i >= 0 && list.children[i]) input.setAttribute('aria-activedescendant', list.children[i].id);
+  };
+  const pick = (region) => {
+    names.set(region.code, region.name);
+    const other = which === 'include' ? 'exclude' : 'include';
+    const patch = {
+      [which]: [...new Set([...ctx.state[which], region.code])],
+      [other]: ctx.state[other].filter((c) => c !== region.code),
+    };
+    input.value = '';
+    close();
+    ctx.update(patch);
+    syncChips(ctx);
+  };
+  const search = debounce(async () => {
+    const q = input.value.trim();
+    if (!q) return close();
+    controller?.abort();
+    controller = new AbortController();
+    try {
+      options = await api.regions(q, controller.signal);
+    } catch {
+      return;
+    }
+    replace(
+      list,
+      options.length
+        ? options.map((r, i) =>
+            el(
+              'li',
+              { role: 'option', id: `${listId}-${i}`, 'aria-selected': 'false', on: { mousedown: (e) => { e.preventDefault(); pick(r); } } },
+              `${r.name} (${r.code})`,
+              el('small', { text: r.province_name }),
+            ),
+          )
+        : [el('li', { role: 'option', 'aria-disabled': 'true', text: t('scenario.no_match') })],
+    );
+    list.hidden = false;
+    input.setAttribute('aria-expanded', 'true');
+    highlight(options.length ? 0 : -1);
+  }, 150);
+  input.addEventListener('input', search);
+  input.addEventListener('blur', () => setTimeout(close, 150));
+  input.addEventListener('keydown', (event) => {
+    if (list.hidden) return;
+    if (event.key === 'ArrowDown') highlight(Math.min(active + 1, options.length - 1));
+    else if (event.key === 'ArrowUp') highlight(Math.max(active - 1, 0));
+    else if (event.key === 'Enter' && active >= 0 && options[active]) pick(options[active]);
+    else if (event.key === 'Escape') close();
+    else return;
+    event.preventDefault();
+  });
+  controls[which] = chips;
+  const label = which === 'include' ? 'scenario.search_include' : 'scenario.search_exclude';
+  return el(
+    'div',
+    { class: 'field' },
+    el('label', { for: `sc-${which}`, text: t(which === 'include' ? 'scenario.include' : 'scenario.exclude') }),
+    chips,
+    el('div', { class: 'combo' }, input, list),
+    el('span', { class: 'note', id: `sc-${which}-help`, text: t(label) }),
+  );
+}
+
+function nameOf(ctx, code) {
+  const d = ctx.result?.districts.find((x) => x.code === code);
+  return d ? d.name : names.get(code) || code;
+}
+
+function syncChips(ctx) {
+  for (const which of ['include', 'exclude']) {
+    replace(
+      controls[which],
+      ctx.state[which].map((code) =>
+        el(
+          'span',
+          { class: 'chip' },
+          `${nameOf(ctx, code)} (${code})`,
+          el('button', {
+            type: 'button',
+            'aria-label': t('scenario.remove', { name: nameOf(ctx, code) }),
+            text: '×',
+            on: { click: () => ctx.update({ [which]: ctx.state[which].filter((c) => c !== code) }) },
+          }),
+        ),
+      ),
+    );
+  }
+}
+
+function yearOptions(ctx, kind) {
+  const years = [...new Set(ctx.datasets.filter((d) => d.kind === kind && d.year).map((d) => d.year))].sort((a, b) => b - a);
+  return [['', t('scenario.latest')], ...years.map((y) => [String(y), String(y)])];
+}
+
+function fillSelect(node, options, value) {
+  const wanted = String(value ?? '');
+  if (node.options.length !== options.length || [...node.options].some((o, i) => o.value !== options[i][0])) {
+    replace(node, options.map(([v, label]) => el('option', { value: v, text: label })));
+  }
+  node.value = options.some(([v]) => v === wanted) ? wanted : '';
+}
+
+async function save(ctx) {
+  const token = controls.token.value.trim() || sessionStorage.getItem(TOKEN_KEY) || '';
+  if (!token) {
+    setText(controls.status, t('scenario.need_token'));
+    controls.token.focus();
+    return;
+  }
+  sessionStorage.setItem(TOKEN_KEY, token);
+  controls.token.value = '';
+  controls.token.placeholder = '••••••••';
+  controls.save.disabled = true;
+  setText(controls.status, t('scenario.saving'));
+  try {
+    const run = await api.saveRanking(rankingBody(ctx.state), token);
+    ctx.state.run = String(run.id);
+    ctx.writeUrl();
+    setText(controls.status, t('scenario.saved', { id: run.id }));
+    await ctx.refresh();
+  } catch (error) {
+    setText(controls.status, t('app.error', { message: error.message }));
+  } finally {
+    controls.save.disabled = false;
+  }
+}
+
+function build(ctx, root) {
+  controls = {};
+  const c = controls;
+  c.method = select('method', ['composite', 'need', 'residual'].map((m) => [m, t(`method.${m}`)]), ctx);
+  c.normalisation = select('normalisation', ['min_max', 'z_score', 'goalposts'].map((m) => [m, t(`norm.${m}`)]), ctx);
+  c.spbe_direction = select('spbe_direction', ['higher_is_priority', 'lower_is_priority'].map((m) => [m, t(`dir.${m}`)]), ctx);
+  c.k = numberInput('k', ctx, { min: 1, max: 514, step: 1, required: true });
+  c.min_spbe = numberInput('min_spbe', ctx, { min: 1, max: 5, step: 0.1, placeholder: t('scenario.none') });
+  c.max_per_province = numberInput('max_per_province', ctx, { min: 1, step: 1, placeholder: t('scenario.none') });
+  c.min_per_province = numberInput('min_per_province', ctx, { min: 0, step: 1, placeholder: t('scenario.none') });
+  c.draws = numberInput('draws', ctx, { min: 0, max: 5000, step: 100, required: true });
+  c.seed = numberInput('seed', ctx, { min: 0, step: 1, required: true });
+  c.stunting_year = select('stunting_year', [], ctx);
+  c.spbe_year = select('spbe_year', [], ctx);
+  c.token = el('input', { type: 'password', id: 'sc-token', autocomplete: 'off', 'aria-describedby': 'sc-token-help' });
+  c.save = el('button', { type: 'submit', class: 'primary', id: 'save-run', text: t('scenario.save') });
+  c.status = el('p', { class: 'status', role: 'status', id: 'scenario-status' });
+  const reset = el('button', {
+    type: 'button',
+    class: 'secondary',
+    text: t('scenario.reset'),
+    on: { click: () => ctx.update({ ...DEFAULTS, include: [], exclude: [] }) },
+  });
+  const forget = el('button', {
+    type: 'button',
+    class: 'secondary',
+    text: t('scenario.token_forget'),
+    on: {
+      click: () => {
+        sessionStorage.removeItem(TOKEN_KEY);
+        c.token.placeholder = '';
+      },
+    },
+  });
+  if (sessionStorage.getItem(TOKEN_KEY)) c.token.placeholder = '••••••••';
+  const saveForm = el(
+    'form',
+    { id: 'save-form' },
+    el(
+      'fieldset',
+      {},
+      el('legend', { text: t('scenario.save') }),
+      el('input', { type: 'text', name: 'username', autocomplete: 'username', value: 'editor', hidden: true }),
+      field('scenario.token', c.token, el('span', { class: 'note', id: 'sc-token-help', text: t('scenario.token_help') })),
+      el('div', { class: 'actions' }, c.save, reset, forget),
+      c.status,
+    ),
+  );
+  saveForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    save(ctx);
+  });
+
+  replace(
+    root,
+    el('h2', { id: 'scenario-title', text: t('scenario.title') }),
+    field('scenario.method', c.method),
+    weights(ctx),
+    el(
+      'fieldset',
+      {},
+      el('legend', { text: t('scenario.normalisation') }),
+      field('scenario.normalisation', c.normalisation),
+      field('scenario.direction', c.spbe_direction),
+      field('scenario.k', c.k),
+    ),
+    el(
+      'fieldset',
+      {},
+      el('legend', { text: t('scenario.advanced') }),
+      field('scenario.min_spbe', c.min_spbe),
+      el('div', { class: 'row2' }, field('scenario.min_per_province', c.min_per_province), field('scenario.max_per_province', c.max_per_province)),
+      picker('include', ctx),
+      picker('exclude', ctx),
+    ),
+    el(
+      'fieldset',
+      {},
+      el('legend', { text: t('scenario.uncertainty') }),
+      el('div', { class: 'row2' }, field('scenario.draws', c.draws), field('scenario.seed', c.seed)),
+    ),
+    el(
+      'fieldset',
+      {},
+      el('legend', { text: t('scenario.years') }),
+      el('div', { class: 'row2' }, field('scenario.stunting_year', c.stunting_year), field('scenario.spbe_year', c.spbe_year)),
+    ),
+    saveForm,
+  );
+  builtFor = lang();
+}
+
+/** Builds the panel (once per language) and shows the state in it without stealing focus. */
+export function render(ctx) {
+  const root = document.getElementById('scenario');
+  if (builtFor !== lang()) build(ctx, root);
+  const s = ctx.state;
+  const c = controls;
+  for (const key of ['method', 'normalisation', 'spbe_direction', 'k', 'min_spbe', 'max_per_province', 'min_per_province', 'draws', 'seed']) {
+    if (document.activeElement !== c[key]) c[key].value = String(s[key] ?? '');
+  }
+  const w = c.weights;
+  if (document.activeElement !== w.stunting && document.activeElement !== w.spbe) {
+    w.stunting.value = String(s.stunting_weight);
+    w.spbe.value = String(s.spbe_weight);
+  }
+  setText(w.outS, num(s.stunting_weight, 2));
+  setText(w.outD, num(s.spbe_weight, 2));
+  const composite = s.method === 'composite';
+  w.stunting.disabled = !composite;
+  w.spbe.disabled = !composite;
+  fillSelect(c.stunting_year, yearOptions(ctx, 'stunting'), s.stunting_year);
+  fillSelect(c.spbe_year, yearOptions(ctx, 'spbe'), s.spbe_year);
+  syncChips(ctx);
+  const r = ctx.result;
+  if (r && !c.save.disabled) {
+    setText(
+      c.status,
+      r.kind === 'run' ? t('scenario.viewing_run', { id: r.id, date: dateTime(r.created_at), by: r.created_by }) : t('scenario.preview'),
+    );
+  }
+}
