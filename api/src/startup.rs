@@ -7,7 +7,7 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::{Compress, ErrorHandlerResponse, ErrorHandlers, Next, from_fn};
-use actix_web::{App, HttpServer, ResponseError, web};
+use actix_web::{App, HttpMessage, HttpServer, ResponseError, web};
 use ipnet::IpNet;
 use model::db::DbPool;
 
@@ -121,6 +121,55 @@ pub fn client_address(req: &ServiceRequest, trusted: &[IpNet]) -> IpAddr {
     peer
 }
 
+/// A caller's `X-Request-Id` when it is a plausible id (1–128 of `A–Z a–z 0–9 . _ -`), else a
+/// new UUID, so that one call can be followed through gateways, logs and audit rows.
+fn request_id(req: &ServiceRequest) -> String {
+    req.headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            (1..=128).contains(&v.len())
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        })
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_string)
+}
+
+/// Gives every request an id (in a log span around all it does, and in `X-Request-Id` on the
+/// answer) and every answer the headers that keep browsers from sniffing types, leaking
+/// referrers or framing the service.
+async fn trace_and_secure<B: MessageBody + 'static>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> actix_web::Result<ServiceResponse<B>> {
+    use tracing::Instrument;
+    let id = request_id(&req);
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
+    let mut res = next.call(req).instrument(span).await?;
+    let headers = res.headers_mut();
+    if let Ok(value) = header::HeaderValue::from_str(&id) {
+        headers.insert(header::HeaderName::from_static("x-request-id"), value);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        header::X_FRAME_OPTIONS,
+        header::HeaderValue::from_static("DENY"),
+    );
+    Ok(res)
+}
+
+/// The id of the request being served (see [`trace_and_secure`]).
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
 /// Rate limit on `/api`, then request metrics for everything.
 async fn limit_and_measure<B: MessageBody + 'static>(
     req: ServiceRequest,
@@ -218,6 +267,7 @@ impl Application {
                 .wrap(ErrorHandlers::new().default_handler(normalise_error))
                 .wrap(Compress::default())
                 .wrap(from_fn(limit_and_measure))
+                .wrap(from_fn(trace_and_secure))
                 .configure(routes::configure)
         })
         .listen(listener)?;

@@ -606,6 +606,17 @@ pub const CSV_COLUMNS: [&str; 25] = [
     "stunting_change",
 ];
 
+/// A text cell that a spreadsheet will not run as a formula: text starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return gets a leading apostrophe (OWASP's advice for CSV
+/// injection). Only text columns pass through here; numbers stay numbers.
+pub fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// Writes districts as CSV (one header row, then one row per district); demo data is flagged in a
 /// leading comment-free `demo` column so spreadsheets keep it.
 pub fn districts_csv<'a>(
@@ -622,18 +633,18 @@ pub fn districts_csv<'a>(
         let reason = wire_name(&d.explanation.reason);
         let _ = w.write_record([
             d.rank.to_string(),
-            d.code.clone(),
-            d.bps_code.clone(),
-            d.name.clone(),
-            d.kind.clone(),
-            d.province_code.clone(),
-            d.province_name.clone(),
+            text_cell(&d.code),
+            text_cell(&d.bps_code),
+            text_cell(&d.name),
+            text_cell(&d.kind),
+            text_cell(&d.province_code),
+            text_cell(&d.province_name),
             d.stunting_prevalence.to_string(),
             opt(d.stunting_se),
             d.stunting_band.map(|b| wire_name(&b)).unwrap_or_default(),
-            d.stunting_method.clone().unwrap_or_default(),
+            text_cell(d.stunting_method.as_deref().unwrap_or_default()),
             d.spbe_index.to_string(),
-            d.spbe_predicate.clone(),
+            text_cell(&d.spbe_predicate),
             format!("{:.6}", d.score),
             d.selected.to_string(),
             reason,

@@ -52,3 +52,42 @@ async fn metrics_count_requests_by_route_in_prometheus_format() {
     );
     assert!(text.contains("# TYPE lokus_http_request_duration_seconds histogram"));
 }
+
+#[actix_web::test]
+async fn every_answer_carries_the_callers_request_id_or_a_new_one() {
+    let app = spawn_app().await;
+    let given = app
+        .get_with("/api/v1/datasets", "X-Request-Id", "splp-2026.11.28_0001")
+        .await;
+    assert_eq!(given.headers()["x-request-id"], "splp-2026.11.28_0001");
+    // Errors too, and a made-up id where none (or an implausible one) was sent.
+    let missing = app.get("/api/v1/nothing-here").await;
+    assert_eq!(missing.status().as_u16(), 404);
+    let made = missing.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(made.len(), 36, "{made}");
+    let odd = app
+        .get_with("/healthz", "X-Request-Id", "two words; DROP")
+        .await;
+    assert_ne!(odd.headers()["x-request-id"], "two words; DROP");
+    assert_ne!(odd.headers()["x-request-id"].to_str().unwrap(), made);
+}
+
+#[actix_web::test]
+async fn every_answer_forbids_sniffing_framing_and_referrers() {
+    let app = spawn_app().await;
+    for path in [
+        "/healthz",
+        "/api/v1/shortlist?k=3",
+        "/api/v1/nothing-here",
+        "/",
+    ] {
+        let response = app.get(path).await;
+        let h = response.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+    }
+}

@@ -463,3 +463,64 @@ async fn a_target_se_draws_more_until_it_is_met_reproducibly() {
     assert_eq!(status, 422);
     assert_eq!(bad["error"], "invalid_target_se");
 }
+
+#[actix_web::test]
+async fn a_region_named_like_a_formula_comes_out_of_the_csv_as_text() {
+    let app = spawn_app().await;
+    let (_, list) = app.get_json("/api/v1/shortlist?k=1").await;
+    let d = &list["shortlist"]["districts"][0];
+    let code = d["code"].as_str().unwrap();
+    let (_, region) = app.get_json(&format!("/api/v1/regions/{code}")).await;
+    let r = &region["region"];
+    let formula = "=HYPERLINK(\"http://example.invalid\",\"x\")";
+    let csv = format!(
+        "code,bps_code,name,kind,province_code\n{},{},\"{}\",{},{}\n",
+        code,
+        r["bps_code"].as_str().unwrap(),
+        formula.replace('"', "\"\""),
+        r["kind"].as_str().unwrap(),
+        r["province_code"].as_str().unwrap(),
+    );
+    let (status, body) = app.upload("kind=regions", "text/csv", csv).await;
+    assert_eq!(status, 201, "{body}");
+    let text = app
+        .get("/api/v1/shortlist?k=1&format=csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let row = text.lines().nth(1).unwrap();
+    assert!(row.contains("\"'=HYPERLINK("), "{row}");
+    assert!(
+        !row.contains(",=HYPERLINK") && !row.contains(",\"=HYPERLINK"),
+        "{row}"
+    );
+    // Numbers stay numbers, negative ones included (the margin of the last selected is ≥ 0,
+    // but every numeric column parses).
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let prevalence = header
+        .iter()
+        .position(|h| *h == "stunting_prevalence")
+        .unwrap();
+    let fields: Vec<String> = csv_fields(row);
+    assert!(fields[prevalence].parse::<f64>().is_ok(), "{row}");
+}
+
+/// The fields of one CSV line (quotes removed, doubled quotes undone).
+fn csv_fields(line: &str) -> Vec<String> {
+    let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            _ => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
