@@ -40,14 +40,15 @@ impl Weigh for u32 {
 
 /// Cached computed results, valid while the data version is unchanged.
 ///
-/// Bounded to [`ComputeCache::CAPACITY`] entries and `max_bytes` (by [`Weigh`]), least
-/// recently used out first; pinned keys (the default scenarios) are never evicted by others.
+/// Bounded to `max_entries` entries and `max_bytes` (by [`Weigh`]), least recently used out
+/// first; pinned keys (the default scenarios) are never evicted by others.
 #[derive(Debug)]
 pub struct ComputeCache<T> {
     entries: HashMap<String, Entry<T>>,
     pinned: Vec<String>,
     clock: u64,
     bytes: usize,
+    max_entries: usize,
     max_bytes: usize,
 }
 
@@ -60,16 +61,23 @@ struct Entry<T> {
 }
 
 impl<T: Weigh> ComputeCache<T> {
-    /// Bound on cached keys.
+    /// Bound on cached scenarios.
     pub const CAPACITY: usize = 64;
 
-    /// A cache of at most `max_bytes` whose `pinned` keys are never evicted by others.
+    /// A cache of at most [`Self::CAPACITY`] keys and `max_bytes` whose `pinned` keys are never
+    /// evicted by others.
     pub fn new(max_bytes: usize, pinned: Vec<String>) -> Self {
+        Self::with_capacity(Self::CAPACITY, max_bytes, pinned)
+    }
+
+    /// As [`Self::new`] with another bound on keys.
+    pub fn with_capacity(max_entries: usize, max_bytes: usize, pinned: Vec<String>) -> Self {
         ComputeCache {
             entries: HashMap::new(),
             pinned,
             clock: 0,
             bytes: 0,
+            max_entries,
             max_bytes,
         }
     }
@@ -97,7 +105,7 @@ impl<T: Weigh> ComputeCache<T> {
         }
         self.bytes = self.entries.values().map(|e| e.bytes).sum();
         let bytes = value.weight();
-        while self.entries.len() >= Self::CAPACITY || self.bytes + bytes > self.max_bytes {
+        while self.entries.len() >= self.max_entries || self.bytes + bytes > self.max_bytes {
             let oldest = self
                 .entries
                 .iter()
@@ -274,6 +282,8 @@ pub struct AppState {
     pub rankings: Arc<Mutex<ComputeCache<RankingResult>>>,
     /// Rendered bodies of cacheable reads (shortlist, analysis, projection), per representation.
     pub rendered: Arc<Mutex<ComputeCache<Rendered>>>,
+    /// Rendered region details (one per district, so a larger bound on keys).
+    pub regions: Arc<Mutex<ComputeCache<Rendered>>>,
     /// The data version (newest dataset id) last seen; −1 until first read. Kept in memory:
     /// imports through this process set it at once, and a background check every
     /// [`VERSION_CHECK_INTERVAL`] sees imports through other replicas.
@@ -294,6 +304,10 @@ pub const VERSION_CHECK_INTERVAL: Duration = Duration::from_secs(1);
 pub const RANKING_CACHE_BYTES: usize = 128 << 20;
 /// Byte budget of the rendered-body cache.
 pub const RENDERED_CACHE_BYTES: usize = 64 << 20;
+/// Region details kept (more than the 514 districts of 2022 and their 2025 successors).
+pub const REGION_CACHE_ENTRIES: usize = 1024;
+/// Byte budget of the region-detail cache.
+pub const REGION_CACHE_BYTES: usize = 16 << 20;
 
 /// The scenarios every deployment serves first: the API default, and the page's default with
 /// its 1,000-draw uncertainty. They are computed in the background after start and after each
@@ -335,6 +349,11 @@ impl AppState {
                     .iter()
                     .map(|r| shortlist_key("json", false, r))
                     .collect(),
+            ))),
+            regions: Arc::new(Mutex::new(ComputeCache::with_capacity(
+                REGION_CACHE_ENTRIES,
+                REGION_CACHE_BYTES,
+                Vec::new(),
             ))),
             version: Arc::new(AtomicI64::new(-1)),
             compute: Arc::new(ComputeSlots::new(slots)),

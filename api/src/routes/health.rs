@@ -49,6 +49,10 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
             "rendered",
             state.rendered.lock().ok().map(|c| (c.len(), c.bytes())),
         ),
+        (
+            "regions",
+            state.regions.lock().ok().map(|c| (c.len(), c.bytes())),
+        ),
     ];
     for (cache, size) in sizes {
         if let Some((entries, bytes)) = size {

@@ -6,8 +6,8 @@ use model::region::{Region, RegionIndex, name_key};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
-use crate::extract::{Meta, Paging, Reader, json_response};
-use crate::state::AppState;
+use crate::extract::{Meta, Paging, Reader, json_response, respond};
+use crate::state::{AppState, ComputeCache, Rendered};
 
 /// A district as the API shows it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -162,15 +162,30 @@ pub async fn find_region(
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
-    let pool = state.pool.clone();
-    let ((region, province), aliases, observations) = web::block(move || -> Result<_, ApiError> {
-        let mut conn = pool.get()?;
-        let region = Region::find(&mut conn, &code)?;
-        let aliases = model::region::aliases_of(&mut conn, &code)?;
-        let observations = Observation::for_region(&mut conn, &code)?;
-        Ok((region, aliases, observations))
+    let key = format!("region|{code}");
+    if let Some(hit) = state.cached(&state.regions, &key) {
+        return Ok(respond(&req, &hit));
+    }
+    let st = state.clone();
+    let rendered = web::block(move || -> Result<_, ApiError> {
+        let version = st.data_version()?;
+        ComputeCache::get_or_make(&st.regions, key, version, || {
+            Rendered::json(&region_detail(&st, &code)?)
+        })
     })
     .await??;
+    Ok(respond(&req, &rendered))
+}
+
+/// The detail document of one district: reference, aliases, observations and their datasets.
+fn region_detail(state: &AppState, code: &str) -> Result<serde_json::Value, ApiError> {
+    let ((region, province), aliases, observations) = {
+        let mut conn = state.pool.get()?;
+        let region = Region::find(&mut conn, code)?;
+        let aliases = model::region::aliases_of(&mut conn, code)?;
+        let observations = Observation::for_region(&mut conn, code)?;
+        (region, aliases, observations)
+    };
     let mut datasets = Vec::new();
     let observations: Vec<ObservationView> = observations
         .into_iter()
@@ -201,5 +216,5 @@ pub async fn find_region(
     body["aliases"] = serde_json::json!(aliases);
     body["observations"] = serde_json::json!(observations);
     body["datasets"] = serde_json::json!(datasets);
-    json_response(&req, serde_json::json!({"region": body})).await
+    Ok(serde_json::json!({"region": body}))
 }
