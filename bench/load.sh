@@ -8,13 +8,17 @@
 #   - the server's RSS at start and after the load.
 # Usage: bench/load.sh [seconds per wrk run, default 10] [--smoke]
 #   --smoke: the debug binary, 1 s per run, and a failure on any non-2xx/3xx answer (CI).
+#   LOKUS_BENCH_BIN=path: measure that binary instead (e.g. an older build, side by side).
 # Needs wrk and curl (apt-get install wrk curl).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"
 smoke=false
 [[ "${2:-}" == "--smoke" || "${1:-}" == "--smoke" ]] && smoke=true
-if $smoke; then
+if [[ -n "${LOKUS_BENCH_BIN:-}" ]]; then
+    bin=$LOKUS_BENCH_BIN
+    $smoke && seconds=1
+elif $smoke; then
     seconds=1
     bin=target/debug/lokus
     [[ -x $bin ]] || cargo build --bin lokus >/dev/null
@@ -35,7 +39,7 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null &&
 base="http://127.0.0.1:$port"
 rss() { grep VmRSS "/proc/$server/status" | awk '{print $2 " " $3}'; }
 # Wait for the background warm-up of the default lists (the page's has 1,000 draws).
-for _ in $(seq 1 300); do
+for _ in $(seq 1 100); do
     curl -s "$base/metrics" | grep -q 'lokus_cache_entries{cache="rendered"} [2-9]' && break
     sleep 0.1
 done
