@@ -140,32 +140,51 @@ pub async fn create_ranking(
 ) -> Result<HttpResponse, ApiError> {
     let scenario = scenario.into_inner();
     let st = state.clone();
-    let (id, body) = web::block(move || -> Result<(i32, Rendered), ApiError> {
+    let (id, body) = web::block(move || -> Result<(i32, Vec<u8>), ApiError> {
         let result = compute_ranking(&st, &scenario, Demand::Request)?;
         let params =
             serde_json::to_string(&result.params).map_err(|e| ApiError::Internal(e.to_string()))?;
         let body = serde_json::to_string(&result).map_err(|e| ApiError::Internal(e.to_string()))?;
-        let mut conn = st.pool.get()?;
-        let (id, _) = RankingRun::create(
-            &mut conn,
+        let (id, created_at) = RankingRun::create(
+            &mut *st.pool.get()?,
             &caller.label,
             &result.fingerprint,
             &params,
             &body,
             result.demo,
         )?;
-        let run = RankingRun::find(&mut conn, id)?;
-        Ok((
-            id,
-            Rendered::json(&serde_json::json!({"ranking": run_json(&run)?}))?,
-        ))
+        Ok((id, saved_run_json(id, &created_at, &caller.label, &body)?))
     })
     .await??;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/rankings/{id}")))
-        .insert_header((header::ETAG, body.etag))
-        .content_type(body.content_type)
-        .body(body.body))
+        .insert_header((header::ETAG, crate::extract::etag_of(&body)))
+        .content_type("application/json")
+        .body(body))
+}
+
+/// `{"ranking": {id, created_at, created_by, …the stored body…}}` without parsing the body
+/// again: the stored text is a JSON object, so its members follow the three added ones.
+fn saved_run_json(
+    id: i32,
+    created_at: &str,
+    created_by: &str,
+    body: &str,
+) -> Result<Vec<u8>, ApiError> {
+    let members = body
+        .strip_prefix('{')
+        .filter(|rest| rest.len() > 1)
+        .ok_or_else(|| ApiError::Internal("a ranking body is not a JSON object".into()))?;
+    let text = |v: &str| serde_json::to_string(v).map_err(|e| ApiError::Internal(e.to_string()));
+    let mut out = Vec::with_capacity(body.len() + 128);
+    out.extend_from_slice(format!(r#"{{"ranking":{{"id":{id},"created_at":"#).as_bytes());
+    out.extend_from_slice(text(created_at)?.as_bytes());
+    out.extend_from_slice(br#","created_by":"#);
+    out.extend_from_slice(text(created_by)?.as_bytes());
+    out.push(b',');
+    out.extend_from_slice(members.as_bytes());
+    out.push(b'}');
+    Ok(out)
 }
 
 /// Lists saved runs, newest first (without their district lists).
