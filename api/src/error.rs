@@ -8,6 +8,24 @@ use serde::Serialize;
 /// Seconds a client is asked to wait when every compute slot is taken.
 pub const BUSY_RETRY_SECONDS: u64 = 1;
 
+/// Codes of requests that are well formed and within every documented limit but conflict with
+/// the data currently held (409): constraints no selection of these districts satisfies, a `k`
+/// or count above the districts in the join, a code not among them, a dataset the scenario
+/// needs that has not been imported. The request may succeed once the data changes.
+pub const DATA_CONFLICT_CODES: [&str; 11] = [
+    "infeasible_constraints",
+    "invalid_k",
+    "invalid_max_per_province",
+    "invalid_min_per_province",
+    "invalid_constraints",
+    "unknown_code",
+    "no_population_data",
+    "no_previous_year",
+    "missing_population",
+    "missing_previous_year",
+    "insufficient_data",
+];
+
 /// Every error the API returns; `code()` is the stable machine-readable name.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -34,12 +52,23 @@ pub enum ApiError {
         /// Human message.
         message: String,
     },
+    /// A parameter outside a limit the document states (422).
+    #[error("{message}")]
+    Unprocessable {
+        /// Stable code.
+        code: &'static str,
+        /// Human message naming the limit.
+        message: String,
+    },
     /// Body larger than the limit.
     #[error("request body is larger than the limit of {0} bytes")]
     PayloadTooLarge(usize),
     /// Body in a media type this endpoint does not take.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// The `Accept` header covers none of the media types this operation produces.
+    #[error("{0}")]
+    NotAcceptable(String),
     /// Too many requests from one client.
     #[error("too many requests; retry after {0} s")]
     TooManyRequests(u64),
@@ -62,7 +91,6 @@ pub struct ErrorBody {
     /// Human sentence.
     pub message: String,
     /// For imports: every bad row (line, field, message, candidates). Otherwise empty.
-    #[schema(value_type = Vec<Object>)]
     pub details: Vec<RowError>,
 }
 
@@ -93,8 +121,10 @@ impl ApiError {
             ApiError::RouteNotFound(_) => "not_found",
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::BadRequest { code, .. } => code,
+            ApiError::Unprocessable { code, .. } => code,
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::NotAcceptable(_) => "not_acceptable",
             ApiError::TooManyRequests(_) => "rate_limited",
             ApiError::Busy => "busy",
             ApiError::Internal(_) => "internal_error",
@@ -107,15 +137,21 @@ impl ResponseError for ApiError {
         match self.code() {
             "not_found" => StatusCode::NOT_FOUND,
             "conflict" => StatusCode::CONFLICT,
+            code if matches!(self, ApiError::Model(_)) && DATA_CONFLICT_CODES.contains(&code) => {
+                StatusCode::CONFLICT
+            }
             "internal_error" => StatusCode::INTERNAL_SERVER_ERROR,
             _ => match self {
-                ApiError::Model(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                ApiError::Model(_) | ApiError::Unprocessable { .. } => {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
                 ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
                 ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
                 ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
                 ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
                 ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
                 ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
                 ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
                 ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,

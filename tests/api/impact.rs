@@ -334,8 +334,9 @@ async fn without_a_population_dataset_the_projection_says_so_and_never_guesses()
         let (status, body) = app.upload(query, "text/csv", csv).await;
         assert_eq!(status, 201, "{body}");
     }
+    // A conflict with the data held, not a malformed request.
     let (status, body) = app.get_json("/api/v1/projection").await;
-    assert_eq!(status, 422, "{body}");
+    assert_eq!(status, 409, "{body}");
     assert_eq!(body["error"], "no_population_data");
     assert!(body["message"].as_str().unwrap().contains("population"));
     let (status, list) = app.get_json("/api/v1/shortlist").await;
@@ -343,10 +344,10 @@ async fn without_a_population_dataset_the_projection_says_so_and_never_guesses()
     assert!(list["shortlist"]["coverage"].is_null());
     assert!(list["shortlist"]["districts"][0]["stunted_children"].is_null());
     let (status, body) = app.get_json("/api/v1/shortlist?method=burden").await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 409);
     assert_eq!(body["error"], "no_population_data");
     let (status, body) = app.get_json("/api/v1/shortlist?method=trend").await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 409);
     assert_eq!(body["error"], "no_previous_year");
 }
 

@@ -189,16 +189,17 @@ async fn constraints_are_honoured_and_their_effects_reported() {
 }
 
 #[actix_web::test]
-async fn infeasible_constraints_and_limits_are_422_naming_the_problem() {
+async fn infeasible_constraints_are_409_and_broken_limits_422_naming_the_problem() {
     let app = spawn_app().await;
     let (status, body) = app
         .post_ranking(
             &json!({"k": 10, "constraints": {"include": ["11.40"], "exclude": ["11.40"]}}),
         )
         .await;
+    // Feasibility depends on the districts held: a conflict with the data (409).
     assert_eq!(
         (status, body["error"].as_str()),
-        (422, Some("infeasible_constraints"))
+        (409, Some("infeasible_constraints"))
     );
     assert!(body["message"].as_str().unwrap().contains("11.40"));
     let (status, body) = app.post_ranking(&json!({"k": 600})).await;
