@@ -15,6 +15,8 @@ mod health;
 mod impact;
 /// Uploads: formats, validation, all-or-nothing, idempotency, tokens.
 mod imports;
+/// The published OpenAPI document: valid 3.1, and every real response matches its schema.
+mod openapi;
 /// Ranking runs, the shortlist, constraints, uncertainty, diffs, CSV and GeoJSON.
 mod rankings;
 /// The real reference data in ../shared/data, read in place.

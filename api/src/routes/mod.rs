@@ -287,7 +287,7 @@ impl utoipa::Modify for BearerAuth {
 }
 
 /// This document.
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "docs", responses((status = 200, description = "OpenAPI 3.1 document")))]
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "docs", responses((status = 200, description = "OpenAPI 3.1 document", body = Object, content_type = "application/json")))]
 pub async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }
