@@ -34,12 +34,23 @@ pub enum ApiError {
         /// Human message.
         message: String,
     },
+    /// A parameter outside a limit the document states (422).
+    #[error("{message}")]
+    Unprocessable {
+        /// Stable code.
+        code: &'static str,
+        /// Human message naming the limit.
+        message: String,
+    },
     /// Body larger than the limit.
     #[error("request body is larger than the limit of {0} bytes")]
     PayloadTooLarge(usize),
     /// Body in a media type this endpoint does not take.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// The `Accept` header covers none of the media types this operation produces.
+    #[error("{0}")]
+    NotAcceptable(String),
     /// Too many requests from one client.
     #[error("too many requests; retry after {0} s")]
     TooManyRequests(u64),
@@ -62,7 +73,6 @@ pub struct ErrorBody {
     /// Human sentence.
     pub message: String,
     /// For imports: every bad row (line, field, message, candidates). Otherwise empty.
-    #[schema(value_type = Vec<Object>)]
     pub details: Vec<RowError>,
 }
 
@@ -93,8 +103,10 @@ impl ApiError {
             ApiError::RouteNotFound(_) => "not_found",
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::BadRequest { code, .. } => code,
+            ApiError::Unprocessable { code, .. } => code,
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::NotAcceptable(_) => "not_acceptable",
             ApiError::TooManyRequests(_) => "rate_limited",
             ApiError::Busy => "busy",
             ApiError::Internal(_) => "internal_error",
@@ -109,13 +121,16 @@ impl ResponseError for ApiError {
             "conflict" => StatusCode::CONFLICT,
             "internal_error" => StatusCode::INTERNAL_SERVER_ERROR,
             _ => match self {
-                ApiError::Model(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                ApiError::Model(_) | ApiError::Unprocessable { .. } => {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
                 ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
                 ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
                 ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
                 ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
                 ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
                 ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
                 ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
                 ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,

@@ -118,12 +118,17 @@ impl FromRequest for Editor {
 /// Largest page a list endpoint serves.
 pub const MAX_PER_PAGE: i64 = 1000;
 
+/// Highest page number a list endpoint accepts.
+pub const MAX_PAGE: i64 = 1_000_000;
+
 /// `page` (1-based) and `per_page` query parameters.
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::IntoParams)]
 pub struct Paging {
-    /// Page number, from 1 (default 1).
+    /// Page number, 1–1,000,000 (default 1); past the last page the list is empty.
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<i64>,
     /// Items per page, 1–1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub per_page: Option<i64>,
 }
 
@@ -146,10 +151,10 @@ impl Paging {
     pub fn resolve(&self) -> Result<(i64, i64, i64), ApiError> {
         let page = self.page.unwrap_or(1);
         let per_page = self.per_page.unwrap_or(100);
-        if page < 1 {
+        if !(1..=MAX_PAGE).contains(&page) {
             return Err(model::ModelError::invalid(
                 "invalid_paging",
-                format!("page must be at least 1, got {page}"),
+                format!("page must be between 1 and {MAX_PAGE}, got {page}"),
             )
             .into());
         }
@@ -171,6 +176,37 @@ impl Paging {
         })?;
         Ok((page, per_page, offset))
     }
+}
+
+/// True for a Kemendagri district code, `NN.NN`.
+pub fn is_kemendagri_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 5 && b[2] == b'.' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit())
+}
+
+/// A comma-separated list of Kemendagri codes (`11.01,32.04`; empty: none), exactly as the
+/// document's pattern states.
+///
+/// # Errors
+/// 400 `invalid_query` naming the parameter and the first item that is not a code.
+pub fn code_list(name: &str, text: Option<&str>) -> Result<Vec<String>, ApiError> {
+    let Some(text) = text.filter(|t| !t.is_empty()) else {
+        return Ok(Vec::new());
+    };
+    text.split(',')
+        .map(|code| {
+            if is_kemendagri_code(code) {
+                Ok(code.to_string())
+            } else {
+                Err(ApiError::bad_request(
+                    "invalid_query",
+                    format!(
+                        "{name} must be comma-separated Kemendagri codes such as 11.01,32.04; '{code}' is not one"
+                    ),
+                ))
+            }
+        })
+        .collect()
 }
 
 /// A strong ETag over the bytes of a body.
@@ -277,6 +313,54 @@ pub async fn json_response<T: Serialize + Send + 'static>(
     Ok(respond(req, &rendered))
 }
 
+/// The `Link` header of a list page: `rel="next"` when more items follow, `rel="prev"` when
+/// the page is not the first (clamped to the last page that has items), each keeping the
+/// request's other query parameters.
+pub fn link_header(req: &HttpRequest, meta: &Meta) -> Option<String> {
+    let kept: Vec<&str> = req
+        .query_string()
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .filter(|p| {
+            let name = p.split('=').next().unwrap_or_default();
+            name != "page" && name != "per_page"
+        })
+        .collect();
+    let url = |page: i64| {
+        let mut query = kept.clone();
+        let paging = format!("page={page}&per_page={}", meta.per_page);
+        query.push(&paging);
+        format!("<{}?{}>", req.path(), query.join("&"))
+    };
+    let last = ((meta.total + meta.per_page - 1) / meta.per_page).max(1);
+    let mut links = Vec::new();
+    if meta.page < last {
+        links.push(format!("{}; rel=\"next\"", url(meta.page + 1)));
+    }
+    if meta.page > 1 {
+        links.push(format!("{}; rel=\"prev\"", url((meta.page - 1).min(last))));
+    }
+    (!links.is_empty()).then(|| links.join(", "))
+}
+
+/// Sends one page of a list as JSON (as [`json_response`]) with its `Link` header.
+///
+/// # Errors
+/// 500 if serialisation fails.
+pub async fn list_response<T: Serialize + Send + 'static>(
+    req: &HttpRequest,
+    value: T,
+    meta: &Meta,
+) -> Result<HttpResponse, ApiError> {
+    let mut response = json_response(req, value).await?;
+    if let Some(link) = link_header(req, meta)
+        && let Ok(value) = header::HeaderValue::from_str(&link)
+    {
+        response.headers_mut().insert(header::LINK, value);
+    }
+    Ok(response)
+}
+
 /// What representation a ranking-like resource should be sent in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Representation {
@@ -316,17 +400,14 @@ pub fn representation(req: &HttpRequest, format: Option<&str>) -> Result<Represe
         }
         None => {}
     }
-    let accept = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    Ok(if accept.contains("text/csv") {
-        Representation::Csv
-    } else if accept.contains("application/geo+json") {
-        Representation::GeoJson
-    } else {
-        Representation::Json
+    const OFFERED: [&str; 3] = ["application/json", "text/csv", "application/geo+json"];
+    let chosen = crate::negotiate::accept_ranges(req)
+        .and_then(|ranges| crate::negotiate::choose(&ranges, &OFFERED));
+    Ok(match chosen {
+        Some("text/csv") => Representation::Csv,
+        Some("application/geo+json") => Representation::GeoJson,
+        // JSON, or nothing acceptable (the middleware answered 406 before a handler ran).
+        _ => Representation::Json,
     })
 }
 

@@ -6,6 +6,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod metrics;
+pub mod negotiate;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -76,6 +76,7 @@ fn normalise_error<B: MessageBody + 'static>(
     let api = match status.as_u16() {
         413 => ApiError::PayloadTooLarge(0),
         415 => ApiError::UnsupportedMediaType("unsupported content type".into()),
+        406 => ApiError::NotAcceptable("none of the accepted media types is available".into()),
         404 => ApiError::RouteNotFound(res.request().path().to_string()),
         405 => ApiError::MethodNotAllowed(res.request().method().to_string()),
         s if s < 500 => ApiError::bad_request(
@@ -266,6 +267,7 @@ impl Application {
                 .app_data(web::PayloadConfig::new(limit))
                 .wrap(ErrorHandlers::new().default_handler(normalise_error))
                 .wrap(Compress::default())
+                .wrap(from_fn(crate::negotiate::conform))
                 .wrap(from_fn(limit_and_measure))
                 .wrap(from_fn(trace_and_secure))
                 .configure(routes::configure)

@@ -84,7 +84,7 @@ impl JoinedDistrict {
 }
 
 /// Why a district is not in the join.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ExclusionReason {
     /// The stunting dataset has no value for it.
@@ -102,7 +102,7 @@ pub enum ExclusionReason {
 }
 
 /// A district left out of the join, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Exclusion {
     /// Kemendagri code.
     pub code: String,
@@ -137,8 +137,11 @@ pub struct JoinedData {
     pub previous: Option<Dataset>,
 }
 
+/// Years a query may name: a year inside them without data is not found, outside them invalid.
+pub const QUERY_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
 fn pick_year(conn: &mut DbConnection, kind: DatasetKind, year: Option<i32>) -> Result<i32> {
-    let valid = crate::import::year_range();
+    let valid = QUERY_YEARS;
     if let Some(y) = year
         && !valid.contains(&y)
     {
@@ -345,7 +348,7 @@ impl JoinedData {
 }
 
 /// The regression of stunting on SPBE (and covariates), shaped for reading.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RegressionReport {
     /// Intercept.
     pub intercept: f64,
@@ -370,7 +373,7 @@ pub struct RegressionReport {
 }
 
 /// One district's fitted value and residual.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Residual {
     /// Kemendagri code.
     pub code: String,
@@ -381,7 +384,7 @@ pub struct Residual {
 }
 
 /// The correlation model over a join.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Analysis {
     /// Districts used.
     pub n: usize,
@@ -418,7 +421,7 @@ pub struct Analysis {
 /// A change d with standard error se = √(se_now² + se_before²) (a missing se counts as
 /// [`DEFAULT_CHANGE_SE`] points) rose when d > 1.96·se, fell when d < −1.96·se, and is stable
 /// otherwise.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ChangeSummary {
     /// The earlier stunting year.
     pub previous_year: i32,

@@ -88,7 +88,7 @@ impl DatasetKind {
 }
 
 /// One imported table, immutable once written.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = datasets)]
 pub struct Dataset {
     /// Database id.

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// One problem found in an imported file, located by line (CSV), item (JSON) or cell (Excel).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RowError {
     /// 1-based line number in a CSV file (the header is line 1), 1-based item in a JSON array,
     /// or the row number Excel shows in a workbook.

@@ -59,12 +59,15 @@ pub const NATIONAL_TARGET: f64 = 14.0;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProjectionParams {
-    /// Percentage points lower in each selected district (default 2.0; never below 0 %).
+    /// Percentage points lower in each selected district (default 2.0; never below 0 %), 0–100.
+    #[schema(minimum = 0, maximum = 100)]
     pub effect_points: f64,
     /// Relative reduction in each selected district (e.g. 0.10 = 10 % lower); replaces
-    /// `effect_points` when set.
+    /// `effect_points` when set; 0–1.
+    #[schema(minimum = 0, maximum = 1)]
     pub effect_relative: Option<f64>,
-    /// Target national prevalence, % (default 14.0).
+    /// Target national prevalence, % (default 14.0), 0–100.
+    #[schema(minimum = 0, maximum = 100)]
     pub target: f64,
 }
 

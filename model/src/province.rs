@@ -14,7 +14,7 @@ use crate::region::Province;
 pub const PROVINCE_TILES_CSV: &str = include_str!("../../seeds/province_tiles.csv");
 
 /// A province with its district count and its cell on the tile map.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ProvinceSummary {
     /// Kemendagri province code, e.g. `12`.
     pub code: String,

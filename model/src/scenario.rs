@@ -35,15 +35,18 @@ pub struct RankingRequest {
     pub normalisation: Normalisation,
     /// `higher_is_priority` (default) or `lower_is_priority`.
     pub spbe_direction: SpbeDirection,
-    /// How many to select (default 100).
+    /// How many to select (default 100); at most the districts in the join.
+    #[schema(minimum = 1, maximum = 514)]
     pub k: usize,
     /// Selection constraints.
     pub constraints: Constraints,
     /// Monte Carlo settings; `null` (default) skips it.
     pub uncertainty: Option<UncertaintyParams>,
     /// Stunting year; latest when `null`.
+    #[schema(minimum = 2000, maximum = 2100)]
     pub stunting_year: Option<i32>,
     /// SPBE year; latest when `null`.
+    #[schema(minimum = 2000, maximum = 2100)]
     pub spbe_year: Option<i32>,
     /// Programme effect and target for the `projection` block (default 2.0 points, 14 %).
     pub projection: ProjectionParams,
@@ -93,7 +96,7 @@ impl RankingRequest {
 }
 
 /// Why a district is where it is, in numbers and one sentence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Explanation {
     /// Reason code.
     pub reason: Reason,
@@ -112,7 +115,7 @@ pub struct Explanation {
 }
 
 /// One district in a ranking result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DistrictResult {
     /// 1-based rank; selected districts first.
     pub rank: usize,
@@ -211,7 +214,7 @@ pub fn p_selected_se(p: f64, draws: usize) -> f64 {
 }
 
 /// A computed ranking with everything needed to defend it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RankingResult {
     /// The scenario with years resolved.
     pub params: RankingRequest,
@@ -682,7 +685,7 @@ struct StoredBody {
 }
 
 /// One district's change between two rankings.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RankChange {
     /// Kemendagri code.
     pub code: String,
@@ -701,7 +704,7 @@ pub struct RankChange {
 }
 
 /// Differences between two stored rankings.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RankingDiff {
     /// Selected in the second but not the first.
     pub entered: Vec<RankChange>,

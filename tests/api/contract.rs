@@ -194,3 +194,106 @@ async fn malformed_query_parameters_are_400() {
         (400, Some("invalid_path"))
     );
 }
+
+#[actix_web::test]
+async fn a_wrong_method_is_405_with_allow_and_options_lists_the_methods() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .delete(app.url("/api/v1/datasets"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 405);
+    assert_eq!(response.headers()["allow"], "GET, POST, HEAD, OPTIONS");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "method_not_allowed");
+
+    let options = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/api/v1/shortlist"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(options.status().as_u16(), 204);
+    assert_eq!(options.headers()["allow"], "GET, HEAD, OPTIONS");
+}
+
+#[actix_web::test]
+async fn head_answers_wherever_get_does_with_headers_and_no_body() {
+    let app = spawn_app().await;
+    for path in ["/", "/healthz", "/api/v1/regions", "/api/v1/shortlist?k=5"] {
+        let response = app.client.head(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200, "HEAD {path}");
+        assert!(response.headers().contains_key("content-type"), "{path}");
+        assert!(response.bytes().await.unwrap().is_empty(), "{path}");
+    }
+    // An unknown path is 404 for HEAD as for GET.
+    let unknown = app
+        .client
+        .head(app.url("/api/v1/nothing-here"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status().as_u16(), 404);
+}
+
+#[actix_web::test]
+async fn an_accept_header_nothing_matches_is_406_with_the_error_body() {
+    let app = spawn_app().await;
+    let response = app.get_with("/api/v1/regions", "Accept", "image/png").await;
+    assert_eq!(response.status().as_u16(), 406);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "not_acceptable");
+    assert!(body["details"].as_array().unwrap().is_empty());
+    for accept in [
+        "*/*",
+        "application/*",
+        "application/json",
+        "text/html;q=0.5, */*;q=0.1",
+    ] {
+        let ok = app.get_with("/api/v1/regions", "Accept", accept).await;
+        assert_eq!(ok.status().as_u16(), 200, "{accept}");
+    }
+    // A wildcard type picks the representation it covers.
+    let csv = app
+        .get_with("/api/v1/shortlist?k=3", "Accept", "text/*")
+        .await;
+    assert_eq!(csv.status().as_u16(), 200);
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+}
+
+#[actix_web::test]
+async fn lists_carry_link_headers_to_the_next_and_previous_pages() {
+    let app = spawn_app().await;
+    let first = app.get("/api/v1/regions?kind=kota&per_page=10").await;
+    assert_eq!(
+        first.headers()["link"],
+        "</api/v1/regions?kind=kota&page=2&per_page=10>; rel=\"next\""
+    );
+    let middle = app
+        .get("/api/v1/regions?page=2&per_page=100&kind=kota")
+        .await;
+    let link = middle.headers()["link"].to_str().unwrap().to_string();
+    let body: Value = middle.json().await.unwrap();
+    let total = body["meta"]["total"].as_i64().unwrap();
+    assert!(total <= 200, "{total} kota");
+    assert_eq!(
+        link,
+        "</api/v1/regions?kind=kota&page=1&per_page=100>; rel=\"prev\""
+    );
+    let datasets = app.get("/api/v1/datasets?per_page=1").await;
+    assert!(
+        datasets.headers()["link"]
+            .to_str()
+            .unwrap()
+            .contains("</api/v1/datasets?page=2&per_page=1>; rel=\"next\"")
+    );
+    let only = app.get("/api/v1/rankings").await;
+    assert!(!only.headers().contains_key("link"), "one page, no links");
+}

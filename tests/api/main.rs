@@ -17,6 +17,8 @@ mod hotpath;
 mod impact;
 /// Uploads: formats, validation, all-or-nothing, idempotency, tokens.
 mod imports;
+/// The published OpenAPI document: valid 3.1, and every real response matches its schema.
+mod openapi;
 /// The planners' page: provinces for the tile map, boundaries, embedded assets, CSP.
 mod page;
 /// Ranking runs, the shortlist, constraints, uncertainty, diffs, CSV and GeoJSON.

@@ -93,7 +93,8 @@ pub fn send_embedded(
 #[utoipa::path(get, path = "/static/{dir}/{file}", tag = "page",
     params(("dir" = String, Path, description = "`css` or `js`"), ("file" = String, Path, description = "File name, e.g. `main.js`")),
     responses(
-    (status = 200, description = "The file, with a strong `ETag`, `Cache-Control: public, no-cache` and the page's Content-Security-Policy"),
+    (status = 200, description = "The file, with a strong `ETag`, `Cache-Control: public, no-cache` and the page's Content-Security-Policy",
+        content((String = "text/javascript"), (String = "text/css"))),
     (status = 304, description = "The client's copy (`If-None-Match`) is current"),
     (status = 404, description = "No such file", body = crate::error::ErrorBody)))]
 pub async fn find_asset(

@@ -4,18 +4,54 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use model::dataset::{Dataset, DatasetKind};
 use model::import::{Format, ImportRequest, import_with_sheet};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
-use crate::extract::{Editor, Meta, Paging, Reader, json_response};
+use crate::extract::{Editor, Meta, Paging, Reader, json_response, list_response};
 use crate::state::AppState;
+
+/// The kinds of dataset, as the wire names them.
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DatasetKindName {
+    /// The region reference (Kemendagri and BPS codes, names).
+    Regions,
+    /// Stunting prevalence, %.
+    Stunting,
+    /// Indeks SPBE, 1.0–5.0.
+    Spbe,
+    /// Another indicator per district (needs `indicator`).
+    Covariate,
+    /// A population count per district (`under5` by default).
+    Population,
+    /// District boundaries (GeoJSON).
+    Boundaries,
+}
+
+/// A single dataset: `{"dataset": {...}}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DatasetBody {
+    /// The dataset.
+    pub dataset: Dataset,
+}
+
+/// `GET /api/v1/datasets`: one page of datasets, newest first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DatasetList {
+    /// Datasets of this page.
+    pub datasets: Vec<Dataset>,
+    /// Paging.
+    pub meta: Meta,
+}
 
 /// Query parameters of an upload.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ImportQuery {
     /// `regions`, `stunting`, `spbe`, `covariate`, `population` or `boundaries`.
+    #[param(value_type = DatasetKindName)]
     pub kind: String,
     /// Year of the data (or a `year` column in the file).
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
     /// Where the data came from.
     pub source: Option<String>,
@@ -69,8 +105,9 @@ fn upload_format(req: &HttpRequest) -> Result<Option<Format>, ApiError> {
         description = "The table as the raw body: CSV (comma or semicolon separated), a JSON array of objects (GeoJSON for boundaries) or an Excel workbook (.xlsx)"),
     security(("bearer" = [])),
     responses(
-    (status = 201, description = "`{\"dataset\": {...}}`: imported"),
-    (status = 200, description = "`{\"dataset\": {...}}`: identical content was imported before; nothing written"),
+    (status = 201, description = "Imported", body = DatasetBody),
+    (status = 200, description = "Identical content was imported before; nothing written", body = DatasetBody),
+    (status = 400, description = "Malformed query", body = crate::error::ErrorBody),
     (status = 401, description = "No or unknown token", body = crate::error::ErrorBody),
     (status = 403, description = "Token is not an editor", body = crate::error::ErrorBody),
     (status = 413, description = "Body too large", body = crate::error::ErrorBody),
@@ -86,6 +123,14 @@ pub async fn create_dataset(
     let query = query.into_inner();
     let format = upload_format(&req)?;
     let kind = DatasetKind::parse(&query.kind)?;
+    if kind.as_str() != query.kind {
+        // The wire names are exact (lower case, no spaces), as the document states.
+        return Err(model::ModelError::invalid(
+            "invalid_kind",
+            format!("kind '{}' must be written '{}'", query.kind, kind.as_str()),
+        )
+        .into());
+    }
     let pool = state.pool.clone();
     let outcome = web::block(move || {
         let mut conn = pool.get()?;
@@ -139,12 +184,15 @@ pub async fn create_dataset(
     };
     Ok(response
         .insert_header((header::LOCATION, format!("/api/v1/datasets/{}", dataset.id)))
-        .json(serde_json::json!({"dataset": dataset})))
+        .json(DatasetBody { dataset }))
 }
 
 /// List datasets, newest first.
 #[utoipa::path(get, path = "/api/v1/datasets", tag = "datasets", params(Paging), responses(
-    (status = 200, description = "`{\"datasets\": [...], \"meta\": {...}}`")))]
+    (status = 200, description = "One page of datasets, newest first; `Link` names the next and previous pages", body = DatasetList,
+        headers(("Link" = String, description = "`<...?page=N&per_page=M>; rel=\"next\"`, `rel=\"prev\"`"))),
+    (status = 400, description = "Malformed paging", body = crate::error::ErrorBody),
+    (status = 422, description = "Paging out of range (`invalid_paging`)", body = crate::error::ErrorBody)))]
 pub async fn list_datasets(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -163,23 +211,28 @@ pub async fn list_datasets(
         page,
         per_page,
     };
-    let datasets: Vec<&Dataset> = all
-        .iter()
+    let datasets: Vec<Dataset> = all
+        .into_iter()
         .skip(offset as usize)
         .take(per_page as usize)
         .collect();
-    json_response(
+    list_response(
         &req,
-        serde_json::json!({"datasets": datasets, "meta": meta}),
+        DatasetList {
+            datasets,
+            meta: meta.clone(),
+        },
+        &meta,
     )
     .await
 }
 
 /// One dataset.
 #[utoipa::path(get, path = "/api/v1/datasets/{id}", tag = "datasets",
-    params(("id" = i32, Path, description = "Dataset id")),
+    params(("id" = i32, Path, description = "Dataset id", minimum = 1)),
     responses(
-    (status = 200, description = "`{\"dataset\": {...}}`"),
+    (status = 200, description = "The dataset", body = DatasetBody),
+    (status = 400, description = "The id is not a number", body = crate::error::ErrorBody),
     (status = 404, description = "No such dataset", body = crate::error::ErrorBody)))]
 pub async fn find_dataset(
     req: HttpRequest,
@@ -194,5 +247,5 @@ pub async fn find_dataset(
         Dataset::find(&mut conn, id)
     })
     .await??;
-    json_response(&req, serde_json::json!({"dataset": dataset})).await
+    json_response(&req, DatasetBody { dataset }).await
 }

@@ -1,21 +1,42 @@
 //! Liveness, readiness and metrics.
 
 use actix_web::{HttpResponse, web};
-use serde_json::json;
+use serde::Serialize;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
+/// `{"status": "ok"}` / `{"status": "ready"}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HealthStatus {
+    /// `ok` (liveness) or `ready` (readiness).
+    pub status: String,
+}
+
+fn status(text: &str) -> HealthStatus {
+    HealthStatus {
+        status: text.to_string(),
+    }
+}
+
+fn not_ready(message: &str) -> ErrorBody {
+    ErrorBody {
+        error: "not_ready".into(),
+        message: message.into(),
+        details: Vec::new(),
+    }
+}
+
 /// The process is up.
-#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "Process is up")))]
+#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "Process is up", body = HealthStatus)))]
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(json!({"status": "ok"}))
+    HttpResponse::Ok().json(status("ok"))
 }
 
 /// The database is reachable and migrated.
 #[utoipa::path(get, path = "/readyz", tag = "health", responses(
-    (status = 200, description = "Database reachable and migrated"),
-    (status = 503, description = "Not ready")))]
+    (status = 200, description = "Database reachable and migrated", body = HealthStatus),
+    (status = 503, description = "Not ready (`not_ready`)", body = ErrorBody)))]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.pool.clone();
     let ready = web::block(move || -> Result<bool, ApiError> {
@@ -24,11 +45,11 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     })
     .await;
     match ready {
-        Ok(Ok(true)) => HttpResponse::Ok().json(json!({"status": "ready"})),
-        Ok(Ok(false)) => HttpResponse::ServiceUnavailable()
-            .json(json!({"error": "not_ready", "message": "migrations are pending", "details": []})),
-        _ => HttpResponse::ServiceUnavailable()
-            .json(json!({"error": "not_ready", "message": "the database is not reachable", "details": []})),
+        Ok(Ok(true)) => HttpResponse::Ok().json(status("ready")),
+        Ok(Ok(false)) => {
+            HttpResponse::ServiceUnavailable().json(not_ready("migrations are pending"))
+        }
+        _ => HttpResponse::ServiceUnavailable().json(not_ready("the database is not reachable")),
     }
 }
 

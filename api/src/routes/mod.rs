@@ -11,8 +11,8 @@ pub mod rankings;
 pub mod regions;
 pub mod templates;
 
-use actix_web::http::Method;
-use actix_web::{HttpRequest, HttpResponse, Route, web};
+use actix_web::http::{Method, header};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError, Route, web};
 use utoipa::OpenApi;
 
 use crate::error::ApiError;
@@ -125,29 +125,66 @@ pub fn route_list() -> Vec<(String, String)> {
         .collect()
 }
 
-async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::MethodNotAllowed(req.method().to_string()))
+/// The `Allow` value of a path serving `methods`: those, `HEAD` where `GET` is served (see
+/// [`crate::negotiate::conform`]) and `OPTIONS`.
+fn allow_header(methods: &[Method]) -> String {
+    let mut allow: Vec<&str> = methods.iter().map(Method::as_str).collect();
+    if methods.contains(&Method::GET) {
+        allow.push("HEAD");
+    }
+    allow.push("OPTIONS");
+    allow.join(", ")
+}
+
+/// 405 with the error body and the `Allow` header RFC 9110 requires.
+fn method_not_allowed(req: &HttpRequest, allow: &str) -> HttpResponse {
+    let method = req
+        .extensions()
+        .get::<crate::negotiate::ArrivedAs>()
+        .map_or_else(|| req.method().to_string(), |a| a.0.to_string());
+    let mut response = ApiError::MethodNotAllowed(method).error_response();
+    if let Ok(value) = header::HeaderValue::from_str(allow) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
 }
 
 async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     Err(ApiError::RouteNotFound(req.path().to_string()))
 }
 
-/// Registers the routing table; a known path with another method answers 405.
+/// Registers the routing table; `OPTIONS` on a known path answers 204 with `Allow`, and another
+/// method 405 with `Allow`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let mut paths: Vec<(&'static str, Vec<Route>)> = Vec::new();
-    for (_, path, route) in table() {
-        match paths.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, routes)) => routes.push(route),
-            None => paths.push((path, vec![route])),
+    let mut paths: Vec<(&'static str, Vec<Method>, Vec<Route>)> = Vec::new();
+    for (method, path, route) in table() {
+        match paths.iter_mut().find(|(p, _, _)| *p == path) {
+            Some((_, methods, routes)) => {
+                methods.push(method);
+                routes.push(route);
+            }
+            None => paths.push((path, vec![method], vec![route])),
         }
     }
-    for (path, routes) in paths {
+    for (path, methods, routes) in paths {
+        let allow = allow_header(&methods);
         let mut resource = web::resource(path);
         for route in routes {
             resource = resource.route(route);
         }
-        cfg.service(resource.default_service(web::to(method_not_allowed)));
+        let options_allow = allow.clone();
+        resource = resource.route(web::route().method(Method::OPTIONS).to(move || {
+            let allow = options_allow.clone();
+            async move {
+                HttpResponse::NoContent()
+                    .insert_header((header::ALLOW, allow))
+                    .finish()
+            }
+        }));
+        cfg.service(resource.default_service(web::to(move |req: HttpRequest| {
+            let allow = allow.clone();
+            async move { method_not_allowed(&req, &allow) }
+        })));
     }
     // The docs page reads the same document as integrators; its assets are vendored (no CDN).
     cfg.service(
@@ -173,10 +210,87 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         rankings::list_rankings, rankings::create_ranking, rankings::find_ranking, rankings::diff_rankings,
         rankings::find_shortlist, rankings::find_projection,
     ),
-    components(schemas(crate::error::ErrorBody, crate::extract::Meta, regions::RegionView, model::scenario::RankingRequest)),
-    modifiers(&BearerAuth),
+    // Schemas referenced only by parameters (`value_type`) are listed here; response bodies
+    // bring their own.
+    components(schemas(
+        crate::error::ErrorBody, crate::extract::Meta, regions::RegionView, regions::RegionKindName,
+        datasets::DatasetKindName, templates::TemplateKind, rankings::FormatName,
+        model::scenario::RankingRequest, model::ranking::Method, model::ranking::Normalisation,
+        model::ranking::SpbeDirection,
+    )),
+    modifiers(&BearerAuth, &CommonResponses),
 )]
 pub struct ApiDoc;
+
+/// Adds the answers every operation can give, so each one lists every status the server can
+/// send: 400 where it takes parameters, 401 on `/api/v1` reads (when the service requires read
+/// tokens; such reads accept a bearer token optionally), 406, 429 on `/api`, and 500.
+struct CommonResponses;
+
+impl utoipa::Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::SecurityRequirement;
+        use utoipa::openapi::{RefOr, ResponseBuilder};
+        let error = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        utoipa::openapi::ContentBuilder::new()
+                            .schema(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let api = path.starts_with("/api/");
+            let read = api && path != "/api/v1/openapi.json";
+            for (method, operation) in [("get", item.get.as_mut()), ("post", item.post.as_mut())] {
+                let Some(operation) = operation else { continue };
+                let responses = &mut operation.responses.responses;
+                let mut add = |status: &str, description: &str| {
+                    responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| error(description));
+                };
+                if operation.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+                    add(
+                        "400",
+                        "Malformed parameter (`invalid_query`, `invalid_path`)",
+                    );
+                }
+                if read && method == "get" {
+                    add(
+                        "401",
+                        "No or unknown token while the service requires read tokens (`unauthorized`)",
+                    );
+                    if operation.security.is_none() {
+                        operation.security = Some(vec![
+                            SecurityRequirement::default(),
+                            SecurityRequirement::new("bearer", Vec::<String>::new()),
+                        ]);
+                    }
+                }
+                add(
+                    "406",
+                    "The `Accept` header covers none of this operation's media types (`not_acceptable`)",
+                );
+                if api {
+                    add(
+                        "429",
+                        "Too many requests from this client (`rate_limited`, with `Retry-After`)",
+                    );
+                }
+                add(
+                    "500",
+                    "Unexpected failure (`internal_error`; the cause is in the server log)",
+                );
+            }
+        }
+    }
+}
 
 struct BearerAuth;
 
@@ -192,7 +306,7 @@ impl utoipa::Modify for BearerAuth {
 }
 
 /// This document.
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "docs", responses((status = 200, description = "OpenAPI 3.1 document")))]
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "docs", responses((status = 200, description = "OpenAPI 3.1 document", body = Object, content_type = "application/json")))]
 pub async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }

@@ -4,20 +4,24 @@ use std::sync::Arc;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
+use model::analysis::Exclusion;
+use model::dataset::Dataset;
 use model::impact::ProjectionParams;
+use model::impact::{Coverage, Projection};
+use model::ranking::ConstraintEffect;
 use model::ranking::{
     Constraints, Method, Normalisation, SpbeDirection, UncertaintyParams, Weights,
 };
 use model::run::RankingRun;
 use model::scenario::{
-    DistrictResult, RankingRequest, RankingResult, compute_from_join, diff, districts_csv,
-    load_join,
+    DistrictResult, RankingDiff, RankingRequest, RankingResult, UncertaintySummary,
+    compute_from_join, diff, districts_csv, load_join,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 use crate::extract::{
-    Caller, Editor, Meta, Paging, Reader, Representation, csv_download, json_response,
+    Caller, Editor, Meta, Paging, Reader, Representation, code_list, csv_download, list_response,
     representation, respond,
 };
 use crate::state::{
@@ -27,24 +31,276 @@ use crate::state::{
 /// Most Monte Carlo draws a read without an editor token may ask for; more is a saved run's job.
 pub const MAX_READ_DRAWS: usize = 5_000;
 
+/// Kabupaten and kota in the region reference: the most any `k`, per-province count or code
+/// list can ask for, checked before any data is read. Within it, a value above the districts
+/// actually joined is refused by the model with the same 422 codes, naming the joined count.
+pub const MAX_DISTRICTS: usize = 514;
+
+/// Largest weight; weights are relative, so this bounds nothing a scenario needs.
+pub const MAX_WEIGHT: f64 = 1_000_000.0;
+
+/// Largest seed: 2^53 − 1, the largest integer every JSON client reads exactly.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
+/// Checks the limits the document states for a scenario, before any data is read (422 naming
+/// the limit).
+fn check_limits(request: &RankingRequest) -> Result<(), ApiError> {
+    let invalid = |code: &'static str, message: String| -> Result<(), ApiError> {
+        Err(ApiError::Unprocessable { code, message })
+    };
+    if !(1..=MAX_DISTRICTS).contains(&request.k) {
+        return invalid(
+            "invalid_k",
+            format!("k must be between 1 and {MAX_DISTRICTS}, got {}", request.k),
+        );
+    }
+    let c = &request.constraints;
+    for (name, value) in [
+        ("max_per_province", c.max_per_province),
+        ("min_per_province", c.min_per_province),
+    ] {
+        if let Some(v) = value.filter(|&v| v > MAX_DISTRICTS) {
+            let code = if name == "max_per_province" {
+                "invalid_max_per_province"
+            } else {
+                "invalid_min_per_province"
+            };
+            return invalid(
+                code,
+                format!("constraints.{name} must be between 0 and {MAX_DISTRICTS}, got {v}"),
+            );
+        }
+    }
+    for (name, codes) in [("include", &c.include), ("exclude", &c.exclude)] {
+        if codes.len() > MAX_DISTRICTS {
+            return invalid(
+                "invalid_constraints",
+                format!("constraints.{name} may list at most {MAX_DISTRICTS} codes"),
+            );
+        }
+        if let Some(bad) = codes
+            .iter()
+            .find(|code| !crate::extract::is_kemendagri_code(code))
+        {
+            return invalid(
+                "invalid_constraints",
+                format!("constraints.{name} holds '{bad}', which is not a Kemendagri code (NN.NN)"),
+            );
+        }
+    }
+    let w = request.weights;
+    if let Some(x) = [w.stunting, w.spbe, w.burden, w.trend]
+        .into_iter()
+        .find(|x| !(0.0..=MAX_WEIGHT).contains(x))
+    {
+        return invalid(
+            "invalid_weights",
+            format!("weights must be between 0 and {MAX_WEIGHT}, got {x}"),
+        );
+    }
+    if let Some(u) = &request.uncertainty
+        && u.seed > MAX_SEED
+    {
+        return invalid(
+            "invalid_seed",
+            format!("seed must be between 0 and {MAX_SEED}, got {}", u.seed),
+        );
+    }
+    Ok(())
+}
+
 /// `?format=json|csv|geojson`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct FormatQuery {
     /// Representation; also chosen by `Accept: text/csv` or `application/geo+json`.
+    #[param(value_type = Option<FormatName>)]
     pub format: Option<String>,
 }
 
-/// Renders districts as JSON (the given document), CSV or GeoJSON (with the newest boundary
-/// layer). CPU and database work: call it inside `web::block`.
+/// The representations of a district list.
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FormatName {
+    /// JSON (the default).
+    Json,
+    /// CSV, one row per district.
+    Csv,
+    /// GeoJSON features with the newest boundary layer.
+    Geojson,
+}
+
+/// A saved run: the ranking result exactly as computed and stored, with its id, time and author.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct StoredRanking {
+    /// Run id.
+    pub id: i32,
+    /// When it was saved (RFC 3339 UTC).
+    pub created_at: String,
+    /// Token label of who saved it.
+    pub created_by: String,
+    /// The stored [`RankingResult`] (kept as the JSON it was saved as, so old runs read back
+    /// unchanged).
+    #[serde(flatten)]
+    #[schema(value_type = RankingResult)]
+    pub result: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `{"ranking": {...}}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RankingBody {
+    /// The run.
+    pub ranking: StoredRanking,
+}
+
+/// A saved run without its districts, as the list shows it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RunSummary {
+    /// Run id.
+    pub id: i32,
+    /// When it was saved (RFC 3339 UTC).
+    pub created_at: String,
+    /// Token label of who saved it.
+    pub created_by: String,
+    /// SHA-256 (hex) of rules, params, datasets and region reference.
+    pub fingerprint: String,
+    /// True when it used synthetic demo data.
+    pub demo: bool,
+    /// The scenario with its years resolved (as stored).
+    #[schema(value_type = RankingRequest)]
+    pub params: serde_json::Value,
+}
+
+/// `GET /api/v1/rankings`: one page of saved runs, newest first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RankingList {
+    /// Runs of this page.
+    pub rankings: Vec<RunSummary>,
+    /// True when any listed run used demo data.
+    pub demo: bool,
+    /// Paging.
+    pub meta: Meta,
+}
+
+/// One side of a diff.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RunRef {
+    /// Run id.
+    pub id: i32,
+    /// When it was saved (RFC 3339 UTC).
+    pub created_at: String,
+    /// Its fingerprint.
+    pub fingerprint: String,
+    /// True when it used demo data.
+    pub demo: bool,
+}
+
+impl RunRef {
+    fn of(run: &RankingRun) -> Self {
+        RunRef {
+            id: run.id,
+            created_at: run.created_at.clone(),
+            fingerprint: run.fingerprint.clone(),
+            demo: run.demo,
+        }
+    }
+}
+
+/// From one run to another: who entered, who left, how ranks moved.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DiffView {
+    /// The earlier run (`id`).
+    pub from: RunRef,
+    /// The later run (`other_id`).
+    pub to: RunRef,
+    /// True when either run used demo data.
+    pub demo: bool,
+    /// The differences.
+    #[serde(flatten)]
+    pub diff: RankingDiff,
+}
+
+/// `{"diff": {...}}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DiffBody {
+    /// The diff.
+    pub diff: DiffView,
+}
+
+/// The shortlist: the selected districts and everything they rest on.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Shortlist {
+    /// SHA-256 (hex) of rules, params, datasets and region reference: same fingerprint, same list.
+    pub fingerprint: String,
+    /// True when any dataset used is synthetic demo data.
+    pub demo: bool,
+    /// The scenario with its years resolved.
+    pub params: RankingRequest,
+    /// Datasets used.
+    pub datasets: Vec<Dataset>,
+    /// Number selected.
+    pub k: usize,
+    /// Score of the lowest-scoring selected district.
+    pub cutoff_score: f64,
+    /// Weights after rescaling to sum 1.
+    pub weights_used: Weights,
+    /// What each constraint changed.
+    pub constraint_effects: Vec<ConstraintEffect>,
+    /// Districts not in the join, and why.
+    pub excluded: Vec<Exclusion>,
+    /// How precise the Monte Carlo is (null without draws).
+    pub uncertainty: Option<UncertaintySummary>,
+    /// Stunted children covered (null without a population dataset).
+    pub coverage: Option<Coverage>,
+    /// Progress toward the target (null without a population dataset).
+    pub projection: Option<Projection>,
+    /// The selected districts in rank order (every joined district with `all=true`).
+    pub districts: Vec<DistrictResult>,
+}
+
+/// `{"shortlist": {...}}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ShortlistBody {
+    /// The shortlist.
+    pub shortlist: Shortlist,
+}
+
+/// What a scenario's list buys, with the scenario and data it rests on.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProjectionView {
+    /// The projection.
+    #[serde(flatten)]
+    pub projection: Projection,
+    /// Stunted children covered.
+    pub coverage: Coverage,
+    /// Number selected.
+    pub k: usize,
+    /// Fingerprint of the ranking.
+    pub fingerprint: String,
+    /// True when any dataset used is synthetic demo data.
+    pub demo: bool,
+    /// The scenario with its years resolved.
+    pub params: RankingRequest,
+    /// Datasets used.
+    pub datasets: Vec<Dataset>,
+}
+
+/// `{"projection": {...}}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProjectionBody {
+    /// The projection.
+    pub projection: ProjectionView,
+}
+
+/// Renders districts as CSV or GeoJSON (with the newest boundary layer). CPU and database work: call it inside `web::block`.
 fn render_districts(
     state: &AppState,
     format: Representation,
-    json: &serde_json::Value,
     districts: &[DistrictResult],
     demo: bool,
 ) -> Result<Rendered, ApiError> {
     match format {
-        Representation::Json => Rendered::json(json),
+        // JSON documents are rendered by their handlers.
+        Representation::Json => Err(ApiError::Internal("JSON is not a district export".into())),
         Representation::Csv => Ok(Rendered::new(
             "text/csv; charset=utf-8",
             districts_csv(districts, demo).into_bytes(),
@@ -80,13 +336,19 @@ fn send(
     }
 }
 
-fn run_json(run: &RankingRun) -> Result<serde_json::Value, ApiError> {
-    let mut body: serde_json::Value =
+fn stored(run: &RankingRun) -> Result<StoredRanking, ApiError> {
+    let mut result: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&run.body).map_err(|e| ApiError::Internal(e.to_string()))?;
-    body["id"] = serde_json::json!(run.id);
-    body["created_at"] = serde_json::json!(run.created_at);
-    body["created_by"] = serde_json::json!(run.created_by);
-    Ok(body)
+    // The stored body never holds these, but a flattened duplicate key would be invalid JSON.
+    for key in ["id", "created_at", "created_by"] {
+        result.remove(key);
+    }
+    Ok(StoredRanking {
+        id: run.id,
+        created_at: run.created_at.clone(),
+        created_by: run.created_by.clone(),
+        result,
+    })
 }
 
 fn stored_districts(run: &RankingRun) -> Result<Vec<DistrictResult>, ApiError> {
@@ -122,23 +384,50 @@ fn compute_ranking(
     Ok(compute_from_join(&joined, request)?)
 }
 
+/// The scenario of a `POST /api/v1/rankings` body: JSON (415 otherwise), with no unknown field
+/// (400 `invalid_json`).
+fn parse_scenario(req: &HttpRequest, body: &[u8]) -> Result<RankingRequest, ApiError> {
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase())
+        .is_some_and(|m| m == "application/json" || m.ends_with("+json"));
+    if !is_json {
+        return Err(ApiError::UnsupportedMediaType(
+            "send the body as application/json".into(),
+        ));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::bad_request("invalid_json", format!("the JSON body is not valid: {e}"))
+    })
+}
+
 /// Computes a ranking for a scenario and saves it as an immutable run.
 #[utoipa::path(post, path = "/api/v1/rankings", tag = "rankings",
     request_body(content = RankingRequest, description = "Scenario; every field is optional (defaults in docs/API.md); unknown fields are rejected"),
     security(("bearer" = [])),
     responses(
-    (status = 201, description = "`{\"ranking\": {id, created_at, fingerprint, params, datasets, analysis, districts, ...}}`"),
+    (status = 201, description = "Computed and saved; `Location` names the run", body = RankingBody),
     (status = 400, description = "Malformed JSON or unknown field", body = crate::error::ErrorBody),
     (status = 401, description = "No or unknown token", body = crate::error::ErrorBody),
     (status = 403, description = "Token is not an editor", body = crate::error::ErrorBody),
-    (status = 422, description = "Invalid parameter (names the limit) or infeasible constraints", body = crate::error::ErrorBody),
+    (status = 404, description = "No data for a requested year", body = crate::error::ErrorBody),
+    (status = 413, description = "Body too large", body = crate::error::ErrorBody),
+    (status = 415, description = "Body is not application/json", body = crate::error::ErrorBody),
+    (status = 422, description = "Invalid parameter (names the limit), or the data held refuses it: infeasible constraints, `k` or a count above the joined districts, a code not among them, a missing dataset the method needs", body = crate::error::ErrorBody),
     (status = 503, description = "Too many computations at once; retry after the `Retry-After` seconds", body = crate::error::ErrorBody)))]
 pub async fn create_ranking(
+    req: HttpRequest,
     state: web::Data<AppState>,
     Editor(caller): Editor,
-    scenario: web::Json<RankingRequest>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let scenario = scenario.into_inner();
+    // The body is parsed after the token is checked (extractors run concurrently), so an
+    // unauthorised caller gets 401 whatever it sent.
+    let scenario = parse_scenario(&req, &body)?;
+    check_limits(&scenario)?;
     let st = state.clone();
     let (id, body) = web::block(move || -> Result<(i32, Vec<u8>), ApiError> {
         let result = compute_ranking(&st, &scenario, Demand::Request)?;
@@ -189,8 +478,10 @@ fn saved_run_json(
 
 /// Lists saved runs, newest first (without their district lists).
 #[utoipa::path(get, path = "/api/v1/rankings", tag = "rankings", params(Paging), responses(
-    (status = 200, description = "`{\"rankings\": [{id, created_at, created_by, fingerprint, demo, params}], \"demo\": bool, \"meta\": {...}}`"),
-    (status = 422, description = "Bad paging", body = crate::error::ErrorBody)))]
+    (status = 200, description = "One page of saved runs, newest first; `Link` names the next and previous pages", body = RankingList,
+        headers(("Link" = String, description = "`<...?page=N&per_page=M>; rel=\"next\"`, `rel=\"prev\"`"))),
+    (status = 400, description = "Malformed paging", body = crate::error::ErrorBody),
+    (status = 422, description = "Paging out of range (`invalid_paging`)", body = crate::error::ErrorBody)))]
 pub async fn list_rankings(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -206,24 +497,40 @@ pub async fn list_rankings(
     .await??;
     let demo = runs.iter().any(|r| r.demo);
     let rankings = runs
-        .iter()
-        .map(|r| {
-            let params: serde_json::Value = serde_json::from_str(&r.params).unwrap_or_default();
-            serde_json::json!({"id": r.id, "created_at": r.created_at, "created_by": r.created_by, "fingerprint": r.fingerprint, "demo": r.demo, "params": params})
+        .into_iter()
+        .map(|r| RunSummary {
+            params: serde_json::from_str(&r.params).unwrap_or_default(),
+            id: r.id,
+            created_at: r.created_at,
+            created_by: r.created_by,
+            fingerprint: r.fingerprint,
+            demo: r.demo,
         })
-        .collect::<Vec<_>>();
-    json_response(
+        .collect();
+    let meta = Meta {
+        total,
+        page,
+        per_page,
+    };
+    list_response(
         &req,
-        serde_json::json!({"rankings": rankings, "demo": demo, "meta": Meta { total, page, per_page }}),
+        RankingList {
+            rankings,
+            demo,
+            meta: meta.clone(),
+        },
+        &meta,
     )
     .await
 }
 
 /// One saved run, as JSON, CSV or GeoJSON.
 #[utoipa::path(get, path = "/api/v1/rankings/{id}", tag = "rankings",
-    params(("id" = i32, Path, description = "Run id"), FormatQuery),
+    params(("id" = i32, Path, description = "Run id", minimum = 1), FormatQuery),
     responses(
-    (status = 200, description = "`{\"ranking\": {...}}`, or CSV / GeoJSON"),
+    (status = 200, description = "The run as JSON, or its districts as CSV / GeoJSON",
+        content((RankingBody = "application/json"), (String = "text/csv"), (Object = "application/geo+json"))),
+    (status = 400, description = "Malformed id or unknown `format`", body = crate::error::ErrorBody),
     (status = 404, description = "No such run", body = crate::error::ErrorBody)))]
 pub async fn find_ranking(
     req: HttpRequest,
@@ -241,11 +548,12 @@ pub async fn find_ranking(
             Representation::Json => Vec::new(),
             _ => stored_districts(&run)?,
         };
-        let json = match format {
-            Representation::Json => serde_json::json!({"ranking": run_json(&run)?}),
-            _ => serde_json::Value::Null,
-        };
-        render_districts(&st, format, &json, &districts, run.demo)
+        match format {
+            Representation::Json => Rendered::json(&RankingBody {
+                ranking: stored(&run)?,
+            }),
+            _ => render_districts(&st, format, &districts, run.demo),
+        }
     })
     .await??;
     Ok(send(
@@ -258,9 +566,10 @@ pub async fn find_ranking(
 
 /// Who entered, who left and how ranks moved from run `id` to run `other_id`.
 #[utoipa::path(get, path = "/api/v1/rankings/{id}/diff/{other_id}", tag = "rankings",
-    params(("id" = i32, Path, description = "Earlier run"), ("other_id" = i32, Path, description = "Later run")),
+    params(("id" = i32, Path, description = "Earlier run", minimum = 1), ("other_id" = i32, Path, description = "Later run", minimum = 1)),
     responses(
-    (status = 200, description = "`{\"diff\": {from, to, demo, entered, left, stayed, rank_changes}}`"),
+    (status = 200, description = "Who entered, who left, how ranks moved", body = DiffBody),
+    (status = 400, description = "Malformed id", body = crate::error::ErrorBody),
     (status = 404, description = "No such run", body = crate::error::ErrorBody)))]
 pub async fn diff_rankings(
     req: HttpRequest,
@@ -277,13 +586,14 @@ pub async fn diff_rankings(
             RankingRun::find(&mut conn, b)?,
         );
         drop(conn);
-        let summary = |r: &RankingRun| serde_json::json!({"id": r.id, "created_at": r.created_at, "fingerprint": r.fingerprint, "demo": r.demo});
-        let mut body = serde_json::to_value(diff(&from.body, &to.body)?)
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        body["from"] = summary(&from);
-        body["to"] = summary(&to);
-        body["demo"] = serde_json::json!(from.demo || to.demo);
-        Rendered::json(&serde_json::json!({ "diff": body }))
+        Rendered::json(&DiffBody {
+            diff: DiffView {
+                diff: diff(&from.body, &to.body)?,
+                demo: from.demo || to.demo,
+                from: RunRef::of(&from),
+                to: RunRef::of(&to),
+            },
+        })
     })
     .await??;
     Ok(respond(&req, &rendered))
@@ -292,72 +602,89 @@ pub async fn diff_rankings(
 /// Overrides of the default scenario for the shortlist.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct ShortlistQuery {
-    /// Number to select (default 100).
+    /// Number to select (default 100); at most the districts in the join.
+    #[param(minimum = 1, maximum = 514)]
     pub k: Option<usize>,
-    /// `composite`, `need`, `residual`, `burden` or `trend`.
-    #[param(value_type = Option<String>)]
+    /// Ranking method (default `composite`).
+    #[param(value_type = Option<Method>)]
     pub method: Option<Method>,
-    /// `min_max`, `z_score` or `goalposts`.
-    #[param(value_type = Option<String>)]
+    /// Normalisation of the indicators (default `min_max`).
+    #[param(value_type = Option<Normalisation>)]
     pub normalisation: Option<Normalisation>,
-    /// `higher_is_priority` or `lower_is_priority`.
-    #[param(value_type = Option<String>)]
+    /// Whether a higher SPBE raises (default) or lowers the priority.
+    #[param(value_type = Option<SpbeDirection>)]
     pub spbe_direction: Option<SpbeDirection>,
-    /// Weight of stunting (default 0.6).
+    /// Weight of stunting (default 0.6); weights are rescaled to sum 1.
     #[serde(alias = "weight_stunting", alias = "w_stunting")]
+    #[param(minimum = 0, maximum = 1000000)]
     pub stunting_weight: Option<f64>,
     /// Weight of SPBE (default 0.4).
     #[serde(alias = "weight_spbe", alias = "w_spbe")]
+    #[param(minimum = 0, maximum = 1000000)]
     pub spbe_weight: Option<f64>,
     /// Weight of the burden, estimated stunted children (default 0; needs a population dataset).
+    #[param(minimum = 0, maximum = 1000000)]
     pub burden_weight: Option<f64>,
     /// Weight of the change since the previous stunting year (default 0; needs two years).
+    #[param(minimum = 0, maximum = 1000000)]
     pub trend_weight: Option<f64>,
-    /// Stunting year (default latest).
+    /// Stunting year (default latest); a year without data is 404.
+    #[param(minimum = 2000, maximum = 2100)]
     pub stunting_year: Option<i32>,
-    /// SPBE year (default latest).
+    /// SPBE year (default latest); a year without data is 404.
+    #[param(minimum = 2000, maximum = 2100)]
     pub spbe_year: Option<i32>,
-    /// Only districts with SPBE ≥ this are eligible (1.0–5.0).
+    /// Only districts with SPBE ≥ this are eligible (Indeks SPBE, 1.0–5.0).
+    #[param(minimum = 1, maximum = 5)]
     pub min_spbe: Option<f64>,
     /// At most this many selected per province.
+    #[param(minimum = 0, maximum = 514)]
     pub max_per_province: Option<usize>,
     /// At least this many selected per province.
+    #[param(minimum = 0, maximum = 514)]
     pub min_per_province: Option<usize>,
     /// Comma-separated Kemendagri codes forced in.
+    #[param(pattern = r"^(\d{2}\.\d{2}(,\d{2}\.\d{2})*)?$")]
     pub include: Option<String>,
     /// Comma-separated Kemendagri codes forced out.
+    #[param(pattern = r"^(\d{2}\.\d{2}(,\d{2}\.\d{2})*)?$")]
     pub exclude: Option<String>,
     /// `true`: every joined district in rank order, not only the selected ones.
     pub all: Option<bool>,
-    /// Monte Carlo draws (turns uncertainty on); at most 5,000 without an editor token.
+    /// Monte Carlo draws (turns uncertainty on); more than 5,000 needs an editor token (422
+    /// `invalid_draws` without one).
+    #[param(minimum = 1, maximum = 100000)]
     pub draws: Option<usize>,
     /// Monte Carlo seed (default 42).
+    #[param(minimum = 0, maximum = 9007199254740991_u64)]
     pub seed: Option<u64>,
     /// Assumed programme effect for the projection, % points lower in each selected district
     /// (default 2.0).
+    #[param(minimum = 0, maximum = 100)]
     pub effect_points: Option<f64>,
-    /// Assumed relative effect instead (e.g. 0.10 = 10 % lower).
+    /// Assumed relative effect instead (0–1, e.g. 0.10 = 10 % lower).
+    #[param(minimum = 0, maximum = 1)]
     pub effect_relative: Option<f64>,
     /// Target national prevalence, % (default 14.0).
+    #[param(minimum = 0, maximum = 100)]
     pub target: Option<f64>,
-    /// `json`, `csv` or `geojson`.
+    /// Representation (default `json`; also chosen by `Accept`).
+    #[param(value_type = Option<FormatName>)]
     pub format: Option<String>,
 }
 
-/// A comma-separated list of codes.
-fn codes(text: Option<&str>) -> Vec<String> {
-    text.map(|t| {
-        t.split(',')
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(str::to_string)
-            .collect()
-    })
-    .unwrap_or_default()
-}
-
 impl ShortlistQuery {
-    fn request(&self) -> RankingRequest {
+    /// The scenario these overrides describe, within the documented limits.
+    ///
+    /// # Errors
+    /// 400 for a malformed code list, 422 naming a broken limit.
+    fn request(&self) -> Result<RankingRequest, ApiError> {
+        let request = self.unchecked_request()?;
+        check_limits(&request)?;
+        Ok(request)
+    }
+
+    fn unchecked_request(&self) -> Result<RankingRequest, ApiError> {
         let d = RankingRequest::default();
         let uncertainty = (self.draws.is_some() || self.seed.is_some()).then(|| {
             let u = UncertaintyParams::default();
@@ -367,7 +694,7 @@ impl ShortlistQuery {
                 ..u
             }
         });
-        RankingRequest {
+        Ok(RankingRequest {
             method: self.method.unwrap_or(d.method),
             weights: Weights {
                 stunting: self.stunting_weight.unwrap_or(d.weights.stunting),
@@ -382,8 +709,8 @@ impl ShortlistQuery {
                 min_spbe: self.min_spbe,
                 max_per_province: self.max_per_province,
                 min_per_province: self.min_per_province,
-                include: codes(self.include.as_deref()),
-                exclude: codes(self.exclude.as_deref()),
+                include: code_list("include", self.include.as_deref())?,
+                exclude: code_list("exclude", self.exclude.as_deref())?,
             },
             uncertainty,
             stunting_year: self.stunting_year,
@@ -393,7 +720,7 @@ impl ShortlistQuery {
                 effect_relative: self.effect_relative,
                 target: self.target.unwrap_or(d.projection.target),
             },
-        }
+        })
     }
 }
 
@@ -410,22 +737,24 @@ fn ranking_at(
 }
 
 /// The shortlist document: the selected districts and what they rest on.
-fn shortlist_json(result: &RankingResult, selected: &[DistrictResult]) -> serde_json::Value {
-    serde_json::json!({"shortlist": {
-        "fingerprint": result.fingerprint,
-        "demo": result.demo,
-        "params": result.params,
-        "datasets": result.datasets,
-        "k": result.params.k,
-        "cutoff_score": result.cutoff_score,
-        "weights_used": result.weights_used,
-        "constraint_effects": result.constraint_effects,
-        "excluded": result.excluded,
-        "uncertainty": result.uncertainty,
-        "coverage": result.coverage,
-        "projection": result.projection,
-        "districts": selected,
-    }})
+fn shortlist_body(result: &RankingResult, districts: Vec<DistrictResult>) -> ShortlistBody {
+    ShortlistBody {
+        shortlist: Shortlist {
+            fingerprint: result.fingerprint.clone(),
+            demo: result.demo,
+            params: result.params.clone(),
+            datasets: result.datasets.clone(),
+            k: result.params.k,
+            cutoff_score: result.cutoff_score,
+            weights_used: result.weights_used,
+            constraint_effects: result.constraint_effects.clone(),
+            excluded: result.excluded.clone(),
+            uncertainty: result.uncertainty.clone(),
+            coverage: result.coverage.clone(),
+            projection: result.projection.clone(),
+            districts,
+        },
+    }
 }
 
 /// Refuses more draws than a reader without an editor token may ask for.
@@ -436,7 +765,7 @@ fn check_read_draws(request: &RankingRequest, caller: &Caller) -> Result<(), Api
                 "invalid_draws",
                 format!(
                     "a read without an editor token may ask for at most {MAX_READ_DRAWS} draws, got {}; \
-                     save a run with more draws through POST /api/v1/rankings",
+                     send an editor token, or save a run with more draws through POST /api/v1/rankings",
                     u.draws
                 ),
             )
@@ -449,8 +778,10 @@ fn check_read_draws(request: &RankingRequest, caller: &Caller) -> Result<(), Api
 /// What the shortlist of a scenario buys: stunted children covered and the projected national
 /// prevalence against the target under an assumed effect.
 #[utoipa::path(get, path = "/api/v1/projection", tag = "rankings", params(ShortlistQuery), responses(
-    (status = 200, description = "`{\"projection\": {national_prevalence_now, national_prevalence_after, target, gap_closed_share, children_averted, effect_points, effect_relative, [..._p05/_p95 with draws], coverage, k, fingerprint, demo, params, datasets}}`"),
-    (status = 422, description = "Invalid parameter, or no population dataset (`no_population_data`)", body = crate::error::ErrorBody),
+    (status = 200, description = "What the list buys", body = ProjectionBody),
+    (status = 400, description = "Malformed query parameter", body = crate::error::ErrorBody),
+    (status = 404, description = "No data for a requested year", body = crate::error::ErrorBody),
+    (status = 422, description = "A limit broken (names it): more than 5,000 draws without an editor token, weights all 0; or the data held refuses it: no population dataset (`no_population_data`), constraints no selection satisfies (`infeasible_constraints`), `k` or a count above the joined districts, a code not among them", body = crate::error::ErrorBody),
     (status = 503, description = "Too many computations at once; retry after the `Retry-After` seconds", body = crate::error::ErrorBody)))]
 pub async fn find_projection(
     req: HttpRequest,
@@ -458,7 +789,7 @@ pub async fn find_projection(
     Reader(caller): Reader,
     query: web::Query<ShortlistQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = query.request();
+    let request = query.request()?;
     check_read_draws(&request, &caller)?;
     let key = format!("projection|{}", ranking_key(&request));
     if let Some(hit) = state.cached(&state.rendered, &key) {
@@ -477,15 +808,17 @@ pub async fn find_projection(
                 )
                 .into());
             };
-            let mut body =
-                serde_json::to_value(projection).map_err(|e| ApiError::Internal(e.to_string()))?;
-            body["coverage"] = serde_json::json!(coverage);
-            body["k"] = serde_json::json!(result.params.k);
-            body["fingerprint"] = serde_json::json!(result.fingerprint);
-            body["demo"] = serde_json::json!(result.demo);
-            body["params"] = serde_json::json!(result.params);
-            body["datasets"] = serde_json::json!(result.datasets);
-            Rendered::json(&serde_json::json!({ "projection": body }))
+            Rendered::json(&ProjectionBody {
+                projection: ProjectionView {
+                    projection: projection.clone(),
+                    coverage: coverage.clone(),
+                    k: result.params.k,
+                    fingerprint: result.fingerprint.clone(),
+                    demo: result.demo,
+                    params: result.params.clone(),
+                    datasets: result.datasets.clone(),
+                },
+            })
         })
     })
     .await??;
@@ -494,8 +827,11 @@ pub async fn find_projection(
 
 /// The shortlist under the default scenario (or light overrides): selected districts in rank order.
 #[utoipa::path(get, path = "/api/v1/shortlist", tag = "rankings", params(ShortlistQuery), responses(
-    (status = 200, description = "`{\"shortlist\": {fingerprint, demo, params, datasets, k, cutoff_score, districts}}`, or CSV / GeoJSON"),
-    (status = 422, description = "Invalid parameter (names the limit)", body = crate::error::ErrorBody),
+    (status = 200, description = "The shortlist as JSON, or its districts as CSV / GeoJSON",
+        content((ShortlistBody = "application/json"), (String = "text/csv"), (Object = "application/geo+json"))),
+    (status = 400, description = "Malformed query parameter or unknown `format`", body = crate::error::ErrorBody),
+    (status = 404, description = "No data for a requested year, or no boundary layer for GeoJSON", body = crate::error::ErrorBody),
+    (status = 422, description = "A limit broken (names it): more than 5,000 draws without an editor token, weights all 0; or the data held refuses it: constraints no selection satisfies (`infeasible_constraints`), `k` or a count above the joined districts, a code not among them, a dataset the method needs (`no_population_data`, `no_previous_year`)", body = crate::error::ErrorBody),
     (status = 503, description = "Too many computations at once; retry after the `Retry-After` seconds", body = crate::error::ErrorBody)))]
 pub async fn find_shortlist(
     req: HttpRequest,
@@ -503,7 +839,7 @@ pub async fn find_shortlist(
     Reader(caller): Reader,
     query: web::Query<ShortlistQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = query.request();
+    let request = query.request()?;
     check_read_draws(&request, &caller)?;
     let format = representation(&req, query.format.as_deref())?;
     let all = query.all.unwrap_or(false);
@@ -538,11 +874,10 @@ fn shortlist(
             .filter(|d| all || d.selected)
             .cloned()
             .collect();
-        let json = match format {
-            Representation::Json => shortlist_json(&result, &selected),
-            _ => serde_json::Value::Null,
-        };
-        render_districts(state, format, &json, &selected, result.demo)
+        match format {
+            Representation::Json => Rendered::json(&shortlist_body(&result, selected)),
+            _ => render_districts(state, format, &selected, result.demo),
+        }
     })
 }
 

@@ -6,21 +6,25 @@ use model::region::{Region, RegionIndex, name_key};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
-use crate::extract::{Meta, Paging, Reader, json_response, respond};
+use crate::extract::{Meta, Paging, Reader, list_response, respond};
 use crate::state::{AppState, ComputeCache, Rendered};
 
 /// A district as the API shows it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RegionView {
     /// Kemendagri code, e.g. `12.18`.
+    #[schema(pattern = r"^\d{2}\.\d{2}$", example = "12.18")]
     pub code: String,
     /// BPS code, e.g. `1218`.
+    #[schema(pattern = r"^\d{4}$", example = "1218")]
     pub bps_code: String,
     /// Name.
     pub name: String,
     /// `kabupaten` or `kota`.
+    #[schema(value_type = crate::routes::regions::RegionKindName)]
     pub kind: String,
     /// Province Kemendagri code.
+    #[schema(pattern = r"^\d{2}$", example = "12")]
     pub province_code: String,
     /// Province name.
     pub province_name: String,
@@ -56,12 +60,54 @@ impl RegionView {
     }
 }
 
+/// `kabupaten` (regency) or `kota` (city), as the wire names a district's kind.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RegionKindName {
+    /// A regency.
+    Kabupaten,
+    /// A city.
+    Kota,
+}
+
+/// `GET /api/v1/regions`: one page of districts.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RegionList {
+    /// Districts of this page, by Kemendagri code.
+    pub regions: Vec<RegionView>,
+    /// Paging.
+    pub meta: Meta,
+}
+
+/// One district with its aliases, observations and the datasets they come from.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RegionDetail {
+    /// The district.
+    #[serde(flatten)]
+    pub region: RegionView,
+    /// Other names it is known by (old spellings, press names).
+    pub aliases: Vec<String>,
+    /// Every value held for it, newest datasets first.
+    pub observations: Vec<ObservationView>,
+    /// The datasets of those values.
+    pub datasets: Vec<model::dataset::Dataset>,
+}
+
+/// `GET /api/v1/regions/{code}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RegionBody {
+    /// The district.
+    pub region: RegionDetail,
+}
+
 /// Filters of the region list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct RegionFilter {
-    /// Province code or name.
+    /// Province code or name; an unknown one is 404.
+    #[param(min_length = 1)]
     pub province: Option<String>,
     /// `kabupaten` or `kota`.
+    #[param(value_type = Option<RegionKindName>)]
     pub kind: Option<String>,
     /// Part of the name or the start of a code.
     pub q: Option<String>,
@@ -71,7 +117,9 @@ pub struct RegionFilter {
 
 /// List districts with filters and paging.
 #[utoipa::path(get, path = "/api/v1/regions", tag = "regions", params(RegionFilter, Paging), responses(
-    (status = 200, description = "`{\"regions\": [...], \"meta\": {total, page, per_page}}`"),
+    (status = 200, description = "One page of districts; `Link` names the next and previous pages", body = RegionList,
+        headers(("Link" = String, description = "`<...?page=N&per_page=M>; rel=\"next\"`, `rel=\"prev\"`"))),
+    (status = 404, description = "Unknown province", body = crate::error::ErrorBody),
     (status = 422, description = "Bad filter or paging", body = crate::error::ErrorBody)))]
 pub async fn list_regions(
     req: HttpRequest,
@@ -89,18 +137,31 @@ pub async fn list_regions(
     })
     .await??;
     let province = match filter.province.as_deref() {
-        Some(p) => Some(index.province(p).ok_or_else(|| {
-            model::ModelError::invalid("invalid_filter", format!("unknown province '{p}'"))
-        })?),
+        Some("") => {
+            return Err(
+                model::ModelError::invalid("invalid_filter", "province must not be empty").into(),
+            );
+        }
+        Some(p) => Some(
+            index
+                .province(p)
+                .ok_or_else(|| model::ModelError::NotFound {
+                    entity: "province",
+                    id: format!("'{p}'"),
+                })?,
+        ),
         None => None,
     };
+    // The wire names only: the lenient spellings of imports (`kab`, `city`) are not filters.
     let kind = match filter.kind.as_deref() {
-        Some(k) => Some(model::region::RegionKind::parse(k).ok_or_else(|| {
-            model::ModelError::invalid(
+        Some(k @ ("kabupaten" | "kota")) => model::region::RegionKind::parse(k),
+        Some(k) => {
+            return Err(model::ModelError::invalid(
                 "invalid_filter",
                 format!("kind '{k}' is not kabupaten or kota"),
             )
-        })?),
+            .into());
+        }
         None => None,
     };
     let q_key = filter.q.as_deref().map(name_key);
@@ -131,29 +192,48 @@ pub async fn list_regions(
         page,
         per_page,
     };
-    json_response(&req, serde_json::json!({"regions": regions, "meta": meta})).await
+    list_response(
+        &req,
+        RegionList {
+            regions,
+            meta: meta.clone(),
+        },
+        &meta,
+    )
+    .await
 }
 
 /// One observation of a district.
-#[derive(Debug, Clone, Serialize)]
-struct ObservationView {
-    kind: String,
-    year: Option<i32>,
-    indicator: Option<String>,
-    value: f64,
-    se: Option<f64>,
-    n: Option<i32>,
-    method: Option<String>,
-    predicate: Option<String>,
-    dataset_id: i32,
-    demo: bool,
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ObservationView {
+    /// The dataset kind: `stunting`, `spbe`, `covariate` or `population`.
+    pub kind: String,
+    /// Its year.
+    pub year: Option<i32>,
+    /// Indicator (covariates, population).
+    pub indicator: Option<String>,
+    /// The value: prevalence % (stunting), Indeks SPBE 1.0–5.0 (spbe), a count (population) or
+    /// the covariate's own unit.
+    pub value: f64,
+    /// Standard error, in the value's unit, when known.
+    pub se: Option<f64>,
+    /// Sample size, when known.
+    pub n: Option<i32>,
+    /// Survey or estimation method, when known.
+    pub method: Option<String>,
+    /// SPBE predicate, when given.
+    pub predicate: Option<String>,
+    /// Dataset the value comes from.
+    pub dataset_id: i32,
+    /// True when that dataset is synthetic demo data.
+    pub demo: bool,
 }
 
 /// One district with every observation held for it.
 #[utoipa::path(get, path = "/api/v1/regions/{code}", tag = "regions",
-    params(("code" = String, Path, description = "Kemendagri code, e.g. 12.18")),
+    params(("code" = String, Path, description = "Kemendagri code, e.g. 12.18", pattern = r"^\d{2}\.\d{2}$")),
     responses(
-    (status = 200, description = "`{\"region\": {..., \"aliases\": [...], \"observations\": [...]}, \"datasets\": [...]}`"),
+    (status = 200, description = "The district, its aliases, observations and their datasets", body = RegionBody),
     (status = 404, description = "Unknown code", body = crate::error::ErrorBody)))]
 pub async fn find_region(
     req: HttpRequest,
@@ -178,7 +258,7 @@ pub async fn find_region(
 }
 
 /// The detail document of one district: reference, aliases, observations and their datasets.
-fn region_detail(state: &AppState, code: &str) -> Result<serde_json::Value, ApiError> {
+fn region_detail(state: &AppState, code: &str) -> Result<RegionBody, ApiError> {
     let ((region, province), aliases, observations) = {
         let mut conn = state.pool.get()?;
         let region = Region::find(&mut conn, code)?;
@@ -211,10 +291,12 @@ fn region_detail(state: &AppState, code: &str) -> Result<serde_json::Value, ApiE
             view
         })
         .collect();
-    let mut body = serde_json::to_value(RegionView::from_parts(&region, province.name))
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    body["aliases"] = serde_json::json!(aliases);
-    body["observations"] = serde_json::json!(observations);
-    body["datasets"] = serde_json::json!(datasets);
-    Ok(serde_json::json!({"region": body}))
+    Ok(RegionBody {
+        region: RegionDetail {
+            region: RegionView::from_parts(&region, province.name),
+            aliases,
+            observations,
+            datasets,
+        },
+    })
 }

@@ -10,6 +10,22 @@ use crate::error::ApiError;
 use crate::extract::Reader;
 use crate::routes::datasets::XLSX_MEDIA_TYPE;
 
+/// The kinds that have a blank template (boundaries are GeoJSON and have none).
+#[derive(Debug, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TemplateKind {
+    /// The region reference.
+    Regions,
+    /// Stunting prevalence.
+    Stunting,
+    /// Indeks SPBE.
+    Spbe,
+    /// Another indicator.
+    Covariate,
+    /// A population count.
+    Population,
+}
+
 /// The header row of `kind`'s template; 404 for an unknown kind or one without a table
 /// template (boundaries are GeoJSON).
 fn headers_of(kind: &str) -> Result<(DatasetKind, &'static [&'static str]), ApiError> {
@@ -56,7 +72,7 @@ fn xlsx_template(
 ///
 /// Importing it unchanged is 422 `empty_file` (the header is recognised; there are no rows).
 #[utoipa::path(get, path = "/api/v1/templates/{kind}.csv", tag = "datasets",
-    params(("kind" = String, Path, description = "`regions`, `stunting`, `spbe`, `covariate` or `population`")),
+    params(("kind" = TemplateKind, Path, description = "`regions`, `stunting`, `spbe`, `covariate` or `population`")),
     responses(
     (status = 200, description = "The header row, e.g. `code,name,province,value`", content_type = "text/csv"),
     (status = 404, description = "No template for this kind", body = crate::error::ErrorBody)))]
@@ -75,7 +91,7 @@ pub async fn csv_template(
 
 /// A blank Excel template: one sheet named after the kind with the canonical header row.
 #[utoipa::path(get, path = "/api/v1/templates/{kind}.xlsx", tag = "datasets",
-    params(("kind" = String, Path, description = "`regions`, `stunting`, `spbe`, `covariate` or `population`")),
+    params(("kind" = TemplateKind, Path, description = "`regions`, `stunting`, `spbe`, `covariate` or `population`")),
     responses(
     (status = 200, description = "An .xlsx workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     (status = 404, description = "No template for this kind", body = crate::error::ErrorBody)))]

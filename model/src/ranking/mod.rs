@@ -85,14 +85,18 @@ pub enum SpbeDirection {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Weights {
     /// Weight of stunting.
+    #[schema(minimum = 0, maximum = 1000000)]
     pub stunting: f64,
     /// Weight of SPBE.
+    #[schema(minimum = 0, maximum = 1000000)]
     pub spbe: f64,
     /// Weight of the burden (estimated stunted children); default 0. Needs a population dataset.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 1000000)]
     pub burden: f64,
     /// Weight of the change since the previous stunting year; default 0. Needs two years.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 1000000)]
     pub trend: f64,
 }
 
@@ -114,19 +118,29 @@ impl Default for Weights {
     }
 }
 
+/// A Kemendagri district code, `NN.NN`.
+#[derive(utoipa::ToSchema)]
+#[schema(pattern = r"^\d{2}\.\d{2}$", example = "32.04")]
+pub struct KemendagriCode(pub String);
+
 /// Selection constraints.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct Constraints {
     /// Only districts with SPBE ≥ this are eligible (e.g. 2.6 = at least "Baik").
+    #[schema(minimum = 1, maximum = 5)]
     pub min_spbe: Option<f64>,
     /// At most this many selected per province.
+    #[schema(minimum = 0, maximum = 514)]
     pub max_per_province: Option<usize>,
     /// At least this many selected per province (or all its eligible districts if fewer).
+    #[schema(minimum = 0, maximum = 514)]
     pub min_per_province: Option<usize>,
     /// Codes forced in.
+    #[schema(max_items = 514, value_type = Vec<KemendagriCode>)]
     pub include: Vec<String>,
     /// Codes forced out.
+    #[schema(max_items = 514, value_type = Vec<KemendagriCode>)]
     pub exclude: Vec<String>,
 }
 
@@ -162,7 +176,7 @@ impl Default for Scenario {
 }
 
 /// Why a district is in or out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// In on score.
@@ -182,7 +196,7 @@ pub enum Reason {
 }
 
 /// Per-indicator parts of a score.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Contributions {
     /// Part from stunting.
     pub stunting: f64,
@@ -220,7 +234,7 @@ pub struct RankedEntry {
 }
 
 /// What one constraint changed relative to the unconstrained top k.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ConstraintEffect {
     /// `min_spbe`, `max_per_province`, `min_per_province`, `include` or `exclude`.
     pub constraint: String,
@@ -248,14 +262,19 @@ pub struct Ranking {
 #[serde(default)]
 pub struct UncertaintyParams {
     /// Number of draws (1 to 100,000; default 1,000).
+    #[schema(minimum = 1, maximum = 100000)]
     pub draws: usize,
-    /// RNG seed (default 42).
+    /// RNG seed (default 42), 0 to 2^53 − 1.
+    #[schema(minimum = 0, maximum = 9007199254740991_u64)]
     pub seed: u64,
-    /// Standard error of every SPBE value (default 0.1).
+    /// Standard error of every SPBE value (default 0.1), index points, 0–4.
+    #[schema(minimum = 0, maximum = 4)]
     pub spbe_se: f64,
-    /// Standard error used where a stunting value has none (default 2.0 % points).
+    /// Standard error used where a stunting value has none (default 2.0 % points), 0–50.
+    #[schema(minimum = 0, maximum = 50)]
     pub default_stunting_se: f64,
     /// Dirichlet concentration around the nominal weights (default 100; larger = tighter).
+    #[schema(exclusive_minimum = 0, maximum = 1000000)]
     pub weight_concentration: f64,
     /// Largest Monte Carlo standard error of any `p_selected` wanted (e.g. 0.005): `draws` is
     /// then the first batch, and more draws follow (same seed, so reproducibly) until every
@@ -279,7 +298,7 @@ impl Default for UncertaintyParams {
 }
 
 /// How sure a district's selection is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
     /// p_selected ≥ 0.9.

@@ -40,7 +40,7 @@ impl Default for CorrelationParams {
 }
 
 /// Pearson's r with its Fisher-z 95 % interval and a two-sided t-test p-value.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Pearson {
     /// Correlation coefficient.
     pub r: f64,
@@ -51,7 +51,7 @@ pub struct Pearson {
 }
 
 /// Spearman's rho (average ranks for ties) with a t-approximation p-value.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Spearman {
     /// Rank correlation coefficient.
     pub rho: f64,

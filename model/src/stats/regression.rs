@@ -46,7 +46,7 @@ pub fn simple_ols(x: &[f64], y: &[f64]) -> Option<(f64, f64)> {
 pub struct OlsParams;
 
 /// One estimated coefficient.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Coefficient {
     /// Predictor name (`spbe`, or a covariate's indicator).
     pub name: String,
