@@ -9,8 +9,8 @@ export class ApiError extends Error {
   }
 }
 
-async function request(path, { method = 'GET', token, body, contentType, signal } = {}) {
-  const headers = { Accept: 'application/json' };
+async function request(path, { method = 'GET', token, body, contentType, signal, accept = 'application/json' } = {}) {
+  const headers = { Accept: accept };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (contentType) headers['Content-Type'] = contentType;
   const response = await fetch(path, { method, headers, body, signal });
@@ -43,7 +43,7 @@ export const datasets = () => request('/api/v1/datasets?per_page=1000').then((j)
 
 export const provinces = () => request('/api/v1/provinces').then((j) => j.provinces);
 
-export const boundaries = () => request('/api/v1/boundaries');
+export const boundaries = () => request('/api/v1/boundaries', { accept: 'application/geo+json' });
 
 export const regions = (q, signal) =>
   request(`/api/v1/regions${query({ q, per_page: 8 })}`, { signal }).then((j) => j.regions);
