@@ -100,9 +100,7 @@ impl<T: Weigh> ComputeCache<T> {
     pub fn put(&mut self, key: String, version: i64, value: Arc<T>) {
         self.clock += 1;
         self.entries.retain(|_, e| e.version == version);
-        if let Some(old) = self.entries.remove(&key) {
-            self.bytes = self.bytes.saturating_sub(old.bytes);
-        }
+        self.entries.remove(&key);
         self.bytes = self.entries.values().map(|e| e.bytes).sum();
         let bytes = value.weight();
         while self.entries.len() >= self.max_entries || self.bytes + bytes > self.max_bytes {

@@ -155,7 +155,7 @@ fn pick_year(conn: &mut DbConnection, kind: DatasetKind, year: Option<i32>) -> R
             ),
         ));
     }
-    let years = Dataset::years(conn, kind)?;
+    let years = Dataset::years(conn, kind, None)?;
     match year {
         Some(y) if years.contains(&y) => Ok(y),
         Some(y) => Err(ModelError::NotFound {
@@ -217,7 +217,7 @@ impl JoinedData {
             covariate_sets.push(d);
         }
         let population = crate::population::latest_under5(conn, Some(stunting_year))?;
-        let previous = match Dataset::years(conn, DatasetKind::Stunting)?
+        let previous = match Dataset::years(conn, DatasetKind::Stunting, None)?
             .into_iter()
             .find(|y| *y < stunting_year)
         {

@@ -248,14 +248,23 @@ impl Dataset {
         Ok(all.iter().find(|d| !d.demo).or(all.first()).cloned())
     }
 
-    /// Years present for a kind, newest first.
+    /// Years present for a kind (and, when given, an indicator), newest first.
     ///
     /// # Errors
     /// `ModelError::Database`.
-    pub fn years(conn: &mut DbConnection, kind: DatasetKind) -> Result<Vec<i32>> {
-        let mut years: Vec<i32> = datasets::table
+    pub fn years(
+        conn: &mut DbConnection,
+        kind: DatasetKind,
+        indicator: Option<&str>,
+    ) -> Result<Vec<i32>> {
+        let mut query = datasets::table
             .filter(datasets::kind.eq(kind.as_str()))
             .select(datasets::year)
+            .into_boxed();
+        if let Some(indicator) = indicator {
+            query = query.filter(datasets::indicator.eq(indicator));
+        }
+        let mut years: Vec<i32> = query
             .load::<Option<i32>>(conn)?
             .into_iter()
             .flatten()

@@ -6,11 +6,8 @@
 
 use std::collections::HashMap;
 
-use diesel::prelude::*;
-
 use crate::dataset::{Dataset, DatasetKind};
 use crate::db::DbConnection;
-use crate::db::schema::datasets;
 use crate::error::Result;
 
 /// The default population indicator: children under five (balita).
@@ -21,17 +18,7 @@ pub const UNDER5: &str = "under5";
 /// # Errors
 /// `ModelError::Database`.
 pub fn years(conn: &mut DbConnection, indicator: &str) -> Result<Vec<i32>> {
-    let mut years: Vec<i32> = datasets::table
-        .filter(datasets::kind.eq(DatasetKind::Population.as_str()))
-        .filter(datasets::indicator.eq(indicator))
-        .select(datasets::year)
-        .load::<Option<i32>>(conn)?
-        .into_iter()
-        .flatten()
-        .collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
-    Ok(years)
+    Dataset::years(conn, DatasetKind::Population, Some(indicator))
 }
 
 /// The current population dataset for `indicator` and its counts by Kemendagri code.

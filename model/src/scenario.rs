@@ -427,6 +427,8 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
             let i = position[e.code.as_str()];
             let d = &joined.districts[i];
             let draws_used = uncertainty.as_ref().map_or(1, |(_, n)| *n);
+            let (stunted_children, stunted_children_se) = d.stunted_children();
+            let (stunting_change, stunting_change_se) = d.stunting_change();
             let u = uncertainty.as_ref().map(|(u, _)| &u[i]);
             DistrictResult {
                 rank: e.rank,
@@ -452,11 +454,11 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
                 band: u.map(|u| u.band),
                 se_defaulted: u.map(|u| u.se_defaulted),
                 under5_population: d.under5_population,
-                stunted_children: d.stunted_children().0,
-                stunted_children_se: d.stunted_children().1,
+                stunted_children,
+                stunted_children_se,
                 stunting_previous: d.stunting_previous,
-                stunting_change: d.stunting_change().0,
-                stunting_change_se: d.stunting_change().1,
+                stunting_change,
+                stunting_change_se,
                 explanation: Explanation {
                     reason: e.reason,
                     contributions: e.contributions,
