@@ -278,7 +278,7 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
                     format,
                     content: &content,
                     demo: false,
-                    actor: "cli",
+                    actor: &model::audit::Actor::local("cli"),
                 },
                 sheet.as_deref(),
             )

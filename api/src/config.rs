@@ -29,6 +29,10 @@ pub struct Settings {
     /// `LOKUS_TRUSTED_PROXIES`: comma-separated addresses or CIDR blocks of proxies whose
     /// `X-Forwarded-For` names the client (default: none; the peer address is the client).
     pub trusted_proxies: Vec<IpNet>,
+    /// `LOKUS_TRUST_GATEWAY_HEADER`: the header in which a trusted API gateway names its
+    /// consumer (e.g. `X-Consumer-Name`); believed only from `LOKUS_TRUSTED_PROXIES`
+    /// (default: none, no gateway identity).
+    pub trust_gateway_header: Option<String>,
 }
 
 impl Default for Settings {
@@ -44,6 +48,7 @@ impl Default for Settings {
             workers: None,
             max_compute: None,
             trusted_proxies: Vec::new(),
+            trust_gateway_header: None,
         }
     }
 }
@@ -108,6 +113,16 @@ impl Settings {
                 &var("LOKUS_TRUSTED_PROXIES").unwrap_or_default(),
             )
             .map_err(|e| format!("LOKUS_TRUSTED_PROXIES: {e}"))?,
+            trust_gateway_header: var("LOKUS_TRUST_GATEWAY_HEADER")
+                .map(|name| {
+                    let name = name.trim().to_ascii_lowercase();
+                    actix_web::http::header::HeaderName::try_from(name.as_str())
+                        .map(|_| name.clone())
+                        .map_err(|_| {
+                            format!("LOKUS_TRUST_GATEWAY_HEADER={name} is not a header name")
+                        })
+                })
+                .transpose()?,
         })
     }
 

@@ -4,20 +4,23 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
+use model::audit::Actor;
 use model::token::{ApiToken, Role};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
+use crate::gateway::GatewayConsumer;
 use crate::state::{AppState, Rendered};
 
-/// Who is calling: a token label, or `anonymous` where reads are open.
+/// Who is calling: a token label, or `anonymous` where reads are open (or where a trusted
+/// gateway named the consumer), with the request id and gateway consumer the audit log records.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    /// Token label (recorded in the audit log).
-    pub label: String,
-    /// The token's role; `None` for an anonymous reader.
+    /// Token label or `anonymous`, the request id and the gateway consumer.
+    pub actor: Actor,
+    /// The token's role; `None` for a reader without a token.
     pub role: Option<Role>,
 }
 
@@ -46,17 +49,35 @@ fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     }
 }
 
+/// Checks the caller's token against the role `needed` and remembers the caller on the request
+/// (the gateway's read audit names it).
 async fn authorise(req: HttpRequest, needed: Role) -> Result<Caller, ApiError> {
+    let caller = identify(&req, needed).await?;
+    req.extensions_mut().insert(caller.clone());
+    Ok(caller)
+}
+
+async fn identify(req: &HttpRequest, needed: Role) -> Result<Caller, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::Internal("state missing".into()))?
         .clone();
-    let token = bearer(&req)?;
-    if needed == Role::Viewer && !state.settings.require_read_token && token.is_none() {
-        return Ok(Caller {
-            label: "anonymous".into(),
-            role: None,
-        });
+    let mut actor = Actor {
+        name: "anonymous".into(),
+        request_id: req
+            .extensions()
+            .get::<crate::startup::RequestId>()
+            .map(|id| id.0.clone()),
+        consumer: req
+            .extensions()
+            .get::<GatewayConsumer>()
+            .map(|c| c.0.clone()),
+    };
+    let token = bearer(req)?;
+    // A consumer named by the trusted gateway was authenticated there: it may read, never write.
+    let open_read = !state.settings.require_read_token || actor.consumer.is_some();
+    if needed == Role::Viewer && open_read && token.is_none() {
+        return Ok(Caller { actor, role: None });
     }
     let Some(secret) = token else {
         return Err(ApiError::Unauthorized(format!(
@@ -81,8 +102,9 @@ async fn authorise(req: HttpRequest, needed: Role) -> Result<Caller, ApiError> {
         )));
     }
     let role = token.role();
+    actor.name = token.label;
     Ok(Caller {
-        label: token.label,
+        actor,
         role: Some(role),
     })
 }

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod gateway;
 pub mod metrics;
 pub mod negotiate;
 pub mod routes;

@@ -146,8 +146,25 @@ async fn trace_and_secure<B: MessageBody + 'static>(
     use tracing::Instrument;
     let id = request_id(&req);
     req.extensions_mut().insert(RequestId(id.clone()));
-    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let consumer = state.as_ref().and_then(|s| {
+        crate::gateway::attribute(
+            &req,
+            s.settings.trust_gateway_header.as_deref(),
+            &s.settings.trusted_proxies,
+        )
+    });
+    let span = tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %req.method(),
+        path = %req.path(),
+        consumer = consumer.as_deref().unwrap_or("-"),
+    );
     let mut res = next.call(req).instrument(span).await?;
+    if let (Some(state), Some(consumer)) = (&state, consumer) {
+        audit_gateway_read(state, &res, &id, consumer);
+    }
     let headers = res.headers_mut();
     if let Ok(value) = header::HeaderValue::from_str(&id) {
         headers.insert(header::HeaderName::from_static("x-request-id"), value);
@@ -165,6 +182,38 @@ async fn trace_and_secure<B: MessageBody + 'static>(
         header::HeaderValue::from_static("DENY"),
     );
     Ok(res)
+}
+
+/// Queues the audit row of an API read that a trusted gateway forwarded for `consumer`
+/// (writes are audited where they are made, with their token's label).
+fn audit_gateway_read<B>(state: &AppState, res: &ServiceResponse<B>, id: &str, consumer: String) {
+    let req = res.request();
+    let is_read = matches!(req.method().as_str(), "GET" | "HEAD");
+    let Some(audit) = state.read_audit.as_ref() else {
+        return;
+    };
+    if !is_read || !req.path().starts_with("/api/") {
+        return;
+    }
+    let actor = req
+        .extensions()
+        .get::<crate::extract::Caller>()
+        .map_or_else(|| "anonymous".to_string(), |c| c.actor.name.clone());
+    let target = match req.query_string() {
+        "" => req.path().to_string(),
+        query => format!("{}?{query}", req.path()),
+    };
+    audit.record(model::audit::AuditRecord {
+        actor: model::audit::Actor {
+            name: actor,
+            request_id: Some(id.to_string()),
+            consumer: Some(consumer),
+        },
+        action: "read".into(),
+        target,
+        detail: format!("{} answered {}", req.method(), res.status().as_u16()),
+        at: model::audit::now_rfc3339(),
+    });
 }
 
 /// The id of the request being served (see [`trace_and_secure`]).
@@ -252,7 +301,12 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let workers = settings.workers;
-        let state = web::Data::new(AppState::new(pool, settings));
+        let read_audit = settings
+            .trust_gateway_header
+            .is_some()
+            .then(|| crate::gateway::ReadAudit::start(pool.clone()).map(std::sync::Arc::new))
+            .transpose()?;
+        let state = web::Data::new(AppState::new(pool, settings, read_audit));
         let watched = std::sync::Arc::downgrade(&state.clone().into_inner());
         std::thread::Builder::new()
             .name("lokus-data-version".into())

@@ -292,6 +292,9 @@ pub struct AppState {
     pub limiter: Arc<Mutex<RateLimiter>>,
     /// Prometheus metrics.
     pub metrics: Arc<Metrics>,
+    /// Audit rows of reads forwarded by a trusted gateway (only with
+    /// `LOKUS_TRUST_GATEWAY_HEADER`).
+    pub read_audit: Option<Arc<crate::gateway::ReadAudit>>,
 }
 
 /// How often each process checks the database for imports made by other replicas: the bound
@@ -331,7 +334,11 @@ pub fn shortlist_key(format: &str, all: bool, request: &model::scenario::Ranking
 
 impl AppState {
     /// New state around a pool.
-    pub fn new(pool: DbPool, settings: Settings) -> Self {
+    pub fn new(
+        pool: DbPool,
+        settings: Settings,
+        read_audit: Option<Arc<crate::gateway::ReadAudit>>,
+    ) -> Self {
         let slots = settings.compute_slots();
         let defaults = default_requests();
         AppState {
@@ -357,6 +364,7 @@ impl AppState {
             compute: Arc::new(ComputeSlots::new(slots)),
             limiter: Arc::default(),
             metrics: Arc::default(),
+            read_audit,
         }
     }
 

@@ -97,6 +97,9 @@ mod tests {
         (dir, pool)
     }
 
+    static TEST_ACTOR: std::sync::LazyLock<crate::audit::Actor> =
+        std::sync::LazyLock::new(|| crate::audit::Actor::local("test"));
+
     fn population<'a>(
         year: i32,
         indicator: Option<&'a str>,
@@ -111,7 +114,7 @@ mod tests {
             format: Some(Format::Csv),
             content: csv.as_bytes(),
             demo,
-            actor: "test",
+            actor: &TEST_ACTOR,
         }
     }
 

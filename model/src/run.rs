@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::audit::{AuditEntry, now_rfc3339};
+use crate::audit::{Actor, AuditEntry, now_rfc3339};
 use crate::db::DbConnection;
 use crate::db::schema::ranking_runs;
 use crate::error::{ModelError, Result};
@@ -35,7 +35,7 @@ impl RankingRun {
     /// `ModelError::Database`.
     pub fn create(
         conn: &mut DbConnection,
-        actor: &str,
+        actor: &Actor,
         fingerprint: &str,
         params: &str,
         body: &str,
@@ -46,7 +46,7 @@ impl RankingRun {
             diesel::insert_into(ranking_runs::table)
                 .values((
                     ranking_runs::created_at.eq(&created_at),
-                    ranking_runs::created_by.eq(actor),
+                    ranking_runs::created_by.eq(&actor.name),
                     ranking_runs::fingerprint.eq(fingerprint),
                     ranking_runs::params.eq(params),
                     ranking_runs::body.eq(body),

@@ -125,7 +125,7 @@ pub fn load_demo(conn: &mut DbConnection) -> Result<()> {
                 format: Some(Format::Csv),
                 content: csv.as_bytes(),
                 demo: true,
-                actor: "system",
+                actor: &crate::audit::Actor::local("system"),
             },
         )?;
     }

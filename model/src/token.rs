@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::audit::{AuditEntry, now_rfc3339};
+use crate::audit::{Actor, AuditEntry, now_rfc3339};
 use crate::db::DbConnection;
 use crate::db::schema::api_tokens;
 use crate::error::{ModelError, Result};
@@ -89,7 +89,7 @@ impl ApiToken {
                 .execute(conn)?;
             AuditEntry::record(
                 conn,
-                "cli",
+                &Actor::local("cli"),
                 "create_token",
                 &format!("token:{label}"),
                 &format!("role {}", role.as_str()),

@@ -41,7 +41,7 @@ fn import_csv(conn: &mut model::db::DbConnection, kind: DatasetKind, year: Optio
             format: Some(Format::Csv),
             content: csv.as_bytes(),
             demo: false,
-            actor: "test",
+            actor: &model::audit::Actor::local("test"),
         },
     )
     .expect("import");

@@ -31,6 +31,8 @@ pub struct Options {
     pub max_compute: Option<usize>,
     /// `LOKUS_TRUSTED_PROXIES`, a comma-separated CIDR list.
     pub trusted_proxies: String,
+    /// `LOKUS_TRUST_GATEWAY_HEADER`.
+    pub trust_gateway_header: Option<String>,
 }
 
 impl Default for Options {
@@ -43,6 +45,7 @@ impl Default for Options {
             rate_limit_burst: 10_000.0,
             max_compute: None,
             trusted_proxies: String::new(),
+            trust_gateway_header: None,
         }
     }
 }
@@ -78,6 +81,7 @@ async fn spawn_app_on(database_url: String, dir: tempfile::TempDir, options: Opt
         max_compute: options.max_compute,
         trusted_proxies: api::config::parse_trusted_proxies(&options.trusted_proxies)
             .expect("trusted proxies"),
+        trust_gateway_header: options.trust_gateway_header.clone(),
     };
     let prepared = settings.clone();
     let pool = actix_web::rt::task::spawn_blocking(move || prepare_database(&prepared))

@@ -5,6 +5,8 @@ mod helpers;
 
 /// The correlation model endpoint.
 mod analysis;
+/// The audit log: request ids, gateway consumers, editor-only paged listing.
+mod audit;
 /// API conventions: OpenAPI, docs page, ETags, gzip, rate limits, read tokens, opaque 500s.
 mod contract;
 /// Defects found in review, each reproduced before its fix.

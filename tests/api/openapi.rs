@@ -419,6 +419,24 @@ async fn every_operation_answers_as_its_schema_says() {
     w.expect(&app, get(t, "/static/js/main.js"), 200).await;
     w.expect(&app, get(t, "/static/js/nothing.js"), 404).await;
 
+    // The audit log.
+    let t = "/api/v1/audit";
+    w.expect(
+        &app,
+        get(t, "/api/v1/audit?per_page=5").header("Authorization", editor.clone()),
+        200,
+    )
+    .await;
+    w.expect(&app, get(t, t), 401).await;
+    w.expect(&app, get(t, t).header("Authorization", viewer.clone()), 403)
+        .await;
+    w.expect(
+        &app,
+        get(t, "/api/v1/audit?page=0").header("Authorization", editor.clone()),
+        422,
+    )
+    .await;
+
     w.assert_every_operation_seen();
 
     // Reads that require a token, and the rate limit, answer as documented too.

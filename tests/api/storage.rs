@@ -10,6 +10,9 @@ use model::token::{ApiToken, Role};
 
 use crate::helpers::shared_data;
 
+static TEST_ACTOR: std::sync::LazyLock<model::audit::Actor> =
+    std::sync::LazyLock::new(|| model::audit::Actor::local("test"));
+
 fn request<'a>(kind: DatasetKind, year: Option<i32>, content: &'a [u8]) -> ImportRequest<'a> {
     ImportRequest {
         kind,
@@ -19,7 +22,7 @@ fn request<'a>(kind: DatasetKind, year: Option<i32>, content: &'a [u8]) -> Impor
         format: None,
         content,
         demo: false,
-        actor: "test",
+        actor: &TEST_ACTOR,
     }
 }
 
@@ -83,8 +86,15 @@ fn exercise_storage(url: &str) {
         "a rejected import writes nothing"
     );
 
-    let (id, _) =
-        RankingRun::create(&mut conn, "test", "abc", "{}", "{\"districts\":[]}", false).unwrap();
+    let (id, _) = RankingRun::create(
+        &mut conn,
+        &TEST_ACTOR,
+        "abc",
+        "{}",
+        "{\"districts\":[]}",
+        false,
+    )
+    .unwrap();
     assert_eq!(RankingRun::find(&mut conn, id).unwrap().fingerprint, "abc");
     assert!(matches!(
         RankingRun::find(&mut conn, id + 100),

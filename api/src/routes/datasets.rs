@@ -144,7 +144,7 @@ pub async fn create_dataset(
                 format,
                 content: &body,
                 demo: false,
-                actor: &caller.label,
+                actor: &caller.actor,
             },
             query.sheet.as_deref(),
         )

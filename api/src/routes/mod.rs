@@ -2,6 +2,7 @@
 
 pub mod analysis;
 pub mod assets;
+pub mod audit;
 pub mod boundaries;
 pub mod datasets;
 pub mod health;
@@ -114,6 +115,11 @@ pub fn table() -> Vec<(Method, &'static str, Route)> {
             "/api/v1/projection",
             web::get().to(rankings::find_projection),
         ),
+        (
+            Method::GET,
+            "/api/v1/audit",
+            web::get().to(audit::list_audit),
+        ),
     ]
 }
 
@@ -209,6 +215,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         analysis::find_analysis,
         rankings::list_rankings, rankings::create_ranking, rankings::find_ranking, rankings::diff_rankings,
         rankings::find_shortlist, rankings::find_projection,
+        audit::list_audit,
     ),
     // Schemas referenced only by parameters (`value_type`) are listed here; response bodies
     // bring their own.

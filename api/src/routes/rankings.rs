@@ -436,13 +436,16 @@ pub async fn create_ranking(
         let body = serde_json::to_string(&result).map_err(|e| ApiError::Internal(e.to_string()))?;
         let (id, created_at) = RankingRun::create(
             &mut *st.pool.get()?,
-            &caller.label,
+            &caller.actor,
             &result.fingerprint,
             &params,
             &body,
             result.demo,
         )?;
-        Ok((id, saved_run_json(id, &created_at, &caller.label, &body)?))
+        Ok((
+            id,
+            saved_run_json(id, &created_at, &caller.actor.name, &body)?,
+        ))
     })
     .await??;
     Ok(HttpResponse::Created()

@@ -97,6 +97,8 @@ diesel::table! {
         action -> Text,
         target -> Text,
         detail -> Text,
+        request_id -> Nullable<Text>,
+        consumer -> Nullable<Text>,
     }
 }
 

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::audit::{AuditEntry, now_rfc3339};
+use crate::audit::{Actor, AuditEntry, now_rfc3339};
 use crate::dataset::{Dataset, DatasetKind, NewDataset, NewObservation};
 use crate::db::DbConnection;
 use crate::db::schema::{boundaries, datasets, observations, provinces, region_aliases, regions};
@@ -172,8 +172,8 @@ pub struct ImportRequest<'a> {
     pub content: &'a [u8],
     /// True only for the shipped synthetic demo data.
     pub demo: bool,
-    /// Who imports (token label, `cli`, `system`).
-    pub actor: &'a str,
+    /// Who imports (token label, `cli`, `system`) and through which request.
+    pub actor: &'a Actor,
 }
 
 /// The result of an import.
@@ -342,7 +342,7 @@ fn write_dataset(
             sha256,
             row_count: i32::try_from(row_count).unwrap_or(i32::MAX),
             imported_at: &imported_at,
-            imported_by: req.actor,
+            imported_by: &req.actor.name,
             demo: req.demo,
         })
         .execute(conn)?;

@@ -14,6 +14,9 @@ fn demo_db() -> (tempfile::TempDir, crate::db::DbPool) {
     (dir, pool)
 }
 
+static TEST_ACTOR: std::sync::LazyLock<crate::audit::Actor> =
+    std::sync::LazyLock::new(|| crate::audit::Actor::local("test"));
+
 fn request(kind: DatasetKind, content: &[u8]) -> ImportRequest<'_> {
     ImportRequest {
         kind,
@@ -23,7 +26,7 @@ fn request(kind: DatasetKind, content: &[u8]) -> ImportRequest<'_> {
         format: None,
         content,
         demo: false,
-        actor: "test",
+        actor: &TEST_ACTOR,
     }
 }
 
