@@ -159,9 +159,11 @@ async fn trace_and_secure<B: MessageBody + 'static>(
         request_id = %id,
         method = %req.method(),
         path = %req.path(),
-        consumer = consumer.as_deref().unwrap_or("-"),
+        consumer = %consumer.as_deref().unwrap_or("-"),
     );
-    let mut res = next.call(req).instrument(span).await?;
+    let started = Instant::now();
+    let mut res = next.call(req).instrument(span.clone()).await?;
+    log_answer(&span, &res, consumer.is_some(), started);
     if let (Some(state), Some(consumer)) = (&state, consumer) {
         audit_gateway_read(state, &res, &id, consumer);
     }
@@ -182,6 +184,23 @@ async fn trace_and_secure<B: MessageBody + 'static>(
         header::HeaderValue::from_static("DENY"),
     );
     Ok(res)
+}
+
+/// One line per answer inside the request's span (so it carries the request id and consumer):
+/// writes, gateway calls and client errors at `info`, server errors at `warn`, other reads at
+/// `debug` (they are many, and cheap to repeat).
+fn log_answer<B>(span: &tracing::Span, res: &ServiceResponse<B>, gateway: bool, started: Instant) {
+    let _entered = span.enter();
+    let status = res.status().as_u16();
+    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    let read = matches!(res.request().method().as_str(), "GET" | "HEAD");
+    if status >= 500 {
+        tracing::warn!(status, millis, "answered");
+    } else if !read || gateway || status >= 400 {
+        tracing::info!(status, millis, "answered");
+    } else {
+        tracing::debug!(status, millis, "answered");
+    }
 }
 
 /// Queues the audit row of an API read that a trusted gateway forwarded for `consumer`

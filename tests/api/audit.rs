@@ -82,7 +82,10 @@ async fn an_import_and_a_saved_run_are_traced_by_their_request_ids_to_their_audi
     let entries = entries_of_request(&app, "trace-run-0002").await;
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert_eq!(entries[0]["action"], "save_ranking");
-    assert_eq!(entries[0]["target"], format!("ranking:{}", run["ranking"]["id"]));
+    assert_eq!(
+        entries[0]["target"],
+        format!("ranking:{}", run["ranking"]["id"])
+    );
     // Without a caller's id the server's own (a UUID) is recorded, the one it answered with.
     let response = app
         .client
