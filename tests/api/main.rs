@@ -9,6 +9,8 @@ mod analysis;
 mod contract;
 /// Defects found in review, each reproduced before its fix.
 mod defects;
+/// Excel downloads of shortlists, saved runs and diffs, read back and checked against the JSON.
+mod excel;
 /// Liveness, readiness, metrics, error shapes for unknown routes and methods.
 mod health;
 /// The hot path: caches, warm-up, freshness across replicas.

@@ -214,7 +214,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // bring their own.
     components(schemas(
         crate::error::ErrorBody, crate::extract::Meta, regions::RegionView, regions::RegionKindName,
-        datasets::DatasetKindName, templates::TemplateKind, rankings::FormatName,
+        datasets::DatasetKindName, templates::TemplateKind, rankings::FormatName, rankings::DiffFormatName,
         model::scenario::RankingRequest, model::ranking::Method, model::ranking::Normalisation,
         model::ranking::SpbeDirection,
     )),
