@@ -180,7 +180,7 @@ async fn limit_and_measure<B: MessageBody + 'static>(
     let started = Instant::now();
     let method = req.method().to_string();
     if let Some(state) = &state
-        && req.path().starts_with("/api/")
+        && state.settings.route_path(req.path()).starts_with("/api/")
     {
         let client = client_address(&req, &state.settings.trusted_proxies);
         let verdict = state
@@ -259,6 +259,7 @@ impl Application {
             .spawn(move || keep_fresh(&watched))?;
         let mut server = HttpServer::new(move || {
             let limit = state.settings.max_body_bytes;
+            let base = state.settings.base_path.clone();
             App::new()
                 .app_data(state.clone())
                 .app_data(json_config(limit))
@@ -270,7 +271,7 @@ impl Application {
                 .wrap(from_fn(crate::negotiate::conform))
                 .wrap(from_fn(limit_and_measure))
                 .wrap(from_fn(trace_and_secure))
-                .configure(routes::configure)
+                .configure(move |cfg| routes::configure_under(cfg, &base))
         })
         .listen(listener)?;
         if let Some(n) = workers {

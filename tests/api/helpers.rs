@@ -10,7 +10,10 @@ use serde_json::Value;
 
 /// A running app with its own temporary database.
 pub struct TestApp {
+    /// `http://127.0.0.1:port` followed by the base path, if any.
     pub address: String,
+    /// `http://127.0.0.1:port`, for requests outside the base path.
+    pub origin: String,
     pub database_url: String,
     pub pool: DbPool,
     pub client: reqwest::Client,
@@ -31,6 +34,8 @@ pub struct Options {
     pub max_compute: Option<usize>,
     /// `LOKUS_TRUSTED_PROXIES`, a comma-separated CIDR list.
     pub trusted_proxies: String,
+    /// `LOKUS_BASE_PATH` (e.g. `/lokus/1.0`); [`TestApp::url`] puts it before every path.
+    pub base_path: String,
 }
 
 impl Default for Options {
@@ -43,6 +48,7 @@ impl Default for Options {
             rate_limit_burst: 10_000.0,
             max_compute: None,
             trusted_proxies: String::new(),
+            base_path: String::new(),
         }
     }
 }
@@ -78,6 +84,7 @@ async fn spawn_app_on(database_url: String, dir: tempfile::TempDir, options: Opt
         max_compute: options.max_compute,
         trusted_proxies: api::config::parse_trusted_proxies(&options.trusted_proxies)
             .expect("trusted proxies"),
+        base_path: api::config::parse_base_path(&options.base_path).expect("base path"),
     };
     let prepared = settings.clone();
     let pool = actix_web::rt::task::spawn_blocking(move || prepare_database(&prepared))
@@ -92,10 +99,15 @@ async fn spawn_app_on(database_url: String, dir: tempfile::TempDir, options: Opt
         )
     };
     let app = Application::build(settings, pool.clone()).expect("bind");
-    let address = format!("http://127.0.0.1:{}", app.port());
+    let origin = format!("http://127.0.0.1:{}", app.port());
+    let address = format!(
+        "{origin}{}",
+        api::config::parse_base_path(&options.base_path).expect("base path")
+    );
     actix_web::rt::spawn(app.run_until_stopped());
     TestApp {
         address,
+        origin,
         database_url,
         pool,
         client: reqwest::Client::builder()

@@ -11,6 +11,8 @@ mod contract;
 mod defects;
 /// Excel downloads of shortlists, saved runs and diffs, read back and checked against the JSON.
 mod excel;
+/// The service under a gateway base path (`LOKUS_BASE_PATH`).
+mod gateway;
 /// Liveness, readiness, metrics, error shapes for unknown routes and methods.
 mod health;
 /// The hot path: caches, warm-up, freshness across replicas.

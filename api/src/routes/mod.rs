@@ -153,9 +153,22 @@ async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     Err(ApiError::RouteNotFound(req.path().to_string()))
 }
 
+/// Registers the routing table under `base` (`LOKUS_BASE_PATH`; empty: at the root). Outside
+/// the base every request is 404 `not_found`.
+pub fn configure_under(cfg: &mut web::ServiceConfig, base: &str) {
+    if base.is_empty() {
+        configure(cfg, "");
+    } else {
+        let base = base.to_string();
+        cfg.service(web::scope(&base.clone()).configure(move |scoped| configure(scoped, &base)));
+        cfg.default_service(web::to(route_not_found));
+    }
+}
+
 /// Registers the routing table; `OPTIONS` on a known path answers 204 with `Allow`, and another
-/// method 405 with `Allow`.
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// method 405 with `Allow`. `base` is the prefix the table is mounted under (for the links the
+/// docs page follows).
+pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
     let mut paths: Vec<(&'static str, Vec<Method>, Vec<Route>)> = Vec::new();
     for (method, path, route) in table() {
         match paths.iter_mut().find(|(p, _, _)| *p == path) {
@@ -188,8 +201,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     }
     // The docs page reads the same document as integrators; its assets are vendored (no CDN).
     cfg.service(
-        utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs/{_:.*}")
-            .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
+        utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs/{_:.*}").config(
+            utoipa_swagger_ui::Config::from(format!("{base}/api/v1/openapi.json")),
+        ),
     );
     cfg.default_service(web::to(route_not_found));
 }
@@ -307,6 +321,12 @@ impl utoipa::Modify for BearerAuth {
 
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "docs", responses((status = 200, description = "OpenAPI 3.1 document", body = Object, content_type = "application/json")))]
-pub async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+pub async fn openapi_json(state: web::Data<crate::state::AppState>) -> HttpResponse {
+    let mut doc = ApiDoc::openapi();
+    // Behind a gateway the paths are relative to the base; a client resolves them against it.
+    let base = &state.settings.base_path;
+    if !base.is_empty() {
+        doc.servers = Some(vec![utoipa::openapi::Server::new(base.clone())]);
+    }
+    HttpResponse::Ok().json(doc)
 }

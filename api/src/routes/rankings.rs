@@ -516,7 +516,10 @@ pub async fn create_ranking(
     })
     .await??;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/rankings/{id}")))
+        .insert_header((
+            header::LOCATION,
+            format!("{}/api/v1/rankings/{id}", state.settings.base_path),
+        ))
         .insert_header((header::ETAG, crate::extract::etag_of(&body)))
         .content_type("application/json")
         .body(body))
