@@ -5,6 +5,7 @@ pub mod assets;
 pub mod boundaries;
 pub mod datasets;
 pub mod health;
+pub mod indicators;
 pub mod page;
 pub mod provinces;
 pub mod rankings;
@@ -68,6 +69,11 @@ pub fn table() -> Vec<(Method, &'static str, Route)> {
             Method::GET,
             "/api/v1/datasets/{id}",
             web::get().to(datasets::find_dataset),
+        ),
+        (
+            Method::GET,
+            "/api/v1/indicators",
+            web::get().to(indicators::list_indicators),
         ),
         (
             Method::GET,
@@ -219,6 +225,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
         regions::list_regions, regions::find_region, provinces::list_provinces,
         boundaries::find_boundaries,
         datasets::list_datasets, datasets::create_dataset, datasets::find_dataset,
+        indicators::list_indicators,
         templates::csv_template, templates::xlsx_template_file,
         analysis::find_analysis,
         rankings::list_rankings, rankings::create_ranking, rankings::find_ranking, rankings::diff_rankings,

@@ -1,5 +1,6 @@
 //! Ranking runs (saved, immutable), their diffs, and the one-call shortlist.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use actix_web::http::header;
@@ -8,6 +9,7 @@ use model::analysis::Exclusion;
 use model::dataset::Dataset;
 use model::impact::ProjectionParams;
 use model::impact::{Coverage, Projection};
+use model::indicator::column_units;
 use model::ranking::ConstraintEffect;
 use model::ranking::{
     Constraints, Method, Normalisation, SpbeDirection, UncertaintyParams, Weights,
@@ -161,6 +163,9 @@ pub struct StoredRanking {
     pub created_at: String,
     /// Token label of who saved it.
     pub created_by: String,
+    /// Unit of every numeric field of a district (`stunting_prevalence`: `percent`, …); the
+    /// same names as the CSV columns (see `GET /api/v1/indicators`).
+    pub units: BTreeMap<String, String>,
     /// The stored [`RankingResult`] (kept as the JSON it was saved as, so old runs read back
     /// unchanged).
     #[serde(flatten)]
@@ -278,6 +283,9 @@ pub struct Shortlist {
     pub projection: Option<Projection>,
     /// The selected districts in rank order (every joined district with `all=true`).
     pub districts: Vec<DistrictResult>,
+    /// Unit of every numeric field of a district (`stunting_prevalence`: `percent`, …); the
+    /// same names as the CSV columns (see `GET /api/v1/indicators`).
+    pub units: BTreeMap<String, String>,
 }
 
 /// `{"shortlist": {...}}`.
@@ -369,7 +377,18 @@ fn send(
 ) -> HttpResponse {
     match format {
         Representation::Csv | Representation::Xlsx => {
-            download(req, &format!("{filename}.{}", format.as_str()), rendered)
+            let mut response = download(req, &format!("{filename}.{}", format.as_str()), rendered);
+            // The columns' units and indicators' metadata (a CSV has no place for them).
+            let base = req
+                .app_data::<web::Data<AppState>>()
+                .map(|s| s.settings.base_path.clone())
+                .unwrap_or_default();
+            if let Ok(link) = header::HeaderValue::from_str(&format!(
+                "<{base}/api/v1/indicators>; rel=\"describedby\"; type=\"application/json\""
+            )) {
+                response.headers_mut().insert(header::LINK, link);
+            }
+            response
         }
         _ => respond(req, rendered),
     }
@@ -410,13 +429,14 @@ fn stored(run: &RankingRun) -> Result<StoredRanking, ApiError> {
     let mut result: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&run.body).map_err(|e| ApiError::Internal(e.to_string()))?;
     // The stored body never holds these, but a flattened duplicate key would be invalid JSON.
-    for key in ["id", "created_at", "created_by"] {
+    for key in ["id", "created_at", "created_by", "units"] {
         result.remove(key);
     }
     Ok(StoredRanking {
         id: run.id,
         created_at: run.created_at.clone(),
         created_by: run.created_by.clone(),
+        units: column_units(),
         result,
     })
 }
@@ -543,6 +563,10 @@ fn saved_run_json(
     out.extend_from_slice(text(created_at)?.as_bytes());
     out.extend_from_slice(br#","created_by":"#);
     out.extend_from_slice(text(created_by)?.as_bytes());
+    out.extend_from_slice(br#","units":"#);
+    out.extend_from_slice(
+        &serde_json::to_vec(&column_units()).map_err(|e| ApiError::Internal(e.to_string()))?,
+    );
     out.push(b',');
     out.extend_from_slice(members.as_bytes());
     out.push(b'}');
@@ -848,6 +872,7 @@ fn shortlist_body(result: &RankingResult, districts: Vec<DistrictResult>) -> Sho
             coverage: result.coverage.clone(),
             projection: result.projection.clone(),
             districts,
+            units: column_units(),
         },
     }
 }

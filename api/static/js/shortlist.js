@@ -139,7 +139,14 @@ function row(ctx, d) {
       }),
     ),
     el('td', { text: d.province_name }),
-    el('td', { class: 'num' }, num(d.stunting_prevalence, 1), se),
+    el(
+      'td',
+      { class: 'num' },
+      num(d.stunting_prevalence, 1),
+      se,
+      // A small-area estimate is model-based: flagged next to the value it qualifies.
+      d.stunting_method === 'sae' ? el('abbr', { class: 'sae', title: t('table.sae_title'), text: t('table.sae') }) : null,
+    ),
     el('td', { class: 'num' }, num(d.spbe_index, 2), el('span', { class: 'pred', text: d.spbe_predicate })),
     el('td', { class: 'num', text: num(d.score, 3) }),
     el('td', { class: 'num' }, pCell),
