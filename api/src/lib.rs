@@ -6,6 +6,7 @@ pub mod config;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod i18n;
 pub mod metrics;
 pub mod negotiate;
 pub mod routes;

@@ -147,7 +147,13 @@ async fn trace_and_secure<B: MessageBody + 'static>(
     let id = request_id(&req);
     req.extensions_mut().insert(RequestId(id.clone()));
     let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
-    let mut res = next.call(req).instrument(span).await?;
+    // Error messages follow the caller's Accept-Language (codes never change).
+    let lang = crate::i18n::preferred(
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let mut res = crate::i18n::scope(lang, next.call(req).instrument(span)).await?;
     let headers = res.headers_mut();
     if let Ok(value) = header::HeaderValue::from_str(&id) {
         headers.insert(header::HeaderName::from_static("x-request-id"), value);

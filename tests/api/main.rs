@@ -21,6 +21,8 @@ mod hotpath;
 mod impact;
 /// Uploads: formats, validation, all-or-nothing, idempotency, tokens.
 mod imports;
+/// Error messages in Bahasa Indonesia or English by Accept-Language.
+mod language;
 /// Satu Data metadata: indicators, units of export columns, small-area estimates flagged.
 mod metadata;
 /// The published OpenAPI document: valid 3.1, and every real response matches its schema.
