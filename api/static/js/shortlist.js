@@ -164,6 +164,11 @@ export function csvUrl(ctx) {
   return ctx.result?.kind === 'run' ? api.rankingCsvUrl(ctx.result.id) : api.shortlistCsvUrl(apiQuery(ctx.state));
 }
 
+/** The same list as an Excel workbook (districts, then the scenario, datasets and fingerprint). */
+export function xlsxUrl(ctx) {
+  return csvUrl(ctx).replace('format=csv', 'format=xlsx');
+}
+
 export function render(ctx, root) {
   const districts = ctx.result.districts;
   const provinceSelect = el('select', { id: 'filter-province' }, el('option', { value: '', text: t('table.all_provinces') }));
@@ -215,6 +220,7 @@ export function render(ctx, root) {
       el('label', { class: 'field' }, el('span', { text: t('table.filter_text') }), textFilter),
       el('label', { class: 'check' }, showAll, t('table.show_all', { n: int(districts.length) })),
       el('a', { href: csvUrl(ctx), id: 'csv-download', download: '', class: 'secondary', text: t('table.download_csv') }),
+      el('a', { href: xlsxUrl(ctx), id: 'xlsx-download', download: '', class: 'secondary', text: t('table.download_xlsx') }),
     ),
     el('div', { class: 'table-wrap' }, el('table', { id: 'shortlist-table' }, caption, thead, body)),
   );
