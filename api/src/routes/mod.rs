@@ -271,6 +271,15 @@ impl utoipa::Modify for CommonResponses {
             for (method, operation) in [("get", item.get.as_mut()), ("post", item.post.as_mut())] {
                 let Some(operation) = operation else { continue };
                 let responses = &mut operation.responses.responses;
+                // A workbook is bytes, not a JSON array: its content names the media type only.
+                for response in responses.values_mut() {
+                    if let RefOr::T(response) = response
+                        && let Some(RefOr::T(content)) =
+                            response.content.get_mut(datasets::XLSX_MEDIA_TYPE)
+                    {
+                        content.schema = None;
+                    }
+                }
                 let mut add = |status: &str, description: &str| {
                     responses
                         .entry(status.to_string())
