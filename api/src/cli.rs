@@ -10,6 +10,7 @@ use model::scenario::{RankingRequest, compute, districts_csv, wire_name};
 use model::token::{ApiToken, Role};
 
 use crate::config::Settings;
+use crate::i18n::Lang;
 use crate::startup::{Application, prepare_database};
 
 /// Lokus: priority districts for Indonesia's digital stunting-reduction programme.
@@ -170,7 +171,47 @@ fn kind_of(k: KindArg) -> DatasetKind {
     }
 }
 
+/// The language of the command line's messages: `LOKUS_LANG`, else the locale (`LC_ALL`,
+/// `LC_MESSAGES`, `LANG`); Indonesian when it names `id` (`id_ID.UTF-8`), English otherwise.
+pub fn cli_lang() -> Lang {
+    let value = ["LOKUS_LANG", "LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()));
+    locale_lang(value.as_deref())
+}
+
+/// The language a locale or language tag names (`id_ID.UTF-8`, `id-ID`, `en_US`, `C`).
+pub fn locale_lang(value: Option<&str>) -> Lang {
+    let primary = value
+        .unwrap_or_default()
+        .split(['_', '-', '.', '@'])
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if primary == "id" || primary == "in" {
+        Lang::Id
+    } else {
+        Lang::En
+    }
+}
+
+/// The stable code of a model error (as the API names it).
+fn model_code(e: &model::ModelError) -> &'static str {
+    match e {
+        model::ModelError::NotFound { .. } => "not_found",
+        model::ModelError::Invalid { code, .. } => code,
+        model::ModelError::InvalidRows(_) => "invalid_rows",
+        model::ModelError::Infeasible(_) => "infeasible_constraints",
+        model::ModelError::InsufficientData { .. } => "insufficient_data",
+        _ => "internal_error",
+    }
+}
+
 fn describe(e: &model::ModelError) -> String {
+    if cli_lang() == Lang::Id {
+        return describe_in_indonesian(e);
+    }
     match e {
         model::ModelError::InvalidRows(rows) => {
             let mut text = format!("{e}\n");
@@ -196,12 +237,36 @@ fn describe(e: &model::ModelError) -> String {
     }
 }
 
+fn describe_in_indonesian(e: &model::ModelError) -> String {
+    match e {
+        model::ModelError::InvalidRows(rows) => {
+            let mut text = format!("{} baris tidak valid; tidak ada yang diimpor\n", rows.len());
+            for r in rows {
+                text.push_str("  ");
+                if let Some(cell) = &r.cell {
+                    text.push_str(&format!("{cell}: "));
+                }
+                text.push_str(&crate::i18n::row_in_indonesian(r));
+                text.push('\n');
+                for c in &r.candidates {
+                    text.push_str(&format!("      kandidat: {c}\n"));
+                }
+            }
+            text
+        }
+        other => format!(
+            "{}. Detail: {other}",
+            crate::i18n::indonesian(model_code(other)).unwrap_or("Perintah gagal")
+        ),
+    }
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let mut settings = match Settings::from_env() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}: {e}", error_word());
             return 2;
         }
     };
@@ -211,9 +276,16 @@ pub fn run(cli: Cli) -> i32 {
     match execute(cli.command, settings) {
         Ok(()) => 0,
         Err((code, message)) => {
-            eprintln!("error: {message}");
+            eprintln!("{}: {message}", error_word());
             code
         }
+    }
+}
+
+fn error_word() -> &'static str {
+    match cli_lang() {
+        Lang::En => "error",
+        Lang::Id => "galat",
     }
 }
 
@@ -357,7 +429,13 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
                 ),
                 OutputFormat::Table => {
                     if result.demo {
-                        println!("SYNTHETIC DEMO DATA: not official statistics.");
+                        println!(
+                            "{}",
+                            match cli_lang() {
+                                Lang::En => "SYNTHETIC DEMO DATA: not official statistics.",
+                                Lang::Id => "DATA DEMO SINTETIS: bukan statistik resmi.",
+                            }
+                        );
                     }
                     println!("fingerprint {}", result.fingerprint);
                     println!(

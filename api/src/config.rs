@@ -33,6 +33,10 @@ pub struct Settings {
     /// consumer (e.g. `X-Consumer-Name`); believed only from `LOKUS_TRUSTED_PROXIES`
     /// (default: none, no gateway identity).
     pub trust_gateway_header: Option<String>,
+    /// `LOKUS_BASE_PATH`: a prefix the whole service answers under, e.g. `/lokus/1.0` behind a
+    /// gateway that publishes APIs as `/{context}/{version}/...` (default empty: the root).
+    /// Normalised: empty, or `/` followed by segments, without a trailing `/`.
+    pub base_path: String,
 }
 
 impl Default for Settings {
@@ -49,6 +53,7 @@ impl Default for Settings {
             max_compute: None,
             trusted_proxies: Vec::new(),
             trust_gateway_header: None,
+            base_path: String::new(),
         }
     }
 }
@@ -123,7 +128,18 @@ impl Settings {
                         })
                 })
                 .transpose()?,
+            base_path: parse_base_path(&var("LOKUS_BASE_PATH").unwrap_or_default())
+                .map_err(|e| format!("LOKUS_BASE_PATH: {e}"))?,
         })
+    }
+
+    /// The path of a request relative to the base path (`/lokus/1.0/api/v1/x` → `/api/v1/x`);
+    /// the path itself when there is no base path or the request lies outside it.
+    pub fn route_path<'a>(&self, path: &'a str) -> &'a str {
+        match path.strip_prefix(self.base_path.as_str()) {
+            Some(rest) if !self.base_path.is_empty() && rest.starts_with('/') => rest,
+            _ => path,
+        }
     }
 
     /// Uncached computations allowed at once.
@@ -149,4 +165,51 @@ pub fn parse_trusted_proxies(text: &str) -> Result<Vec<IpNet>, String> {
                 .map_err(|_| format!("'{t}' is not an IP address or CIDR block"))
         })
         .collect()
+}
+
+/// Normalises a base path: `lokus/1.0/` → `/lokus/1.0`, `/` or blank → empty.
+///
+/// # Errors
+/// A message when a segment holds anything but `A–Z a–z 0–9 . _ - ~`, or is `.` or `..`.
+pub fn parse_base_path(text: &str) -> Result<String, String> {
+    let segments: Vec<&str> = text.trim().split('/').filter(|s| !s.is_empty()).collect();
+    for segment in &segments {
+        let plain = segment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'~'));
+        if !plain || *segment == "." || *segment == ".." {
+            return Err(format!(
+                "'{text}' is not a path prefix such as /lokus/1.0 (segment '{segment}')"
+            ));
+        }
+    }
+    Ok(segments.iter().map(|s| format!("/{s}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_base_path_is_normalised_to_a_leading_slash_and_no_trailing_one() {
+        assert_eq!(parse_base_path("").unwrap(), "");
+        assert_eq!(parse_base_path("/").unwrap(), "");
+        assert_eq!(parse_base_path("lokus/1.0/").unwrap(), "/lokus/1.0");
+        assert_eq!(parse_base_path("/lokus//1.0").unwrap(), "/lokus/1.0");
+        assert!(parse_base_path("/lokus/../x").is_err());
+        assert!(parse_base_path("/lo kus").is_err());
+        assert!(parse_base_path("/a?b").is_err());
+    }
+
+    #[test]
+    fn a_route_path_is_the_request_path_without_the_base() {
+        let settings = Settings {
+            base_path: "/lokus/1.0".into(),
+            ..Settings::default()
+        };
+        assert_eq!(settings.route_path("/lokus/1.0/api/v1/x"), "/api/v1/x");
+        assert_eq!(settings.route_path("/lokus/1.0x/api"), "/lokus/1.0x/api");
+        assert_eq!(settings.route_path("/api/v1/x"), "/api/v1/x");
+        assert_eq!(Settings::default().route_path("/api/v1/x"), "/api/v1/x");
+    }
 }

@@ -5,6 +5,8 @@ use actix_web::{HttpResponse, ResponseError};
 use model::{ModelError, RowError};
 use serde::Serialize;
 
+use crate::i18n::Lang;
+
 /// Seconds a client is asked to wait when every compute slot is taken.
 pub const BUSY_RETRY_SECONDS: u64 = 1;
 
@@ -65,6 +67,24 @@ pub enum ApiError {
     Internal(String),
 }
 
+/// The codes [`ApiError::code`] names itself (the others come from where the error is made).
+pub const STATIC_CODES: &[&str] = &[
+    "not_found",
+    "invalid_rows",
+    "infeasible_constraints",
+    "insufficient_data",
+    "conflict",
+    "internal_error",
+    "unauthorized",
+    "forbidden",
+    "method_not_allowed",
+    "payload_too_large",
+    "unsupported_media_type",
+    "not_acceptable",
+    "rate_limited",
+    "busy",
+];
+
 /// The JSON error body.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
@@ -82,6 +102,41 @@ impl ApiError {
         ApiError::BadRequest {
             code,
             message: message.into(),
+        }
+    }
+
+    /// The human sentence in `lang` (the code stays the same in every language).
+    pub fn message_in(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        let sentence = crate::i18n::indonesian(self.code()).unwrap_or("Permintaan gagal");
+        match self {
+            ApiError::PayloadTooLarge(n) if *n > 0 => {
+                format!("Isi permintaan melebihi batas {n} bita")
+            }
+            ApiError::TooManyRequests(s) => {
+                format!("Terlalu banyak permintaan; coba lagi setelah {s} detik")
+            }
+            ApiError::Busy => format!(
+                "Server sedang menghitung skenario lain; coba lagi setelah {BUSY_RETRY_SECONDS} detik"
+            ),
+            ApiError::RouteNotFound(path) => format!("Tidak ada rute untuk {path}"),
+            ApiError::MethodNotAllowed(m) => format!("Metode {m} tidak diizinkan di sini"),
+            ApiError::Model(ModelError::InvalidRows(rows)) => {
+                format!("{} baris tidak valid; tidak ada yang diimpor", rows.len())
+            }
+            ApiError::Model(ModelError::InsufficientData { needed, got }) => {
+                format!("Perlu sedikitnya {needed} kabupaten/kota dengan data, tersedia {got}")
+            }
+            ApiError::Model(ModelError::NotFound { entity, id }) => {
+                format!("Tidak ditemukan: {entity} {id}")
+            }
+            ApiError::PayloadTooLarge(_) | ApiError::Forbidden(_) | ApiError::Unauthorized(_) => {
+                sentence.to_string()
+            }
+            // The specifics (names, limits, values) follow the sentence as the server wrote them.
+            other => format!("{sentence}. Detail: {other}"),
         }
     }
 
@@ -140,15 +195,28 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
+        let lang = crate::i18n::current();
         let message = if status.is_server_error() && !matches!(self, ApiError::Busy) {
             // The cause goes to the log only; the body says nothing internal.
             tracing::error!(error = ?self, "request failed");
-            "an internal error occurred; it has been logged".to_string()
+            match lang {
+                Lang::En => "an internal error occurred; it has been logged".to_string(),
+                Lang::Id => "terjadi kesalahan internal; sudah dicatat di log".to_string(),
+            }
         } else {
-            self.to_string()
+            self.message_in(lang)
         };
         let details = match self {
-            ApiError::Model(ModelError::InvalidRows(rows)) => rows.clone(),
+            ApiError::Model(ModelError::InvalidRows(rows)) => rows
+                .iter()
+                .map(|row| match lang {
+                    Lang::En => row.clone(),
+                    Lang::Id => RowError {
+                        message: crate::i18n::row_in_indonesian(row),
+                        ..row.clone()
+                    },
+                })
+                .collect(),
             _ => Vec::new(),
         };
         let mut response = HttpResponse::build(status);
@@ -161,6 +229,13 @@ impl ResponseError for ApiError {
             }
             _ => {}
         }
+        response.insert_header((
+            actix_web::http::header::CONTENT_LANGUAGE,
+            match lang {
+                Lang::En => "en",
+                Lang::Id => "id",
+            },
+        ));
         response.json(ErrorBody {
             error: self.code().to_string(),
             message,

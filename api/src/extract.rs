@@ -392,6 +392,8 @@ pub enum Representation {
     Csv,
     /// GeoJSON (`?format=geojson` or `Accept: application/geo+json`).
     GeoJson,
+    /// An Excel workbook (`?format=xlsx` or `Accept:` the `.xlsx` media type).
+    Xlsx,
 }
 
 impl Representation {
@@ -401,36 +403,74 @@ impl Representation {
             Representation::Json => "json",
             Representation::Csv => "csv",
             Representation::GeoJson => "geojson",
+            Representation::Xlsx => "xlsx",
+        }
+    }
+
+    /// Its media type.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Representation::Json => "application/json",
+            Representation::Csv => "text/csv",
+            Representation::GeoJson => "application/geo+json",
+            Representation::Xlsx => crate::routes::datasets::XLSX_MEDIA_TYPE,
         }
     }
 }
 
-/// Picks the representation from `?format=` first, then the Accept header.
+/// The representations of a district list (shortlist, saved run).
+pub const DISTRICT_LIST: &[Representation] = &[
+    Representation::Json,
+    Representation::Csv,
+    Representation::GeoJson,
+    Representation::Xlsx,
+];
+
+/// Picks the representation of a district list from `?format=` first, then the Accept header.
 ///
 /// # Errors
 /// 400 `invalid_format` for an unknown `format` value.
 pub fn representation(req: &HttpRequest, format: Option<&str>) -> Result<Representation, ApiError> {
-    match format.map(str::to_lowercase).as_deref() {
-        Some("csv") => return Ok(Representation::Csv),
-        Some("json") => return Ok(Representation::Json),
-        Some("geojson") => return Ok(Representation::GeoJson),
-        Some(other) => {
-            return Err(ApiError::bad_request(
-                "invalid_format",
-                format!("format '{other}' is not json, csv or geojson"),
-            ));
-        }
-        None => {}
+    representation_among(req, format, DISTRICT_LIST)
+}
+
+/// Picks one of `offered` (the first is the default) from `?format=` first, then the Accept
+/// header.
+///
+/// # Errors
+/// 400 `invalid_format` for a `format` value that is not offered.
+pub fn representation_among(
+    req: &HttpRequest,
+    format: Option<&str>,
+    offered: &[Representation],
+) -> Result<Representation, ApiError> {
+    let default = offered.first().copied().unwrap_or(Representation::Json);
+    if let Some(name) = format {
+        let name = name.to_lowercase();
+        return offered
+            .iter()
+            .copied()
+            .find(|r| r.as_str() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = offered.iter().map(|r| r.as_str()).collect();
+                ApiError::bad_request(
+                    "invalid_format",
+                    format!("format '{name}' is not {}", names.join(", ")),
+                )
+            });
     }
-    const OFFERED: [&str; 3] = ["application/json", "text/csv", "application/geo+json"];
+    let media: Vec<&str> = offered.iter().map(|r| r.media_type()).collect();
     let chosen = crate::negotiate::accept_ranges(req)
-        .and_then(|ranges| crate::negotiate::choose(&ranges, &OFFERED));
-    Ok(match chosen {
-        Some("text/csv") => Representation::Csv,
-        Some("application/geo+json") => Representation::GeoJson,
-        // JSON, or nothing acceptable (the middleware answered 406 before a handler ran).
-        _ => Representation::Json,
-    })
+        .and_then(|ranges| crate::negotiate::choose(&ranges, &media));
+    // Nothing acceptable: the middleware answered 406 before a handler ran.
+    Ok(chosen
+        .and_then(|m| offered.iter().copied().find(|r| r.media_type() == m))
+        .unwrap_or(default))
+}
+
+/// Sends a rendered body as a download named `filename` (CSV, Excel).
+pub fn download(req: &HttpRequest, filename: &str, rendered: &Rendered) -> HttpResponse {
+    csv_download(req, filename, rendered)
 }
 
 /// Sends rendered CSV as a download.

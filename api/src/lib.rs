@@ -4,8 +4,10 @@
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod gateway;
+pub mod i18n;
 pub mod metrics;
 pub mod negotiate;
 pub mod routes;

@@ -149,7 +149,11 @@ pub async fn conform<B: MessageBody + 'static>(
         req.extensions_mut().insert(ArrivedAs(Method::HEAD));
         req.head_mut().method = Method::GET;
     }
-    if let Some(offered) = produces(req.method(), req.path())
+    let path = match req.app_data::<actix_web::web::Data<crate::state::AppState>>() {
+        Some(state) => state.settings.route_path(req.path()).to_string(),
+        None => req.path().to_string(),
+    };
+    if let Some(offered) = produces(req.method(), &path)
         && let Some(ranges) = accept_ranges(req.request())
     {
         let offered: Vec<&str> = offered.iter().map(String::as_str).collect();

@@ -161,8 +161,14 @@ async fn trace_and_secure<B: MessageBody + 'static>(
         path = %req.path(),
         consumer = %consumer.as_deref().unwrap_or("-"),
     );
+    // Error messages follow the caller's Accept-Language (codes never change).
+    let lang = crate::i18n::preferred(
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
     let started = Instant::now();
-    let mut res = next.call(req).instrument(span.clone()).await?;
+    let mut res = crate::i18n::scope(lang, next.call(req).instrument(span.clone())).await?;
     log_answer(&span, &res, consumer.is_some(), started);
     if let (Some(state), Some(consumer)) = (&state, consumer) {
         audit_gateway_read(state, &res, &id, consumer);
@@ -211,7 +217,7 @@ fn audit_gateway_read<B>(state: &AppState, res: &ServiceResponse<B>, id: &str, c
     let Some(audit) = state.read_audit.as_ref() else {
         return;
     };
-    if !is_read || !req.path().starts_with("/api/") {
+    if !is_read || !state.settings.route_path(req.path()).starts_with("/api/") {
         return;
     }
     let actor = req
@@ -248,7 +254,7 @@ async fn limit_and_measure<B: MessageBody + 'static>(
     let started = Instant::now();
     let method = req.method().to_string();
     if let Some(state) = &state
-        && req.path().starts_with("/api/")
+        && state.settings.route_path(req.path()).starts_with("/api/")
     {
         let client = client_address(&req, &state.settings.trusted_proxies);
         let verdict = state
@@ -332,6 +338,7 @@ impl Application {
             .spawn(move || keep_fresh(&watched))?;
         let mut server = HttpServer::new(move || {
             let limit = state.settings.max_body_bytes;
+            let base = state.settings.base_path.clone();
             App::new()
                 .app_data(state.clone())
                 .app_data(json_config(limit))
@@ -343,7 +350,7 @@ impl Application {
                 .wrap(from_fn(crate::negotiate::conform))
                 .wrap(from_fn(limit_and_measure))
                 .wrap(from_fn(trace_and_secure))
-                .configure(routes::configure)
+                .configure(move |cfg| routes::configure_under(cfg, &base))
         })
         .listen(listener)?;
         if let Some(n) = workers {

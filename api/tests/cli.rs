@@ -15,10 +15,19 @@ impl Cli {
     }
 
     fn run(&self, args: &[&str]) -> Output {
+        self.run_in(args, "C")
+    }
+
+    /// Runs with `LANG` set to `lang` (and no other language variable).
+    fn run_in(&self, args: &[&str], lang: &str) -> Output {
         Command::new(env!("CARGO_BIN_EXE_lokus"))
             .args(args)
             .current_dir(self.dir.path())
             .env_remove("LOKUS_DATABASE_URL")
+            .env_remove("LOKUS_LANG")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", lang)
             .env("LOKUS_LOG", "warn")
             .output()
             .unwrap()
@@ -93,6 +102,41 @@ fn a_bad_import_exits_2_lists_every_bad_line_and_writes_nothing() {
     assert!(
         second.starts_with("already imported") && second.contains("dataset 6 "),
         "{second}"
+    );
+}
+
+#[test]
+fn cli_messages_follow_lang_and_lokus_lang() {
+    let cli = Cli::new();
+    assert!(cli.run(&["rank", "--k", "1"]).status.success());
+    let file = cli.file("bad.csv", "code,prevalensi\n11.40,20\n11.41,120\n");
+    let args = ["import", "stunting", file.as_str(), "--year", "2023"];
+    let id = cli.run_in(&args, "id_ID.UTF-8");
+    assert_eq!(id.status.code(), Some(2), "the exit code is the same");
+    let err = String::from_utf8_lossy(&id.stderr);
+    assert!(err.starts_with("galat: 1 baris tidak valid"), "{err}");
+    assert!(
+        err.contains("baris 3, kolom prevalensi: 120 bukan persentase dalam [0, 100]"),
+        "{err}"
+    );
+    let en = cli.run_in(&args, "en_US.UTF-8");
+    let err = String::from_utf8_lossy(&en.stderr);
+    assert!(err.starts_with("error: 1 row(s) are invalid"), "{err}");
+    // LOKUS_LANG wins over the locale.
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lokus"));
+    let out = command
+        .args(["rank", "--k", "1"])
+        .current_dir(cli.dir.path())
+        .env_remove("LOKUS_DATABASE_URL")
+        .env("LANG", "en_US.UTF-8")
+        .env("LOKUS_LANG", "id")
+        .env("LOKUS_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("DATA DEMO SINTETIS"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
     );
 }
 

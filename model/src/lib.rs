@@ -20,6 +20,7 @@ pub mod demo;
 pub mod error;
 pub mod impact;
 pub mod import;
+pub mod indicator;
 pub mod population;
 pub mod province;
 pub mod ranking;

@@ -157,7 +157,12 @@ async fn the_audit_log_is_paged_newest_first_and_filtered_by_action() {
 
 #[actix_web::test]
 async fn a_consumer_named_by_the_trusted_gateway_may_read_and_is_audited_by_request_id() {
-    let app = spawn_app_with(behind_gateway("127.0.0.1/32", Some("X-Consumer-Name"))).await;
+    // Published by the gateway under a base path, as SPLP does.
+    let app = spawn_app_with(Options {
+        base_path: "/lokus/1.0".into(),
+        ..behind_gateway("127.0.0.1/32", Some("X-Consumer-Name"))
+    })
+    .await;
     let response = app
         .client
         .get(app.url("/api/v1/regions/11.40"))
@@ -173,7 +178,7 @@ async fn a_consumer_named_by_the_trusted_gateway_may_read_and_is_audited_by_requ
     assert_eq!(entries[0]["action"], "read");
     assert_eq!(entries[0]["consumer"], "dinkes-aceh");
     assert_eq!(entries[0]["actor"], "anonymous");
-    assert_eq!(entries[0]["target"], "/api/v1/regions/11.40");
+    assert_eq!(entries[0]["target"], "/lokus/1.0/api/v1/regions/11.40");
     assert_eq!(entries[0]["detail"], "GET answered 200");
     // The consumer filter finds it too.
     let (_, body) = audit(&app, "?consumer=dinkes-aceh").await;

@@ -10,7 +10,10 @@ use serde_json::Value;
 
 /// A running app with its own temporary database.
 pub struct TestApp {
+    /// `http://127.0.0.1:port` followed by the base path, if any.
     pub address: String,
+    /// `http://127.0.0.1:port`, for requests outside the base path.
+    pub origin: String,
     pub database_url: String,
     pub pool: DbPool,
     pub client: reqwest::Client,
@@ -33,6 +36,8 @@ pub struct Options {
     pub trusted_proxies: String,
     /// `LOKUS_TRUST_GATEWAY_HEADER`.
     pub trust_gateway_header: Option<String>,
+    /// `LOKUS_BASE_PATH` (e.g. `/lokus/1.0`); [`TestApp::url`] puts it before every path.
+    pub base_path: String,
 }
 
 impl Default for Options {
@@ -46,6 +51,7 @@ impl Default for Options {
             max_compute: None,
             trusted_proxies: String::new(),
             trust_gateway_header: None,
+            base_path: String::new(),
         }
     }
 }
@@ -82,6 +88,7 @@ async fn spawn_app_on(database_url: String, dir: tempfile::TempDir, options: Opt
         trusted_proxies: api::config::parse_trusted_proxies(&options.trusted_proxies)
             .expect("trusted proxies"),
         trust_gateway_header: options.trust_gateway_header.clone(),
+        base_path: api::config::parse_base_path(&options.base_path).expect("base path"),
     };
     let prepared = settings.clone();
     let pool = actix_web::rt::task::spawn_blocking(move || prepare_database(&prepared))
@@ -96,10 +103,15 @@ async fn spawn_app_on(database_url: String, dir: tempfile::TempDir, options: Opt
         )
     };
     let app = Application::build(settings, pool.clone()).expect("bind");
-    let address = format!("http://127.0.0.1:{}", app.port());
+    let origin = format!("http://127.0.0.1:{}", app.port());
+    let address = format!(
+        "{origin}{}",
+        api::config::parse_base_path(&options.base_path).expect("base path")
+    );
     actix_web::rt::spawn(app.run_until_stopped());
     TestApp {
         address,
+        origin,
         database_url,
         pool,
         client: reqwest::Client::builder()

@@ -11,6 +11,10 @@ mod audit;
 mod contract;
 /// Defects found in review, each reproduced before its fix.
 mod defects;
+/// Excel downloads of shortlists, saved runs and diffs, read back and checked against the JSON.
+mod excel;
+/// The service under a gateway base path (`LOKUS_BASE_PATH`).
+mod gateway;
 /// Liveness, readiness, metrics, error shapes for unknown routes and methods.
 mod health;
 /// The hot path: caches, warm-up, freshness across replicas.
@@ -19,6 +23,10 @@ mod hotpath;
 mod impact;
 /// Uploads: formats, validation, all-or-nothing, idempotency, tokens.
 mod imports;
+/// Error messages in Bahasa Indonesia or English by Accept-Language.
+mod language;
+/// Satu Data metadata: indicators, units of export columns, small-area estimates flagged.
+mod metadata;
 /// The published OpenAPI document: valid 3.1, and every real response matches its schema.
 mod openapi;
 /// The planners' page: provinces for the tile map, boundaries, embedded assets, CSP.

@@ -276,6 +276,8 @@ async fn every_operation_answers_as_its_schema_says() {
     .await;
     w.expect(&app, get(t, "/api/v1/datasets?per_page=2"), 200)
         .await;
+    let t = "/api/v1/indicators";
+    w.expect(&app, get(t, t), 200).await;
     let t = "/api/v1/datasets/{id}";
     w.expect(&app, get(t, "/api/v1/datasets/1"), 200).await;
     w.expect(&app, get(t, "/api/v1/datasets/9999"), 404).await;
@@ -364,6 +366,12 @@ async fn every_operation_answers_as_its_schema_says() {
         200,
     )
     .await;
+    w.expect(
+        &app,
+        get(t, format!("/api/v1/rankings/{first}?format=xlsx")),
+        200,
+    )
+    .await;
     w.expect(&app, get(t, "/api/v1/rankings/9999"), 404).await;
     w.expect(
         &app,
@@ -384,6 +392,24 @@ async fn every_operation_answers_as_its_schema_says() {
         404,
     )
     .await;
+    w.expect(
+        &app,
+        get(
+            t,
+            format!("/api/v1/rankings/{first}/diff/{second}?format=xlsx"),
+        ),
+        200,
+    )
+    .await;
+    w.expect(
+        &app,
+        get(
+            t,
+            format!("/api/v1/rankings/{first}/diff/{second}?format=csv"),
+        ),
+        400,
+    )
+    .await;
 
     // The shortlist and the projection.
     let t = "/api/v1/shortlist";
@@ -391,6 +417,7 @@ async fn every_operation_answers_as_its_schema_says() {
         ("/api/v1/shortlist", 200),
         ("/api/v1/shortlist?k=10&draws=200&seed=3&all=true", 200),
         ("/api/v1/shortlist?format=csv", 200),
+        ("/api/v1/shortlist?k=5&format=xlsx", 200),
         ("/api/v1/shortlist?draws=6000", 422),
         ("/api/v1/shortlist?k=0", 422),
         ("/api/v1/shortlist?stunting_weight=0&spbe_weight=0", 422),

@@ -24,6 +24,8 @@ export LOKUS_DATABASE_URL="sqlite://$WORK/lokus.db"
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 export LOKUS_BIND="127.0.0.1:$PORT"
 export LOKUS_LOG="${LOKUS_LOG:-warn}"
+# LOKUS_BASE_PATH=/lokus/1.0 runs the same tests with the service under a gateway prefix.
+PREFIX="${LOKUS_BASE_PATH:-}"
 
 # The editor token is made against the same database before the server starts.
 LOKUS_TOKEN="$("$BIN" token create --role editor --label e2e-editor)"
@@ -37,16 +39,16 @@ cleanup() {
 trap cleanup EXIT
 
 for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break
+    curl -sf "http://127.0.0.1:$PORT$PREFIX/readyz" >/dev/null && break
     sleep 0.2
 done
-if ! curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; then
+if ! curl -sf "http://127.0.0.1:$PORT$PREFIX/readyz" >/dev/null; then
     cat "$WORK/serve.log" >&2
     exit 1
 fi
 
 mkdir -p artifacts
-export LOKUS_URL="http://127.0.0.1:$PORT"
+export LOKUS_URL="http://127.0.0.1:$PORT$PREFIX"
 export LOKUS_TOKEN
 export LOKUS_SHARED_DATA="${LOKUS_SHARED_DATA:-$ROOT/../shared/data}"
 export LOKUS_SCREENSHOT="$ROOT/docs/screenshot.png"

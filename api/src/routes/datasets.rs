@@ -183,7 +183,13 @@ pub async fn create_dataset(
         HttpResponse::Ok()
     };
     Ok(response
-        .insert_header((header::LOCATION, format!("/api/v1/datasets/{}", dataset.id)))
+        .insert_header((
+            header::LOCATION,
+            format!(
+                "{}/api/v1/datasets/{}",
+                state.settings.base_path, dataset.id
+            ),
+        ))
         .json(DatasetBody { dataset }))
 }
 

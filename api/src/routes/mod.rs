@@ -6,6 +6,7 @@ pub mod audit;
 pub mod boundaries;
 pub mod datasets;
 pub mod health;
+pub mod indicators;
 pub mod page;
 pub mod provinces;
 pub mod rankings;
@@ -69,6 +70,11 @@ pub fn table() -> Vec<(Method, &'static str, Route)> {
             Method::GET,
             "/api/v1/datasets/{id}",
             web::get().to(datasets::find_dataset),
+        ),
+        (
+            Method::GET,
+            "/api/v1/indicators",
+            web::get().to(indicators::list_indicators),
         ),
         (
             Method::GET,
@@ -159,9 +165,22 @@ async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     Err(ApiError::RouteNotFound(req.path().to_string()))
 }
 
+/// Registers the routing table under `base` (`LOKUS_BASE_PATH`; empty: at the root). Outside
+/// the base every request is 404 `not_found`.
+pub fn configure_under(cfg: &mut web::ServiceConfig, base: &str) {
+    if base.is_empty() {
+        configure(cfg, "");
+    } else {
+        let base = base.to_string();
+        cfg.service(web::scope(&base.clone()).configure(move |scoped| configure(scoped, &base)));
+        cfg.default_service(web::to(route_not_found));
+    }
+}
+
 /// Registers the routing table; `OPTIONS` on a known path answers 204 with `Allow`, and another
-/// method 405 with `Allow`.
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// method 405 with `Allow`. `base` is the prefix the table is mounted under (for the links the
+/// docs page follows).
+pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
     let mut paths: Vec<(&'static str, Vec<Method>, Vec<Route>)> = Vec::new();
     for (method, path, route) in table() {
         match paths.iter_mut().find(|(p, _, _)| *p == path) {
@@ -194,8 +213,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     }
     // The docs page reads the same document as integrators; its assets are vendored (no CDN).
     cfg.service(
-        utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs/{_:.*}")
-            .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
+        utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs/{_:.*}").config(
+            utoipa_swagger_ui::Config::from(format!("{base}/api/v1/openapi.json")),
+        ),
     );
     cfg.default_service(web::to(route_not_found));
 }
@@ -211,6 +231,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         regions::list_regions, regions::find_region, provinces::list_provinces,
         boundaries::find_boundaries,
         datasets::list_datasets, datasets::create_dataset, datasets::find_dataset,
+        indicators::list_indicators,
         templates::csv_template, templates::xlsx_template_file,
         analysis::find_analysis,
         rankings::list_rankings, rankings::create_ranking, rankings::find_ranking, rankings::diff_rankings,
@@ -221,7 +242,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // bring their own.
     components(schemas(
         crate::error::ErrorBody, crate::extract::Meta, regions::RegionView, regions::RegionKindName,
-        datasets::DatasetKindName, templates::TemplateKind, rankings::FormatName,
+        datasets::DatasetKindName, templates::TemplateKind, rankings::FormatName, rankings::DiffFormatName,
         model::scenario::RankingRequest, model::ranking::Method, model::ranking::Normalisation,
         model::ranking::SpbeDirection,
     )),
@@ -257,6 +278,15 @@ impl utoipa::Modify for CommonResponses {
             for (method, operation) in [("get", item.get.as_mut()), ("post", item.post.as_mut())] {
                 let Some(operation) = operation else { continue };
                 let responses = &mut operation.responses.responses;
+                // A workbook is bytes, not a JSON array: its content names the media type only.
+                for response in responses.values_mut() {
+                    if let RefOr::T(response) = response
+                        && let Some(RefOr::T(content)) =
+                            response.content.get_mut(datasets::XLSX_MEDIA_TYPE)
+                    {
+                        content.schema = None;
+                    }
+                }
                 let mut add = |status: &str, description: &str| {
                     responses
                         .entry(status.to_string())
@@ -314,6 +344,12 @@ impl utoipa::Modify for BearerAuth {
 
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "docs", responses((status = 200, description = "OpenAPI 3.1 document", body = Object, content_type = "application/json")))]
-pub async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+pub async fn openapi_json(state: web::Data<crate::state::AppState>) -> HttpResponse {
+    let mut doc = ApiDoc::openapi();
+    // Behind a gateway the paths are relative to the base; a client resolves them against it.
+    let base = &state.settings.base_path;
+    if !base.is_empty() {
+        doc.servers = Some(vec![utoipa::openapi::Server::new(base.clone())]);
+    }
+    HttpResponse::Ok().json(doc)
 }

@@ -1,5 +1,6 @@
 //! Ranking runs (saved, immutable), their diffs, and the one-call shortlist.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use actix_web::http::header;
@@ -8,6 +9,7 @@ use model::analysis::Exclusion;
 use model::dataset::Dataset;
 use model::impact::ProjectionParams;
 use model::impact::{Coverage, Projection};
+use model::indicator::column_units;
 use model::ranking::ConstraintEffect;
 use model::ranking::{
     Constraints, Method, Normalisation, SpbeDirection, UncertaintyParams, Weights,
@@ -20,9 +22,10 @@ use model::scenario::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
+use crate::export::{Provenance, diff_rows, diff_workbook, districts_workbook};
 use crate::extract::{
-    Caller, Editor, Meta, Paging, Reader, Representation, code_list, csv_download, list_response,
-    representation, respond,
+    Caller, Editor, Meta, Paging, Reader, Representation, code_list, download, list_response,
+    representation, representation_among, respond,
 };
 use crate::state::{
     AppState, ComputeCache, Rendered, default_requests, ranking_key, shortlist_key,
@@ -109,12 +112,32 @@ fn check_limits(request: &RankingRequest) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// `?format=json|csv|geojson`.
+/// `?format=json|csv|geojson|xlsx`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct FormatQuery {
-    /// Representation; also chosen by `Accept: text/csv` or `application/geo+json`.
+    /// Representation; also chosen by `Accept: text/csv`, `application/geo+json` or the
+    /// `.xlsx` media type.
     #[param(value_type = Option<FormatName>)]
     pub format: Option<String>,
+}
+
+/// `?format=json|xlsx` of a diff.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct DiffFormatQuery {
+    /// Representation (default `json`); `xlsx` (or `Accept:` the `.xlsx` media type) downloads
+    /// an Excel workbook.
+    #[param(value_type = Option<DiffFormatName>)]
+    pub format: Option<String>,
+}
+
+/// The representations of a diff.
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DiffFormatName {
+    /// JSON (the default).
+    Json,
+    /// An Excel workbook: the changes, and both runs with their scenario and datasets.
+    Xlsx,
 }
 
 /// The representations of a district list.
@@ -127,6 +150,8 @@ pub enum FormatName {
     Csv,
     /// GeoJSON features with the newest boundary layer.
     Geojson,
+    /// An Excel workbook: the districts, and the scenario with its datasets and fingerprint.
+    Xlsx,
 }
 
 /// A saved run: the ranking result exactly as computed and stored, with its id, time and author.
@@ -138,6 +163,9 @@ pub struct StoredRanking {
     pub created_at: String,
     /// Token label of who saved it.
     pub created_by: String,
+    /// Unit of every numeric field of a district (`stunting_prevalence`: `percent`, …); the
+    /// same names as the CSV columns (see `GET /api/v1/indicators`).
+    pub units: BTreeMap<String, String>,
     /// The stored [`RankingResult`] (kept as the JSON it was saved as, so old runs read back
     /// unchanged).
     #[serde(flatten)]
@@ -255,6 +283,9 @@ pub struct Shortlist {
     pub projection: Option<Projection>,
     /// The selected districts in rank order (every joined district with `all=true`).
     pub districts: Vec<DistrictResult>,
+    /// Unit of every numeric field of a district (`stunting_prevalence`: `percent`, …); the
+    /// same names as the CSV columns (see `GET /api/v1/indicators`).
+    pub units: BTreeMap<String, String>,
 }
 
 /// `{"shortlist": {...}}`.
@@ -291,14 +322,27 @@ pub struct ProjectionBody {
     pub projection: ProjectionView,
 }
 
-/// Renders districts as CSV or GeoJSON (with the newest boundary layer). CPU and database work: call it inside `web::block`.
+/// Renders districts as CSV, GeoJSON (with the newest boundary layer) or an Excel workbook
+/// (with `provenance` on its second sheet). CPU and database work: call it inside `web::block`.
 fn render_districts(
     state: &AppState,
     format: Representation,
     districts: &[DistrictResult],
     demo: bool,
+    provenance: impl FnOnce() -> Result<Provenance, ApiError>,
 ) -> Result<Rendered, ApiError> {
     match format {
+        Representation::Xlsx => {
+            let rows = districts
+                .iter()
+                .map(serde_json::to_value)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok(Rendered::new(
+                crate::routes::datasets::XLSX_MEDIA_TYPE,
+                districts_workbook(&rows, demo, &provenance()?)?,
+            ))
+        }
         // JSON documents are rendered by their handlers.
         Representation::Json => Err(ApiError::Internal("JSON is not a district export".into())),
         Representation::Csv => Ok(Rendered::new(
@@ -323,7 +367,8 @@ fn render_districts(
     }
 }
 
-/// Sends a rendered district list; CSV comes as a download named `filename.csv`.
+/// Sends a rendered district list; CSV and Excel come as a download named `filename.csv` or
+/// `filename.xlsx`.
 fn send(
     req: &HttpRequest,
     format: Representation,
@@ -331,22 +376,67 @@ fn send(
     rendered: &Rendered,
 ) -> HttpResponse {
     match format {
-        Representation::Csv => csv_download(req, &format!("{filename}.csv"), rendered),
+        Representation::Csv | Representation::Xlsx => {
+            let mut response = download(req, &format!("{filename}.{}", format.as_str()), rendered);
+            // The columns' units and indicators' metadata (a CSV has no place for them).
+            let base = req
+                .app_data::<web::Data<AppState>>()
+                .map(|s| s.settings.base_path.clone())
+                .unwrap_or_default();
+            if let Ok(link) = header::HeaderValue::from_str(&format!(
+                "<{base}/api/v1/indicators>; rel=\"describedby\"; type=\"application/json\""
+            )) {
+                response.headers_mut().insert(header::LINK, link);
+            }
+            response
+        }
         _ => respond(req, rendered),
     }
+}
+
+/// What a saved run rests on, from its stored body, for the second sheet of a workbook.
+fn run_provenance(run: &RankingRun) -> Result<Provenance, ApiError> {
+    let body: serde_json::Value =
+        serde_json::from_str(&run.body).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(Provenance {
+        title: format!("run {}", run.id),
+        facts: vec![
+            ("id".into(), run.id.into()),
+            ("created_at".into(), run.created_at.clone().into()),
+            ("created_by".into(), run.created_by.clone().into()),
+        ],
+        fingerprint: run.fingerprint.clone(),
+        demo: run.demo,
+        params: body["params"].clone(),
+        datasets: body["datasets"].clone(),
+    })
+}
+
+/// What a computed ranking rests on, for the second sheet of a workbook.
+fn result_provenance(result: &RankingResult) -> Result<Provenance, ApiError> {
+    let internal = |e: serde_json::Error| ApiError::Internal(e.to_string());
+    Ok(Provenance {
+        title: "shortlist".into(),
+        facts: Vec::new(),
+        fingerprint: result.fingerprint.clone(),
+        demo: result.demo,
+        params: serde_json::to_value(&result.params).map_err(internal)?,
+        datasets: serde_json::to_value(&result.datasets).map_err(internal)?,
+    })
 }
 
 fn stored(run: &RankingRun) -> Result<StoredRanking, ApiError> {
     let mut result: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&run.body).map_err(|e| ApiError::Internal(e.to_string()))?;
     // The stored body never holds these, but a flattened duplicate key would be invalid JSON.
-    for key in ["id", "created_at", "created_by"] {
+    for key in ["id", "created_at", "created_by", "units"] {
         result.remove(key);
     }
     Ok(StoredRanking {
         id: run.id,
         created_at: run.created_at.clone(),
         created_by: run.created_by.clone(),
+        units: column_units(),
         result,
     })
 }
@@ -449,7 +539,10 @@ pub async fn create_ranking(
     })
     .await??;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/rankings/{id}")))
+        .insert_header((
+            header::LOCATION,
+            format!("{}/api/v1/rankings/{id}", state.settings.base_path),
+        ))
         .insert_header((header::ETAG, crate::extract::etag_of(&body)))
         .content_type("application/json")
         .body(body))
@@ -473,6 +566,10 @@ fn saved_run_json(
     out.extend_from_slice(text(created_at)?.as_bytes());
     out.extend_from_slice(br#","created_by":"#);
     out.extend_from_slice(text(created_by)?.as_bytes());
+    out.extend_from_slice(br#","units":"#);
+    out.extend_from_slice(
+        &serde_json::to_vec(&column_units()).map_err(|e| ApiError::Internal(e.to_string()))?,
+    );
     out.push(b',');
     out.extend_from_slice(members.as_bytes());
     out.push(b'}');
@@ -531,8 +628,8 @@ pub async fn list_rankings(
 #[utoipa::path(get, path = "/api/v1/rankings/{id}", tag = "rankings",
     params(("id" = i32, Path, description = "Run id", minimum = 1), FormatQuery),
     responses(
-    (status = 200, description = "The run as JSON, or its districts as CSV / GeoJSON",
-        content((RankingBody = "application/json"), (String = "text/csv"), (Object = "application/geo+json"))),
+    (status = 200, description = "The run as JSON, or its districts as CSV / GeoJSON / an Excel workbook (districts, then the scenario with its datasets and fingerprint)",
+        content((RankingBody = "application/json"), (String = "text/csv"), (Object = "application/geo+json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
     (status = 400, description = "Malformed id or unknown `format`", body = crate::error::ErrorBody),
     (status = 404, description = "No such run", body = crate::error::ErrorBody)))]
 pub async fn find_ranking(
@@ -555,7 +652,7 @@ pub async fn find_ranking(
             Representation::Json => Rendered::json(&RankingBody {
                 ranking: stored(&run)?,
             }),
-            _ => render_districts(&st, format, &districts, run.demo),
+            _ => render_districts(&st, format, &districts, run.demo, || run_provenance(&run)),
         }
     })
     .await??;
@@ -569,18 +666,25 @@ pub async fn find_ranking(
 
 /// Who entered, who left and how ranks moved from run `id` to run `other_id`.
 #[utoipa::path(get, path = "/api/v1/rankings/{id}/diff/{other_id}", tag = "rankings",
-    params(("id" = i32, Path, description = "Earlier run", minimum = 1), ("other_id" = i32, Path, description = "Later run", minimum = 1)),
+    params(("id" = i32, Path, description = "Earlier run", minimum = 1), ("other_id" = i32, Path, description = "Later run", minimum = 1), DiffFormatQuery),
     responses(
-    (status = 200, description = "Who entered, who left, how ranks moved", body = DiffBody),
-    (status = 400, description = "Malformed id", body = crate::error::ErrorBody),
+    (status = 200, description = "Who entered, who left, how ranks moved; as JSON or an Excel workbook (the changes, then both runs with their scenario, datasets and fingerprint)",
+        content((DiffBody = "application/json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+    (status = 400, description = "Malformed id or unknown `format`", body = crate::error::ErrorBody),
     (status = 404, description = "No such run", body = crate::error::ErrorBody)))]
 pub async fn diff_rankings(
     req: HttpRequest,
     state: web::Data<AppState>,
     _reader: Reader,
     ids: web::Path<(i32, i32)>,
+    query: web::Query<DiffFormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (a, b) = ids.into_inner();
+    let format = representation_among(
+        &req,
+        query.format.as_deref(),
+        &[Representation::Json, Representation::Xlsx],
+    )?;
     let pool = state.pool.clone();
     let rendered = web::block(move || -> Result<Rendered, ApiError> {
         let mut conn = pool.get()?;
@@ -589,17 +693,32 @@ pub async fn diff_rankings(
             RankingRun::find(&mut conn, b)?,
         );
         drop(conn);
-        Rendered::json(&DiffBody {
+        let body = DiffBody {
             diff: DiffView {
                 diff: diff(&from.body, &to.body)?,
                 demo: from.demo || to.demo,
                 from: RunRef::of(&from),
                 to: RunRef::of(&to),
             },
-        })
+        };
+        if format == Representation::Json {
+            return Rendered::json(&body);
+        }
+        let json =
+            serde_json::to_value(&body.diff).map_err(|e| ApiError::Internal(e.to_string()))?;
+        let runs = [run_provenance(&from)?, run_provenance(&to)?];
+        Ok(Rendered::new(
+            crate::routes::datasets::XLSX_MEDIA_TYPE,
+            diff_workbook(&diff_rows(&json), body.diff.demo, &runs)?,
+        ))
     })
     .await??;
-    Ok(respond(&req, &rendered))
+    Ok(send(
+        &req,
+        format,
+        &format!("lokus-diff-{a}-{b}"),
+        &rendered,
+    ))
 }
 
 /// Overrides of the default scenario for the shortlist.
@@ -756,6 +875,7 @@ fn shortlist_body(result: &RankingResult, districts: Vec<DistrictResult>) -> Sho
             coverage: result.coverage.clone(),
             projection: result.projection.clone(),
             districts,
+            units: column_units(),
         },
     }
 }
@@ -830,8 +950,8 @@ pub async fn find_projection(
 
 /// The shortlist under the default scenario (or light overrides): selected districts in rank order.
 #[utoipa::path(get, path = "/api/v1/shortlist", tag = "rankings", params(ShortlistQuery), responses(
-    (status = 200, description = "The shortlist as JSON, or its districts as CSV / GeoJSON",
-        content((ShortlistBody = "application/json"), (String = "text/csv"), (Object = "application/geo+json"))),
+    (status = 200, description = "The shortlist as JSON, or its districts as CSV / GeoJSON / an Excel workbook (districts, then the scenario with its datasets and fingerprint)",
+        content((ShortlistBody = "application/json"), (String = "text/csv"), (Object = "application/geo+json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
     (status = 400, description = "Malformed query parameter or unknown `format`", body = crate::error::ErrorBody),
     (status = 404, description = "No data for a requested year, or no boundary layer for GeoJSON", body = crate::error::ErrorBody),
     (status = 422, description = "A limit broken (names it): more than 5,000 draws without an editor token, weights all 0; or the data held refuses it: constraints no selection satisfies (`infeasible_constraints`), `k` or a count above the joined districts, a code not among them, a dataset the method needs (`no_population_data`, `no_previous_year`)", body = crate::error::ErrorBody),
@@ -879,7 +999,9 @@ fn shortlist(
             .collect();
         match format {
             Representation::Json => Rendered::json(&shortlist_body(&result, selected)),
-            _ => render_districts(state, format, &selected, result.demo),
+            _ => render_districts(state, format, &selected, result.demo, || {
+                result_provenance(&result)
+            }),
         }
     })
 }

@@ -1,5 +1,9 @@
 // The only module that calls fetch: one function per endpoint of /api/v1, one error shape.
 
+/** The prefix the service answers under (LOKUS_BASE_PATH, e.g. `/lokus/1.0`; empty at the root),
+ * named by the page in `<meta name="lokus-base">` (no inline script: the CSP forbids it). */
+export const base = document.querySelector('meta[name="lokus-base"]')?.getAttribute('content') ?? '';
+
 export class ApiError extends Error {
   constructor(status, body) {
     super((body && body.message) || `HTTP ${status}`);
@@ -13,7 +17,7 @@ async function request(path, { method = 'GET', token, body, contentType, signal,
   const headers = { Accept: accept };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (contentType) headers['Content-Type'] = contentType;
-  const response = await fetch(path, { method, headers, body, signal });
+  const response = await fetch(`${base}${path}`, { method, headers, body, signal });
   let json = null;
   try {
     json = await response.json();
@@ -34,7 +38,7 @@ export const shortlist = (params, signal) =>
   request(`/api/v1/shortlist${query({ ...params, all: 'true' })}`, { signal }).then((j) => j.shortlist);
 
 /** Download address of the shortlist (selected districts) as CSV. */
-export const shortlistCsvUrl = (params) => `/api/v1/shortlist${query({ ...params, format: 'csv' })}`;
+export const shortlistCsvUrl = (params) => `${base}/api/v1/shortlist${query({ ...params, format: 'csv' })}`;
 
 export const analysis = (params, signal) =>
   request(`/api/v1/analysis${query(params)}`, { signal }).then((j) => j.analysis);
@@ -54,7 +58,7 @@ export const rankings = () => request('/api/v1/rankings?per_page=100').then((j) 
 
 export const ranking = (id) => request(`/api/v1/rankings/${encodeURIComponent(id)}`).then((j) => j.ranking);
 
-export const rankingCsvUrl = (id) => `/api/v1/rankings/${encodeURIComponent(id)}?format=csv`;
+export const rankingCsvUrl = (id) => `${base}/api/v1/rankings/${encodeURIComponent(id)}?format=csv`;
 
 export const diff = (from, to) =>
   request(`/api/v1/rankings/${encodeURIComponent(from)}/diff/${encodeURIComponent(to)}`).then((j) => j.diff);
@@ -80,4 +84,4 @@ export function uploadDataset({ kind, year, source, indicator, file, token }) {
   );
 }
 
-export const templateUrl = (kind) => `/api/v1/templates/${encodeURIComponent(kind)}.csv`;
+export const templateUrl = (kind) => `${base}/api/v1/templates/${encodeURIComponent(kind)}.csv`;

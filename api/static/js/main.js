@@ -48,7 +48,7 @@ const dirty = new Set(Object.keys(VIEWS));
 /** Keeps the address bar equal to the screen. */
 function writeUrl() {
   const search = toSearch(ctx.state);
-  if (search !== window.location.search) window.history.replaceState(null, '', `/${search}`);
+  if (search !== window.location.search) window.history.replaceState(null, '', `${api.base}/${search}`);
 }
 
 /** Changes the state; a changed scenario leaves the saved run and previews the new list. */

@@ -139,7 +139,14 @@ function row(ctx, d) {
       }),
     ),
     el('td', { text: d.province_name }),
-    el('td', { class: 'num' }, num(d.stunting_prevalence, 1), se),
+    el(
+      'td',
+      { class: 'num' },
+      num(d.stunting_prevalence, 1),
+      se,
+      // A small-area estimate is model-based: flagged next to the value it qualifies.
+      d.stunting_method === 'sae' ? el('abbr', { class: 'sae', title: t('table.sae_title'), text: t('table.sae') }) : null,
+    ),
     el('td', { class: 'num' }, num(d.spbe_index, 2), el('span', { class: 'pred', text: d.spbe_predicate })),
     el('td', { class: 'num', text: num(d.score, 3) }),
     el('td', { class: 'num' }, pCell),
@@ -155,6 +162,11 @@ function sizeBars(root) {
 
 export function csvUrl(ctx) {
   return ctx.result?.kind === 'run' ? api.rankingCsvUrl(ctx.result.id) : api.shortlistCsvUrl(apiQuery(ctx.state));
+}
+
+/** The same list as an Excel workbook (districts, then the scenario, datasets and fingerprint). */
+export function xlsxUrl(ctx) {
+  return csvUrl(ctx).replace('format=csv', 'format=xlsx');
 }
 
 export function render(ctx, root) {
@@ -208,6 +220,7 @@ export function render(ctx, root) {
       el('label', { class: 'field' }, el('span', { text: t('table.filter_text') }), textFilter),
       el('label', { class: 'check' }, showAll, t('table.show_all', { n: int(districts.length) })),
       el('a', { href: csvUrl(ctx), id: 'csv-download', download: '', class: 'secondary', text: t('table.download_csv') }),
+      el('a', { href: xlsxUrl(ctx), id: 'xlsx-download', download: '', class: 'secondary', text: t('table.download_xlsx') }),
     ),
     el('div', { class: 'table-wrap' }, el('table', { id: 'shortlist-table' }, caption, thead, body)),
   );
