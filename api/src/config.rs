@@ -29,6 +29,13 @@ pub struct Settings {
     /// `LOKUS_TRUSTED_PROXIES`: comma-separated addresses or CIDR blocks of proxies whose
     /// `X-Forwarded-For` names the client (default: none; the peer address is the client).
     pub trusted_proxies: Vec<IpNet>,
+    /// `LOKUS_DB_POOL_SIZE`: database connections this process holds (default 8). With
+    /// several replicas on one PostgreSQL, replicas × pool size must stay below its
+    /// `max_connections`.
+    pub pool_size: u32,
+    /// `LOKUS_SHUTDOWN_GRACE_SECONDS`: on SIGTERM, how long requests in flight may take to
+    /// finish before the process exits (default 30).
+    pub shutdown_grace_seconds: u64,
 }
 
 impl Default for Settings {
@@ -44,6 +51,8 @@ impl Default for Settings {
             workers: None,
             max_compute: None,
             trusted_proxies: Vec::new(),
+            pool_size: model::db::DEFAULT_POOL_SIZE,
+            shutdown_grace_seconds: 30,
         }
     }
 }
@@ -108,6 +117,14 @@ impl Settings {
                 &var("LOKUS_TRUSTED_PROXIES").unwrap_or_default(),
             )
             .map_err(|e| format!("LOKUS_TRUSTED_PROXIES: {e}"))?,
+            pool_size: match number("LOKUS_DB_POOL_SIZE", d.pool_size)? {
+                0 => return Err("LOKUS_DB_POOL_SIZE=0: at least one connection is needed".into()),
+                n => n,
+            },
+            shutdown_grace_seconds: number(
+                "LOKUS_SHUTDOWN_GRACE_SECONDS",
+                d.shutdown_grace_seconds,
+            )?,
         })
     }
 

@@ -94,6 +94,9 @@ impl ApiError {
                 ModelError::InvalidRows(_) => "invalid_rows",
                 ModelError::Infeasible(_) => "infeasible_constraints",
                 ModelError::InsufficientData { .. } => "insufficient_data",
+                m if m.is_unavailable() => "database_unavailable",
+                m if m.is_storage_full() => "insufficient_storage",
+                m if m.is_read_only() => "database_read_only",
                 m if m.is_stray_not_found() => "not_found",
                 m if m.is_unique_violation() => "conflict",
                 _ => "internal_error",
@@ -114,12 +117,33 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The sentence a client gets for a database fault (none for other errors); it names no
+    /// internals.
+    fn storage_fault_message(&self) -> Option<&'static str> {
+        match self.code() {
+            "database_unavailable" => {
+                Some("the database is not reachable right now; nothing was changed; retry shortly")
+            }
+            "insufficient_storage" => Some(
+                "the database has no space left for this write; nothing was changed and the data served before stays served",
+            ),
+            "database_read_only" => Some(
+                "the database is read-only at the moment; nothing was changed and the data served before stays served",
+            ),
+            _ => None,
+        }
+    }
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self.code() {
             "not_found" => StatusCode::NOT_FOUND,
             "conflict" => StatusCode::CONFLICT,
             "internal_error" => StatusCode::INTERNAL_SERVER_ERROR,
+            "database_unavailable" | "database_read_only" => StatusCode::SERVICE_UNAVAILABLE,
+            "insufficient_storage" => StatusCode::INSUFFICIENT_STORAGE,
             _ => match self {
                 ApiError::Model(_) | ApiError::Unprocessable { .. } => {
                     StatusCode::UNPROCESSABLE_ENTITY
@@ -140,7 +164,11 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        let message = if status.is_server_error() && !matches!(self, ApiError::Busy) {
+        let message = if let Some(sentence) = self.storage_fault_message() {
+            // Said plainly (the client should retry or tell an operator), cause to the log.
+            tracing::warn!(error = ?self, code = self.code(), "database fault");
+            sentence.to_string()
+        } else if status.is_server_error() && !matches!(self, ApiError::Busy) {
             // The cause goes to the log only; the body says nothing internal.
             tracing::error!(error = ?self, "request failed");
             "an internal error occurred; it has been logged".to_string()
@@ -157,6 +185,9 @@ impl ResponseError for ApiError {
                 response.insert_header(("Retry-After", seconds.to_string()));
             }
             ApiError::Busy => {
+                response.insert_header(("Retry-After", BUSY_RETRY_SECONDS.to_string()));
+            }
+            _ if self.code() == "database_unavailable" => {
                 response.insert_header(("Retry-After", BUSY_RETRY_SECONDS.to_string()));
             }
             _ => {}

@@ -292,6 +292,11 @@ pub struct AppState {
     pub limiter: Arc<Mutex<RateLimiter>>,
     /// Prometheus metrics.
     pub metrics: Arc<Metrics>,
+    /// Taken by each import for its whole run: imports through one process write one at a
+    /// time (SQLite allows one writer anyway, and a second one would fail its upgrade to a
+    /// write lock instead of waiting) and hold at most one pooled connection between them,
+    /// so that readers never wait for connections behind a queue of uploads.
+    pub imports: Arc<Mutex<()>>,
 }
 
 /// How often each process checks the database for imports made by other replicas: the bound
@@ -357,6 +362,7 @@ impl AppState {
             compute: Arc::new(ComputeSlots::new(slots)),
             limiter: Arc::default(),
             metrics: Arc::default(),
+            imports: Arc::default(),
         }
     }
 
