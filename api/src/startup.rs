@@ -309,7 +309,7 @@ pub fn prepare_database(settings: &Settings) -> Result<DbPool, String> {
     let pool = model::db::connect_sized(url, settings.pool_size)
         .map_err(|e| format!("database {url}: {e}"))?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    let loaded = model::db::with_setup_lock(url, &mut conn, |conn| {
+    let loaded = model::db::with_setup_lock(&mut conn, |conn| {
         model::db::run_migrations(conn)?;
         model::seed::sync_reference(conn)?;
         if settings.demo {

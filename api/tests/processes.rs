@@ -525,7 +525,7 @@ async fn a_slow_ranking_in_flight_at_sigterm_completes_with_201_and_the_process_
     // Many Monte Carlo draws and a seed of its own: computed now, not served from a cache.
     let scenario = serde_json::json!({
         "k": 50,
-        "uncertainty": {"draws": 20000, "seed": 7}
+        "uncertainty": {"draws": 100000, "seed": 7}
     });
     let url = server.url("/api/v1/rankings");
     let started = Instant::now();

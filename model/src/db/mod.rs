@@ -137,7 +137,6 @@ pub fn connect_sized(url: &str, size: u32) -> Result<DbPool> {
 /// # Errors
 /// `ModelError::Database` when the lock cannot be taken; otherwise whatever `setup` returns.
 pub fn with_setup_lock<T>(
-    url: &str,
     conn: &mut DbConnection,
     setup: impl FnOnce(&mut DbConnection) -> Result<T>,
 ) -> Result<T> {
@@ -157,21 +156,8 @@ pub fn with_setup_lock<T>(
             Ok(value)
         }
         DbConnection::Sqlite(_) => {
-            let (_, path) = Backend::from_url(url);
-            if path.is_empty() || path.starts_with(':') || path.starts_with("file:") {
-                // In-memory or URI databases: one process only, nothing to coordinate.
-                return setup(conn);
-            }
-            let lock = std::fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(format!("{path}.setup-lock"))
-                .and_then(|file| file.lock().map(|()| file))
-                .map_err(|e| ModelError::Pool(format!("cannot lock {path}.setup-lock: {e}")))?;
-            let outcome = setup(conn);
-            drop(lock);
-            outcome
+            let _lock = sqlite_lock_file(conn, "setup-lock")?;
+            setup(conn)
         }
     }
 }
@@ -195,7 +181,10 @@ pub fn with_write_lock<T>(
                 .execute(conn)?;
             write(conn)
         }),
-        DbConnection::Sqlite(_) => write(conn).map_err(|e| {
+        DbConnection::Sqlite(_) => {
+            // Writers in other processes on the same file queue on a lock file beside it.
+            let _turn = sqlite_lock_file(conn, "write-lock")?;
+            write(conn).map_err(|e| {
             // SQLite rolls a transaction back by itself on a full disk (or a failed write), so
             // diesel's own rollback then fails and its error hides the cause: say what it was.
             let aborted = matches!(&e, ModelError::Database(diesel::result::Error::DatabaseError(_, info))
@@ -207,8 +196,39 @@ pub fn with_write_lock<T>(
             } else {
                 e
             }
-        }),
+            })
+        }
     }
+}
+
+/// An exclusive lock on `<database file>.<suffix>` (None for an in-memory database), held
+/// until the returned file is dropped; the kernel releases it should the process die.
+fn sqlite_lock_file(conn: &mut DbConnection, suffix: &str) -> Result<Option<std::fs::File>> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Attached {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        file: String,
+    }
+    let attached: Vec<Attached> = diesel::sql_query("PRAGMA database_list").load(conn)?;
+    let Some(path) = attached
+        .into_iter()
+        .find(|a| a.name == "main")
+        .map(|a| a.file)
+        .filter(|f| !f.is_empty())
+    else {
+        return Ok(None);
+    };
+    let lock = format!("{path}.{suffix}");
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock)
+        .and_then(|file| file.lock().map(|()| Some(file)))
+        .map_err(|e| ModelError::Pool(format!("cannot lock {lock}: {e}")))
 }
 
 /// Runs the embedded migrations of the connection's backend.
@@ -244,7 +264,7 @@ pub fn migrations_are_current(conn: &mut DbConnection) -> Result<bool> {
 pub fn connect_and_migrate(url: &str) -> Result<DbPool> {
     let pool = connect(url)?;
     let mut conn = pool.get()?;
-    with_setup_lock(url, &mut conn, run_migrations)?;
+    with_setup_lock(&mut conn, run_migrations)?;
     Ok(pool)
 }
 
