@@ -9,6 +9,8 @@ mod analysis;
 mod contract;
 /// Defects found in review, each reproduced before its fix.
 mod defects;
+/// The same inputs give byte-identical rankings on SQLite and PostgreSQL.
+mod backends;
 /// Faults: concurrent imports and readers, the database down, full or read-only.
 mod faults;
 /// Liveness, readiness, metrics, error shapes for unknown routes and methods.
