@@ -10,11 +10,15 @@ async fn load_the_same_inputs(app: &TestApp) {
     let uploads = [
         (
             "kind=covariate&indicator=poverty_rate&year=2024",
-            csv_of("code,value", &codes, |i| 3.0 + ((i * 37) % 190) as f64 / 10.0),
+            csv_of("code,value", &codes, |i| {
+                3.0 + ((i * 37) % 190) as f64 / 10.0
+            }),
         ),
         (
             "kind=stunting&year=2025",
-            csv_of("code,prevalence", &codes, |i| 8.5 + ((i * 53) % 311) as f64 / 10.0),
+            csv_of("code,prevalence", &codes, |i| {
+                8.5 + ((i * 53) % 311) as f64 / 10.0
+            }),
         ),
     ];
     for (query, csv) in uploads {
@@ -62,7 +66,11 @@ async fn the_same_inputs_give_byte_identical_rankings_on_sqlite_and_postgres() {
     ] {
         let a = sqlite.get(path).await;
         let b = postgres.get(path).await;
-        assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200), "{path}");
+        assert_eq!(
+            (a.status().as_u16(), b.status().as_u16()),
+            (200, 200),
+            "{path}"
+        );
         let (a, b) = (a.bytes().await.unwrap(), b.bytes().await.unwrap());
         assert!(a.len() > 1000, "{path}: a real list");
         assert!(a == b, "{path} differs between SQLite and PostgreSQL");

@@ -5,12 +5,12 @@ mod helpers;
 
 /// The correlation model endpoint.
 mod analysis;
+/// The same inputs give byte-identical rankings on SQLite and PostgreSQL.
+mod backends;
 /// API conventions: OpenAPI, docs page, ETags, gzip, rate limits, read tokens, opaque 500s.
 mod contract;
 /// Defects found in review, each reproduced before its fix.
 mod defects;
-/// The same inputs give byte-identical rankings on SQLite and PostgreSQL.
-mod backends;
 /// Faults: concurrent imports and readers, the database down, full or read-only.
 mod faults;
 /// Liveness, readiness, metrics, error shapes for unknown routes and methods.

@@ -142,7 +142,7 @@ pub fn with_setup_lock<T>(
 ) -> Result<T> {
     use diesel::RunQueryDsl;
     // Any fixed number; all Lokus processes on one database agree on it ("LOKUS" in ASCII).
-    const SETUP_LOCK_KEY: i64 = 0x4c4f_4b55_53;
+    const SETUP_LOCK_KEY: i64 = 0x004c_4f4b_5553;
     match conn {
         DbConnection::Postgres(_) => {
             diesel::sql_query(format!("SELECT pg_advisory_lock({SETUP_LOCK_KEY})"))
