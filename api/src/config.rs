@@ -37,6 +37,13 @@ pub struct Settings {
     /// gateway that publishes APIs as `/{context}/{version}/...` (default empty: the root).
     /// Normalised: empty, or `/` followed by segments, without a trailing `/`.
     pub base_path: String,
+    /// `LOKUS_DB_POOL_SIZE`: database connections this process holds (default 8). With
+    /// several replicas on one PostgreSQL, replicas × pool size must stay below its
+    /// `max_connections`.
+    pub pool_size: u32,
+    /// `LOKUS_SHUTDOWN_GRACE_SECONDS`: on SIGTERM, how long requests in flight may take to
+    /// finish before the process exits (default 30).
+    pub shutdown_grace_seconds: u64,
 }
 
 impl Default for Settings {
@@ -54,6 +61,8 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             trust_gateway_header: None,
             base_path: String::new(),
+            pool_size: model::db::DEFAULT_POOL_SIZE,
+            shutdown_grace_seconds: 30,
         }
     }
 }
@@ -130,6 +139,14 @@ impl Settings {
                 .transpose()?,
             base_path: parse_base_path(&var("LOKUS_BASE_PATH").unwrap_or_default())
                 .map_err(|e| format!("LOKUS_BASE_PATH: {e}"))?,
+            pool_size: match number("LOKUS_DB_POOL_SIZE", d.pool_size)? {
+                0 => return Err("LOKUS_DB_POOL_SIZE=0: at least one connection is needed".into()),
+                n => n,
+            },
+            shutdown_grace_seconds: number(
+                "LOKUS_SHUTDOWN_GRACE_SECONDS",
+                d.shutdown_grace_seconds,
+            )?,
         })
     }
 

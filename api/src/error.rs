@@ -149,6 +149,9 @@ impl ApiError {
                 ModelError::InvalidRows(_) => "invalid_rows",
                 ModelError::Infeasible(_) => "infeasible_constraints",
                 ModelError::InsufficientData { .. } => "insufficient_data",
+                m if m.is_unavailable() => "database_unavailable",
+                m if m.is_storage_full() => "insufficient_storage",
+                m if m.is_read_only() => "database_read_only",
                 m if m.is_stray_not_found() => "not_found",
                 m if m.is_unique_violation() => "conflict",
                 _ => "internal_error",
@@ -169,12 +172,40 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The sentence a client gets for a database fault (none for other errors); it names no
+    /// internals.
+    fn storage_fault_message(&self, lang: Lang) -> Option<&'static str> {
+        let (en, id) = match self.code() {
+            "database_unavailable" => (
+                "the database is not reachable right now; nothing was changed; retry shortly",
+                "basis data sedang tidak dapat dijangkau; tidak ada yang diubah; coba lagi sebentar lagi",
+            ),
+            "insufficient_storage" => (
+                "the database has no space left for this write; nothing was changed and the data served before stays served",
+                "ruang penyimpanan basis data habis untuk penulisan ini; tidak ada yang diubah dan data sebelumnya tetap dilayani",
+            ),
+            "database_read_only" => (
+                "the database is read-only at the moment; nothing was changed and the data served before stays served",
+                "basis data sedang hanya-baca; tidak ada yang diubah dan data sebelumnya tetap dilayani",
+            ),
+            _ => return None,
+        };
+        Some(match lang {
+            Lang::En => en,
+            Lang::Id => id,
+        })
+    }
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self.code() {
             "not_found" => StatusCode::NOT_FOUND,
             "conflict" => StatusCode::CONFLICT,
             "internal_error" => StatusCode::INTERNAL_SERVER_ERROR,
+            "database_unavailable" | "database_read_only" => StatusCode::SERVICE_UNAVAILABLE,
+            "insufficient_storage" => StatusCode::INSUFFICIENT_STORAGE,
             _ => match self {
                 ApiError::Model(_) | ApiError::Unprocessable { .. } => {
                     StatusCode::UNPROCESSABLE_ENTITY
@@ -196,7 +227,11 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         let lang = crate::i18n::current();
-        let message = if status.is_server_error() && !matches!(self, ApiError::Busy) {
+        let message = if let Some(sentence) = self.storage_fault_message(lang) {
+            // Said plainly (the client should retry or tell an operator), cause to the log.
+            tracing::warn!(error = ?self, code = self.code(), "database fault");
+            sentence.to_string()
+        } else if status.is_server_error() && !matches!(self, ApiError::Busy) {
             // The cause goes to the log only; the body says nothing internal.
             tracing::error!(error = ?self, "request failed");
             match lang {
@@ -225,6 +260,9 @@ impl ResponseError for ApiError {
                 response.insert_header(("Retry-After", seconds.to_string()));
             }
             ApiError::Busy => {
+                response.insert_header(("Retry-After", BUSY_RETRY_SECONDS.to_string()));
+            }
+            _ if self.code() == "database_unavailable" => {
                 response.insert_header(("Retry-After", BUSY_RETRY_SECONDS.to_string()));
             }
             _ => {}

@@ -331,6 +331,7 @@ impl Application {
             .is_some()
             .then(|| crate::gateway::ReadAudit::start(pool.clone()).map(std::sync::Arc::new))
             .transpose()?;
+        let grace = settings.shutdown_grace_seconds;
         let state = web::Data::new(AppState::new(pool, settings, read_audit));
         let watched = std::sync::Arc::downgrade(&state.clone().into_inner());
         std::thread::Builder::new()
@@ -356,6 +357,8 @@ impl Application {
         if let Some(n) = workers {
             server = server.workers(n);
         }
+        // On SIGTERM (or SIGINT) requests in flight get this long to finish.
+        server = server.shutdown_timeout(grace);
         Ok(Application {
             port,
             server: server.run(),
@@ -376,16 +379,27 @@ impl Application {
     }
 }
 
-/// Connects, migrates, syncs the shipped reference and (if wanted) loads the demo data.
+/// Connects, migrates, syncs the shipped reference and (if wanted) loads the demo data, all
+/// under the setup lock, so replicas starting at the same moment do each step exactly once.
 ///
 /// # Errors
 /// A message saying what failed.
 pub fn prepare_database(settings: &Settings) -> Result<DbPool, String> {
-    let pool = model::db::connect_and_migrate(&settings.database_url)
-        .map_err(|e| format!("database {}: {e}", settings.database_url))?;
+    let url = &settings.database_url;
+    let pool = model::db::connect_sized(url, settings.pool_size)
+        .map_err(|e| format!("database {url}: {e}"))?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    model::seed::sync_reference(&mut conn).map_err(|e| e.to_string())?;
-    if settings.demo && model::seed::load_demo_if_empty(&mut conn).map_err(|e| e.to_string())? {
+    let loaded = model::db::with_setup_lock(&mut conn, |conn| {
+        model::db::run_migrations(conn)?;
+        model::seed::sync_reference(conn)?;
+        if settings.demo {
+            model::seed::load_demo_if_empty(conn)
+        } else {
+            Ok(false)
+        }
+    })
+    .map_err(|e| format!("database {url}: {e}"))?;
+    if loaded {
         tracing::info!("loaded the synthetic demo data set (not official statistics)");
     }
     Ok(pool)

@@ -295,6 +295,11 @@ pub struct AppState {
     /// Audit rows of reads forwarded by a trusted gateway (only with
     /// `LOKUS_TRUST_GATEWAY_HEADER`).
     pub read_audit: Option<Arc<crate::gateway::ReadAudit>>,
+    /// Taken by each import for its whole run: imports through one process write one at a
+    /// time (SQLite allows one writer anyway, and a second one would fail its upgrade to a
+    /// write lock instead of waiting) and hold at most one pooled connection between them,
+    /// so that readers never wait for connections behind a queue of uploads.
+    pub imports: Arc<Mutex<()>>,
 }
 
 /// How often each process checks the database for imports made by other replicas: the bound
@@ -365,6 +370,7 @@ impl AppState {
             limiter: Arc::default(),
             metrics: Arc::default(),
             read_audit,
+            imports: Arc::default(),
         }
     }
 

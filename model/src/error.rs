@@ -85,6 +85,10 @@ pub enum ModelError {
     /// The pool could not hand out a connection (unexpected).
     #[error("database pool error: {0}")]
     Pool(String),
+    /// The database could not take a write for lack of space (SQLite aborted the whole
+    /// transaction, as it does on a full disk or a failing write).
+    #[error("storage full: {0}")]
+    StorageFull(String),
     /// A migration failed (unexpected).
     #[error("migration error: {0}")]
     Migration(String),
@@ -118,6 +122,59 @@ impl ModelError {
                 _
             ))
         )
+    }
+}
+
+impl ModelError {
+    /// The database could not be reached: no pooled connection within the pool's wait, or
+    /// the connection was lost mid-query. The service answers 503 and recovers by itself.
+    pub fn is_unavailable(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind as K, Error as E};
+        match self {
+            ModelError::Pool(_) => true,
+            ModelError::Database(E::DatabaseError(
+                K::ClosedConnection | K::UnableToSendCommand,
+                _,
+            )) => true,
+            ModelError::Database(E::DatabaseError(_, info)) => {
+                let m = info.message().to_lowercase();
+                // libpq's words for a server that went away mid-session.
+                m.contains("terminating connection")
+                    || m.contains("server closed the connection")
+                    || m.contains("connection to server")
+                    || m.contains("the database system is shutting down")
+            }
+            _ => false,
+        }
+    }
+
+    /// The database refused a write for lack of space (SQLite `SQLITE_FULL`, PostgreSQL
+    /// `disk_full` / "could not extend file").
+    pub fn is_storage_full(&self) -> bool {
+        matches!(self, ModelError::StorageFull(_))
+            || self.database_message().is_some_and(|m| {
+                m.contains("database or disk is full")
+                    || m.contains("no space left on device")
+                    || m.contains("could not extend file")
+                    || m.contains("disk full")
+            })
+    }
+
+    /// The database refused a write because it is read-only (SQLite `SQLITE_READONLY`,
+    /// PostgreSQL read-only transactions on a standby or with `default_transaction_read_only`).
+    pub fn is_read_only(&self) -> bool {
+        self.database_message().is_some_and(|m| {
+            m.contains("readonly database") || m.contains("read-only") || m.contains("query_only")
+        })
+    }
+
+    fn database_message(&self) -> Option<String> {
+        match self {
+            ModelError::Database(diesel::result::Error::DatabaseError(_, info)) => {
+                Some(info.message().to_lowercase())
+            }
+            _ => None,
+        }
     }
 }
 

@@ -20,6 +20,95 @@ pub struct TestApp {
     pub editor_token: String,
     pub viewer_token: String,
     _dir: tempfile::TempDir,
+    /// The PostgreSQL database made for this app, dropped with it (None on SQLite or for a
+    /// replica, which shares the first app's database).
+    _database: Option<PostgresDatabase>,
+}
+
+/// The backend the black-box suite runs on: `LOKUS_TEST_BACKEND=postgres` runs every
+/// `spawn_app*` on a fresh PostgreSQL database made on `LOKUS_TEST_POSTGRES_URL`'s server;
+/// anything else (or nothing) on a fresh SQLite file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend selected by `LOKUS_TEST_BACKEND`.
+    pub fn selected() -> Backend {
+        match std::env::var("LOKUS_TEST_BACKEND").as_deref() {
+            Ok("postgres" | "postgresql") => Backend::Postgres,
+            _ => Backend::Sqlite,
+        }
+    }
+}
+
+/// A uniquely named PostgreSQL database on the test server, dropped (WITH (FORCE), so open
+/// connections of a still running app do not keep it) when this value drops.
+pub struct PostgresDatabase {
+    admin_url: String,
+    pub name: String,
+    pub url: String,
+}
+
+impl PostgresDatabase {
+    /// Creates a fresh database on `LOKUS_TEST_POSTGRES_URL`'s server; `None` (after
+    /// [`skip_or_fail`]) when that variable is not set.
+    pub fn create() -> Option<PostgresDatabase> {
+        use diesel::{Connection, RunQueryDsl};
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let Ok(admin_url) = std::env::var("LOKUS_TEST_POSTGRES_URL") else {
+            skip_or_fail("LOKUS_TEST_POSTGRES_URL is not set");
+            return None;
+        };
+        let name = format!(
+            "lokus_test_{}_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos()
+        );
+        let mut admin = diesel::PgConnection::establish(&admin_url)
+            .unwrap_or_else(|e| panic!("connect to LOKUS_TEST_POSTGRES_URL: {e}"));
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .expect("create a test database");
+        let url = database_url_on(&admin_url, &name);
+        Some(PostgresDatabase {
+            admin_url,
+            name,
+            url,
+        })
+    }
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        use diesel::{Connection, RunQueryDsl};
+        if let Ok(mut admin) = diesel::PgConnection::establish(&self.admin_url) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut admin);
+        }
+    }
+}
+
+/// `base` (a PostgreSQL URL) with its database name replaced by `name`.
+pub fn database_url_on(base: &str, name: &str) -> String {
+    let after_scheme = base.find("//").map_or(0, |i| i + 2);
+    match base[after_scheme..].find('/') {
+        Some(i) => {
+            let rest = &base[after_scheme + i + 1..];
+            let query = rest.find('?').map_or("", |q| &rest[q..]);
+            format!("{}/{name}{query}", &base[..after_scheme + i])
+        }
+        None => format!("{base}/{name}"),
+    }
 }
 
 /// How to start the app.
@@ -61,20 +150,49 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(Options::default()).await
 }
 
-/// Starts the app with options.
+/// Starts the app with options, on the backend `LOKUS_TEST_BACKEND` selects.
 pub async fn spawn_app_with(options: Options) -> TestApp {
+    spawn_app_on_backend(Backend::selected(), options).await
+}
+
+/// Starts the app on a fresh SQLite file whatever the selected backend (for tests about
+/// SQLite itself, e.g. its pragmas).
+pub async fn spawn_sqlite_app_with(options: Options) -> TestApp {
+    spawn_app_on_backend(Backend::Sqlite, options).await
+}
+
+/// Starts the app on a fresh database of `backend`. On PostgreSQL without
+/// `LOKUS_TEST_POSTGRES_URL` this panics outside CI too: a run that selected PostgreSQL
+/// must not quietly test SQLite instead.
+pub async fn spawn_app_on_backend(backend: Backend, options: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    spawn_app_on(url, dir, options).await
+    match backend {
+        Backend::Sqlite => {
+            let url = format!("sqlite://{}", dir.path().join("test.db").display());
+            spawn_app_on(url, dir, options, None).await
+        }
+        Backend::Postgres => {
+            let database = actix_web::rt::task::spawn_blocking(PostgresDatabase::create)
+                .await
+                .expect("join")
+                .expect("LOKUS_TEST_BACKEND=postgres needs LOKUS_TEST_POSTGRES_URL");
+            spawn_app_on(database.url.clone(), dir, options, Some(database)).await
+        }
+    }
 }
 
 /// Starts a second server on the database of `first` (as a replica would run).
 pub async fn spawn_replica(first: &TestApp) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    spawn_app_on(first.database_url.clone(), dir, Options::default()).await
+    spawn_app_on(first.database_url.clone(), dir, Options::default(), None).await
 }
 
-async fn spawn_app_on(database_url: String, dir: tempfile::TempDir, options: Options) -> TestApp {
+async fn spawn_app_on(
+    database_url: String,
+    dir: tempfile::TempDir,
+    options: Options,
+    database: Option<PostgresDatabase>,
+) -> TestApp {
     let settings = Settings {
         database_url: database_url.clone(),
         bind: "127.0.0.1:0".into(),
@@ -89,6 +207,7 @@ async fn spawn_app_on(database_url: String, dir: tempfile::TempDir, options: Opt
             .expect("trusted proxies"),
         trust_gateway_header: options.trust_gateway_header.clone(),
         base_path: api::config::parse_base_path(&options.base_path).expect("base path"),
+        ..Settings::default()
     };
     let prepared = settings.clone();
     let pool = actix_web::rt::task::spawn_blocking(move || prepare_database(&prepared))
@@ -121,6 +240,7 @@ async fn spawn_app_on(database_url: String, dir: tempfile::TempDir, options: Opt
         editor_token,
         viewer_token,
         _dir: dir,
+        _database: database,
     }
 }
 
@@ -214,4 +334,72 @@ pub fn shared_data(name: &str) -> Option<PathBuf> {
         ));
         None
     }
+}
+
+/// Starts the app on an existing database (e.g. a throwaway PostgreSQL cluster a test runs).
+pub async fn spawn_app_at(database_url: String, options: Options) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    spawn_app_on(database_url, dir, options, None).await
+}
+
+/// A CSV of one value per demo district for a covariate or stunting upload: `value(i)` for
+/// the i-th district code of `codes`.
+pub fn csv_of(header: &str, codes: &[String], value: impl Fn(usize) -> f64) -> String {
+    let mut csv = format!("{header}\n");
+    for (i, code) in codes.iter().enumerate() {
+        csv.push_str(&format!("{code},{}\n", value(i)));
+    }
+    csv
+}
+
+impl TestApp {
+    /// The codes of every district the app knows.
+    pub async fn district_codes(&self) -> Vec<String> {
+        let pool = self.pool.clone();
+        actix_web::rt::task::spawn_blocking(move || {
+            let mut conn = pool.get().expect("conn");
+            model::region::RegionIndex::load(&mut conn)
+                .expect("regions")
+                .regions()
+                .iter()
+                .map(|r| r.code.clone())
+                .collect()
+        })
+        .await
+        .expect("join")
+    }
+
+    /// Every dataset with the number of observation rows stored for it, next to the row count
+    /// its record claims: a partial import would show as a mismatch.
+    pub async fn stored_row_counts(&self) -> Vec<(i32, i64, i32)> {
+        let pool = self.pool.clone();
+        actix_web::rt::task::spawn_blocking(move || stored_row_counts(&pool))
+            .await
+            .expect("join")
+    }
+}
+
+/// (dataset id, rows stored for it, rows its record claims) for every observation dataset.
+pub fn stored_row_counts(pool: &DbPool) -> Vec<(i32, i64, i32)> {
+    use diesel::{QueryableByName, RunQueryDsl};
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        id: i32,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        stored: i64,
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        row_count: i32,
+    }
+    let mut conn = pool.get().expect("conn");
+    diesel::sql_query(
+        "SELECT d.id, (SELECT COUNT(*) FROM observations o WHERE o.dataset_id = d.id) AS stored, \
+         d.row_count FROM datasets d WHERE d.kind IN ('stunting', 'spbe', 'covariate', 'population') \
+         ORDER BY d.id",
+    )
+    .load::<Row>(&mut *conn)
+    .expect("row counts")
+    .into_iter()
+    .map(|r| (r.id, r.stored, r.row_count))
+    .collect()
 }

@@ -7,12 +7,16 @@ mod helpers;
 mod analysis;
 /// The audit log: request ids, gateway consumers, editor-only paged listing.
 mod audit;
+/// The same inputs give byte-identical rankings on SQLite and PostgreSQL.
+mod backends;
 /// API conventions: OpenAPI, docs page, ETags, gzip, rate limits, read tokens, opaque 500s.
 mod contract;
 /// Defects found in review, each reproduced before its fix.
 mod defects;
 /// Excel downloads of shortlists, saved runs and diffs, read back and checked against the JSON.
 mod excel;
+/// Faults: concurrent imports and readers, the database down, full or read-only.
+mod faults;
 /// The service under a gateway base path (`LOKUS_BASE_PATH`).
 mod gateway;
 /// Liveness, readiness, metrics, error shapes for unknown routes and methods.

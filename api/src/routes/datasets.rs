@@ -112,7 +112,9 @@ fn upload_format(req: &HttpRequest) -> Result<Option<Format>, ApiError> {
     (status = 403, description = "Token is not an editor", body = crate::error::ErrorBody),
     (status = 413, description = "Body too large", body = crate::error::ErrorBody),
     (status = 415, description = "Unsupported content type", body = crate::error::ErrorBody),
-    (status = 422, description = "`invalid_rows` with every bad line in `details` (`line`, `field`, `column`, `message`, and `cell` for workbooks); `unknown_sheet`; `invalid_xlsx`; `empty_file`", body = crate::error::ErrorBody)))]
+    (status = 422, description = "`invalid_rows` with every bad line in `details` (`line`, `field`, `column`, `message`, and `cell` for workbooks); `unknown_sheet`; `invalid_xlsx`; `empty_file`", body = crate::error::ErrorBody),
+    (status = 503, description = "`database_unavailable` (with `Retry-After`) or `database_read_only`: nothing was written and the data served before stays served", body = crate::error::ErrorBody),
+    (status = 507, description = "`insufficient_storage`: the database has no space for the write; nothing was written and the data served before stays served", body = crate::error::ErrorBody)))]
 pub async fn create_dataset(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -132,7 +134,11 @@ pub async fn create_dataset(
         .into());
     }
     let pool = state.pool.clone();
+    let imports = state.imports.clone();
     let outcome = web::block(move || {
+        let _one_at_a_time = imports
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut conn = pool.get()?;
         import_with_sheet(
             &mut conn,

@@ -324,6 +324,12 @@ impl utoipa::Modify for CommonResponses {
                     "500",
                     "Unexpected failure (`internal_error`; the cause is in the server log)",
                 );
+                if api {
+                    add(
+                        "503",
+                        "The database is not reachable (`database_unavailable`, with `Retry-After`); the service recovers by itself when it returns",
+                    );
+                }
             }
         }
     }

@@ -77,23 +77,158 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
     }
 }
 
-/// Opens a connection pool for `url` (`sqlite://lokus.db` or `postgres://…`).
+/// Connections a pool holds unless told otherwise (`LOKUS_DB_POOL_SIZE`).
+pub const DEFAULT_POOL_SIZE: u32 = 8;
+
+/// The longest a caller waits for a pooled connection. Short on purpose: when the database is
+/// down (or every connection is taken for that long) a request fails fast with a clear error
+/// instead of hanging, and the pool keeps reconnecting in the background, so service resumes
+/// by itself when the database returns.
+pub const POOL_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// How long a process keeps retrying to reach the database at start (a replica that starts
+/// while the database restarts waits for it rather than dying at once).
+pub const STARTUP_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Opens a connection pool of [`DEFAULT_POOL_SIZE`] for `url` (`sqlite://lokus.db` or
+/// `postgres://…`).
+///
+/// # Errors
+/// `ModelError::Pool` when the database cannot be reached within [`STARTUP_WAIT`].
+pub fn connect(url: &str) -> Result<DbPool> {
+    connect_sized(url, DEFAULT_POOL_SIZE)
+}
+
+/// Opens a connection pool of `size` connections for `url` and checks that one connection
+/// can be had (retrying for up to [`STARTUP_WAIT`]).
 ///
 /// # Errors
 /// `ModelError::Pool` when the database cannot be reached.
-pub fn connect(url: &str) -> Result<DbPool> {
+pub fn connect_sized(url: &str, size: u32) -> Result<DbPool> {
     let (backend, target) = Backend::from_url(url);
     let manager = ConnectionManager::<DbConnection>::new(target);
-    let builder = Pool::builder().connection_timeout(std::time::Duration::from_secs(10));
+    let builder = Pool::builder()
+        .max_size(size.max(1))
+        .connection_timeout(POOL_WAIT);
     let pool = match backend {
         Backend::Sqlite => builder
-            .max_size(8)
             .connection_customizer(Box::new(SqlitePragmas))
-            .build(manager),
-        Backend::Postgres => builder.max_size(8).build(manager),
+            .build_unchecked(manager),
+        Backend::Postgres => builder.build_unchecked(manager),
+    };
+    let started = std::time::Instant::now();
+    loop {
+        match pool.get() {
+            Ok(_) => return Ok(pool),
+            Err(e) if started.elapsed() >= STARTUP_WAIT => {
+                return Err(ModelError::Pool(e.to_string()));
+            }
+            Err(_) => {}
+        }
     }
-    .map_err(|e| ModelError::Pool(e.to_string()))?;
-    Ok(pool)
+}
+
+/// Runs `setup` while holding a lock that every process starting on the same database takes
+/// first, so that migrations, the reference sync and the demo load run once and one at a
+/// time however many replicas start at the same moment: a PostgreSQL session advisory lock
+/// (released with the session should the process die), or for SQLite an exclusive lock on
+/// the file `<database>.setup-lock` beside it (released by the kernel likewise).
+///
+/// # Errors
+/// `ModelError::Database` when the lock cannot be taken; otherwise whatever `setup` returns.
+pub fn with_setup_lock<T>(
+    conn: &mut DbConnection,
+    setup: impl FnOnce(&mut DbConnection) -> Result<T>,
+) -> Result<T> {
+    use diesel::RunQueryDsl;
+    // Any fixed number; all Lokus processes on one database agree on it ("LOKUS" in ASCII).
+    const SETUP_LOCK_KEY: i64 = 0x004c_4f4b_5553;
+    match conn {
+        DbConnection::Postgres(_) => {
+            diesel::sql_query(format!("SELECT pg_advisory_lock({SETUP_LOCK_KEY})"))
+                .execute(conn)?;
+            let outcome = setup(conn);
+            let unlocked =
+                diesel::sql_query(format!("SELECT pg_advisory_unlock({SETUP_LOCK_KEY})"))
+                    .execute(conn);
+            let value = outcome?;
+            unlocked?;
+            Ok(value)
+        }
+        DbConnection::Sqlite(_) => {
+            let _lock = sqlite_lock_file(conn, "setup-lock")?;
+            setup(conn)
+        }
+    }
+}
+
+/// Runs `write` so that writers on one database take turns: on PostgreSQL inside a
+/// transaction holding an advisory transaction lock (every replica's imports queue on it);
+/// on SQLite as is, since SQLite admits one writer at a time by itself.
+///
+/// # Errors
+/// Whatever `write` returns, or `ModelError::Database` when the lock cannot be taken.
+pub fn with_write_lock<T>(
+    conn: &mut DbConnection,
+    write: impl FnOnce(&mut DbConnection) -> Result<T>,
+) -> Result<T> {
+    use diesel::{Connection, RunQueryDsl};
+    // "LOKUSW" in ASCII; another key than the setup lock's.
+    const WRITE_LOCK_KEY: i64 = 0x4c4f_4b55_5357;
+    match conn {
+        DbConnection::Postgres(_) => conn.transaction::<_, ModelError, _>(|conn| {
+            diesel::sql_query(format!("SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"))
+                .execute(conn)?;
+            write(conn)
+        }),
+        DbConnection::Sqlite(_) => {
+            // Writers in other processes on the same file queue on a lock file beside it.
+            let _turn = sqlite_lock_file(conn, "write-lock")?;
+            write(conn).map_err(|e| {
+            // SQLite rolls a transaction back by itself on a full disk (or a failed write), so
+            // diesel's own rollback then fails and its error hides the cause: say what it was.
+            let aborted = matches!(&e, ModelError::Database(diesel::result::Error::DatabaseError(_, info))
+                if info.message().contains("no transaction is active"));
+            if aborted {
+                ModelError::StorageFull(
+                    "SQLite aborted the write transaction (disk full or failed write)".into(),
+                )
+            } else {
+                e
+            }
+            })
+        }
+    }
+}
+
+/// An exclusive lock on `<database file>.<suffix>` (None for an in-memory database), held
+/// until the returned file is dropped; the kernel releases it should the process die.
+fn sqlite_lock_file(conn: &mut DbConnection, suffix: &str) -> Result<Option<std::fs::File>> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Attached {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        file: String,
+    }
+    let attached: Vec<Attached> = diesel::sql_query("PRAGMA database_list").load(conn)?;
+    let Some(path) = attached
+        .into_iter()
+        .find(|a| a.name == "main")
+        .map(|a| a.file)
+        .filter(|f| !f.is_empty())
+    else {
+        return Ok(None);
+    };
+    let lock = format!("{path}.{suffix}");
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock)
+        .and_then(|file| file.lock().map(|()| Some(file)))
+        .map_err(|e| ModelError::Pool(format!("cannot lock {lock}: {e}")))
 }
 
 /// Runs the embedded migrations of the connection's backend.
@@ -122,14 +257,14 @@ pub fn migrations_are_current(conn: &mut DbConnection) -> Result<bool> {
         .map_err(|e| ModelError::Migration(e.to_string()))
 }
 
-/// Connects, runs migrations once and returns the pool.
+/// Connects, runs migrations once (under [`with_setup_lock`]) and returns the pool.
 ///
 /// # Errors
 /// As [`connect`] and [`run_migrations`].
 pub fn connect_and_migrate(url: &str) -> Result<DbPool> {
     let pool = connect(url)?;
     let mut conn = pool.get()?;
-    run_migrations(&mut conn)?;
+    with_setup_lock(&mut conn, run_migrations)?;
     Ok(pool)
 }
 

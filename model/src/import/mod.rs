@@ -272,27 +272,31 @@ pub fn import_with_sheet(
     }
     let sha256 = hex::encode(hasher.finalize());
     let indicator = req.indicator.map(str::trim);
-    if (req.year.is_some() || !req.kind.has_year())
-        && let Some(existing) =
-            Dataset::find_identical(conn, req.kind, req.year, indicator, &sha256)?
-    {
-        return Ok(ImportOutcome {
-            dataset: existing,
-            created: false,
-        });
-    }
-    let Some(table) = table else {
-        return import_boundaries(conn, req, &sha256);
-    };
-    let outcome = match req.kind {
-        DatasetKind::Regions => import_regions(conn, req, &table, &sha256),
-        _ => import_observations(conn, req, &table, &sha256),
-    };
-    outcome.map_err(|e| match e {
-        ModelError::InvalidRows(rows) => {
-            ModelError::InvalidRows(table.locate(rows, column_for_field))
+    // The check for identical content and the write under one lock: the same file sent
+    // through two replicas at once is one dataset, not two.
+    crate::db::with_write_lock(conn, |conn| {
+        if (req.year.is_some() || !req.kind.has_year())
+            && let Some(existing) =
+                Dataset::find_identical(conn, req.kind, req.year, indicator, &sha256)?
+        {
+            return Ok(ImportOutcome {
+                dataset: existing,
+                created: false,
+            });
         }
-        e => e,
+        let Some(table) = table else {
+            return import_boundaries(conn, req, &sha256);
+        };
+        let outcome = match req.kind {
+            DatasetKind::Regions => import_regions(conn, req, &table, &sha256),
+            _ => import_observations(conn, req, &table, &sha256),
+        };
+        outcome.map_err(|e| match e {
+            ModelError::InvalidRows(rows) => {
+                ModelError::InvalidRows(table.locate(rows, column_for_field))
+            }
+            e => e,
+        })
     })
 }
 

@@ -1097,6 +1097,9 @@ proptest! {
                     cap.map(room), cap, sc.k
                 );
             }
+            // A cap above the number of candidates is refused as a parameter, by design.
+            Err(ModelError::Invalid { code: "invalid_max_per_province", .. })
+                if cap.is_some_and(|c| c > data.len()) => {}
             Err(e) => prop_assert!(false, "unexpected error: {}", e),
         }
     }
