@@ -4,8 +4,8 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
-use model::token::{ApiToken, Role};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
+use model::token::{ApiToken, Role, TokenCheck};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -28,8 +28,9 @@ impl Caller {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
-    match req.headers().get(header::AUTHORIZATION) {
+/// The bearer secret of an `Authorization` header value, if it is one.
+pub fn bearer_secret(value: Option<&header::HeaderValue>) -> Result<Option<String>, ApiError> {
+    match value {
         None => Ok(None),
         Some(value) => {
             let text = value.to_str().unwrap_or_default();
@@ -46,12 +47,30 @@ fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     }
 }
 
+/// The outcome of checking a request's bearer token, kept in the request's extensions by
+/// the rate limiter (which keys on it) so that handlers do not look it up again.
+#[derive(Debug, Clone)]
+pub struct CheckedToken(pub TokenCheck);
+
+/// Checks `secret` against the stored tokens (off the async threads).
+///
+/// # Errors
+/// Database errors.
+pub async fn check_token(state: &AppState, secret: String) -> Result<TokenCheck, ApiError> {
+    let pool = state.pool.clone();
+    Ok(web::block(move || {
+        let mut conn = pool.get()?;
+        ApiToken::check(&mut conn, &secret)
+    })
+    .await??)
+}
+
 async fn authorise(req: HttpRequest, needed: Role) -> Result<Caller, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::Internal("state missing".into()))?
         .clone();
-    let token = bearer(&req)?;
+    let token = bearer_secret(req.headers().get(header::AUTHORIZATION))?;
     if needed == Role::Viewer && !state.settings.require_read_token && token.is_none() {
         return Ok(Caller {
             label: "anonymous".into(),
@@ -64,14 +83,18 @@ async fn authorise(req: HttpRequest, needed: Role) -> Result<Caller, ApiError> {
             needed.as_str()
         )));
     };
-    let pool = state.pool.clone();
-    let found = web::block(move || {
-        let mut conn = pool.get()?;
-        ApiToken::authenticate(&mut conn, &secret)
-    })
-    .await??;
-    let Some(token) = found else {
-        return Err(ApiError::Unauthorized("unknown token".into()));
+    let known = req.extensions().get::<CheckedToken>().cloned();
+    let checked = match known {
+        Some(CheckedToken(c)) => c,
+        None => check_token(&state, secret).await?,
+    };
+    let token = match checked {
+        TokenCheck::Valid(token) => token,
+        TokenCheck::Unknown => return Err(ApiError::Unauthorized("unknown token".into())),
+        TokenCheck::Revoked => {
+            return Err(ApiError::Unauthorized("this token has been revoked".into()));
+        }
+        TokenCheck::Expired => return Err(ApiError::Unauthorized("this token has expired".into())),
     };
     if token.role() < needed {
         return Err(ApiError::Forbidden(format!(

@@ -112,6 +112,7 @@ mod tests {
             content: csv.as_bytes(),
             demo,
             actor: "test",
+            limits: crate::import::Limits::default(),
         }
     }
 

@@ -31,6 +31,12 @@ pub struct Options {
     pub max_compute: Option<usize>,
     /// `LOKUS_TRUSTED_PROXIES`, a comma-separated CIDR list.
     pub trusted_proxies: String,
+    /// `LOKUS_MAX_IMPORT_ROWS` and the other import limits.
+    pub import_limits: model::import::Limits,
+    /// `LOKUS_REQUEST_TIMEOUT_SECONDS`.
+    pub request_timeout_seconds: u64,
+    /// `LOKUS_CORS_ORIGINS`, comma-separated.
+    pub cors_origins: String,
 }
 
 impl Default for Options {
@@ -43,6 +49,9 @@ impl Default for Options {
             rate_limit_burst: 10_000.0,
             max_compute: None,
             trusted_proxies: String::new(),
+            import_limits: model::import::Limits::default(),
+            request_timeout_seconds: 10,
+            cors_origins: String::new(),
         }
     }
 }
@@ -78,6 +87,9 @@ async fn spawn_app_on(database_url: String, dir: tempfile::TempDir, options: Opt
         max_compute: options.max_compute,
         trusted_proxies: api::config::parse_trusted_proxies(&options.trusted_proxies)
             .expect("trusted proxies"),
+        import_limits: options.import_limits,
+        request_timeout_seconds: options.request_timeout_seconds,
+        cors_origins: api::config::parse_cors_origins(&options.cors_origins).expect("origins"),
     };
     let prepared = settings.clone();
     let pool = actix_web::rt::task::spawn_blocking(move || prepare_database(&prepared))

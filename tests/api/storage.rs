@@ -20,6 +20,7 @@ fn request<'a>(kind: DatasetKind, year: Option<i32>, content: &'a [u8]) -> Impor
         content,
         demo: false,
         actor: "test",
+        limits: model::import::Limits::default(),
     }
 }
 

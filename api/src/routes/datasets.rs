@@ -112,7 +112,7 @@ fn upload_format(req: &HttpRequest) -> Result<Option<Format>, ApiError> {
     (status = 403, description = "Token is not an editor", body = crate::error::ErrorBody),
     (status = 413, description = "Body too large", body = crate::error::ErrorBody),
     (status = 415, description = "Unsupported content type", body = crate::error::ErrorBody),
-    (status = 422, description = "`invalid_rows` with every bad line in `details` (`line`, `field`, `column`, `message`, and `cell` for workbooks); `unknown_sheet`; `invalid_xlsx`; `empty_file`", body = crate::error::ErrorBody)))]
+    (status = 422, description = "`invalid_rows` with every bad line in `details` (`line`, `field`, `column`, `message`, and `cell` for workbooks); `unknown_sheet`; `invalid_xlsx`; `empty_file`; a limit exceeded: `too_many_rows`, `too_many_columns`, `field_too_long`, `name_too_long`", body = crate::error::ErrorBody)))]
 pub async fn create_dataset(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -132,6 +132,7 @@ pub async fn create_dataset(
         .into());
     }
     let pool = state.pool.clone();
+    let limits = state.settings.import_limits;
     let outcome = web::block(move || {
         let mut conn = pool.get()?;
         import_with_sheet(
@@ -145,6 +146,7 @@ pub async fn create_dataset(
                 content: &body,
                 demo: false,
                 actor: &caller.label,
+                limits,
             },
             query.sheet.as_deref(),
         )

@@ -24,6 +24,7 @@ fn request(kind: DatasetKind, content: &[u8]) -> ImportRequest<'_> {
         content,
         demo: false,
         actor: "test",
+        limits: super::Limits::default(),
     }
 }
 
