@@ -75,7 +75,11 @@ fn normalise_error<B: MessageBody + 'static>(
     }
     let status = res.status();
     let api = match status.as_u16() {
-        413 => ApiError::PayloadTooLarge(0),
+        413 => ApiError::PayloadTooLarge(
+            res.request()
+                .app_data::<web::Data<AppState>>()
+                .map_or(0, |s| s.settings.max_body_bytes),
+        ),
         415 => ApiError::UnsupportedMediaType("unsupported content type".into()),
         406 => ApiError::NotAcceptable("none of the accepted media types is available".into()),
         404 => ApiError::RouteNotFound(res.request().path().to_string()),

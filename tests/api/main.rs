@@ -31,5 +31,7 @@ mod regions;
 mod storage;
 /// Blank import templates per kind (CSV and Excel).
 mod templates;
+/// Token lifecycle, rate limits, input limits, slow clients, CORS, backups.
+mod trust;
 /// Excel workbook uploads and the population kind.
 mod workbooks;
