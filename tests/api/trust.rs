@@ -55,12 +55,25 @@ async fn a_revoked_token_gets_401_from_its_next_request() {
     };
     assert_eq!(revoked.len(), 1);
     let (status, body) = get_body_as(&app, "/api/v1/datasets", &secret).await;
-    assert_eq!((status, body["error"].as_str()), (401, Some("unauthorized")));
-    assert!(body["message"].as_str().unwrap().contains("revoked"), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("unauthorized"))
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains("revoked"),
+        "{body}"
+    );
     // Others' tokens are untouched; revoking again revokes nothing.
-    assert_eq!(get_as(&app, "/api/v1/datasets", &app.viewer_token).await, 200);
+    assert_eq!(
+        get_as(&app, "/api/v1/datasets", &app.viewer_token).await,
+        200
+    );
     let mut conn = app.pool.get().unwrap();
-    assert!(ApiToken::revoke(&mut conn, "dashboard", "test").unwrap().is_empty());
+    assert!(
+        ApiToken::revoke(&mut conn, "dashboard", "test")
+            .unwrap()
+            .is_empty()
+    );
     let audit = model::audit::AuditEntry::recent(&mut conn, 5).unwrap();
     assert!(
         audit
@@ -124,8 +137,14 @@ async fn an_expired_token_gets_401_and_a_live_one_records_its_last_use() {
         .execute(&mut app.pool.get().unwrap())
         .unwrap();
     let (status, body) = save(secret).await;
-    assert_eq!((status, body["error"].as_str()), (401, Some("unauthorized")));
-    assert!(body["message"].as_str().unwrap().contains("expired"), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("unauthorized"))
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains("expired"),
+        "{body}"
+    );
 }
 
 #[test]
@@ -141,7 +160,13 @@ fn a_token_lifetime_of_zero_is_refused() {
     )
     .unwrap_err();
     assert!(
-        matches!(err, model::ModelError::Invalid { code: "invalid_expiry", .. }),
+        matches!(
+            err,
+            model::ModelError::Invalid {
+                code: "invalid_expiry",
+                ..
+            }
+        ),
         "{err:?}"
     );
 }
@@ -159,7 +184,11 @@ async fn tokens_are_rate_limited_per_token_and_anonymous_callers_per_address() {
     for _ in 0..4 {
         editor.push(get_as(&app, path, &app.editor_token).await);
     }
-    assert_eq!(editor, [200, 200, 200, 429], "the editor token's own bucket");
+    assert_eq!(
+        editor,
+        [200, 200, 200, 429],
+        "the editor token's own bucket"
+    );
     let limited = app
         .client
         .get(app.url(path))
@@ -190,7 +219,10 @@ async fn tokens_are_rate_limited_per_token_and_anonymous_callers_per_address() {
 
     // A made-up token does not buy a fresh bucket: it counts against the (empty) address.
     let (status, body) = get_body_as(&app, path, "lokus_made_up").await;
-    assert_eq!((status, body["error"].as_str()), (429, Some("rate_limited")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (429, Some("rate_limited"))
+    );
 }
 
 #[actix_web::test]
@@ -228,7 +260,10 @@ async fn a_client_that_dribbles_its_headers_is_cut_off_by_the_request_timeout() 
                 Err(_) => break,
             }
         }
-        (started.elapsed(), String::from_utf8_lossy(&answer).into_owned())
+        (
+            started.elapsed(),
+            String::from_utf8_lossy(&answer).into_owned(),
+        )
     })
     .await
     .unwrap();
@@ -267,12 +302,20 @@ async fn every_input_limit_is_refused_with_a_4xx_naming_it() {
     };
     let big = format!("code,value\n{}", "11.40,1\n".repeat(10_000));
     assert_eq!(
-        expect(app.upload(q, "text/csv", big).await, "payload_too_large", "65536"),
+        expect(
+            app.upload(q, "text/csv", big).await,
+            "payload_too_large",
+            "65536"
+        ),
         413
     );
     let rows = format!("code,value\n{}", "11.40,1\n".repeat(6));
     assert_eq!(
-        expect(app.upload(q, "text/csv", rows).await, "too_many_rows", "LOKUS_MAX_IMPORT_ROWS"),
+        expect(
+            app.upload(q, "text/csv", rows).await,
+            "too_many_rows",
+            "LOKUS_MAX_IMPORT_ROWS"
+        ),
         422
     );
     let json_rows = serde_json::to_string(&vec![json!({"code": "11.40", "value": 1}); 6]).unwrap();
@@ -286,24 +329,35 @@ async fn every_input_limit_is_refused_with_a_4xx_naming_it() {
     );
     let columns = "code,value,a,b,c\n11.40,1,,,\n";
     assert_eq!(
-        expect(app.upload(q, "text/csv", columns).await, "too_many_columns", "LOKUS_MAX_IMPORT_COLUMNS"),
+        expect(
+            app.upload(q, "text/csv", columns).await,
+            "too_many_columns",
+            "LOKUS_MAX_IMPORT_COLUMNS"
+        ),
         422
     );
     let field = format!("code,value,note\n11.40,1,{}\n", "x".repeat(51));
     assert_eq!(
-        expect(app.upload(q, "text/csv", field).await, "field_too_long", "line 2, column 'note'"),
+        expect(
+            app.upload(q, "text/csv", field).await,
+            "field_too_long",
+            "line 2, column 'note'"
+        ),
         422
     );
     let long_name = format!("kind=covariate&year=2023&indicator={}", "i".repeat(21));
     assert_eq!(
         expect(
-            app.upload(&long_name, "text/csv", "code,value\n11.40,1\n").await,
+            app.upload(&long_name, "text/csv", "code,value\n11.40,1\n")
+                .await,
             "name_too_long",
             "indicator"
         ),
         422
     );
-    let within = app.upload(q, "text/csv", "code,value\n11.40,1\n11.41,2\n").await;
+    let within = app
+        .upload(q, "text/csv", "code,value\n11.40,1\n11.41,2\n")
+        .await;
     assert_eq!(within.0, 201, "{}", within.1);
 
     // Scenario limits, answered as their neighbours are (422 naming the limit).
@@ -313,7 +367,10 @@ async fn every_input_limit_is_refused_with_a_4xx_naming_it() {
     let (status, body) = app
         .post_ranking(&json!({"k": 5, "constraints": {"include": too_many_codes}}))
         .await;
-    assert_eq!(expect((status, body), "invalid_constraints", "include"), 422);
+    assert_eq!(
+        expect((status, body), "invalid_constraints", "include"),
+        422
+    );
     let (status, body) = app.get_json("/api/v1/shortlist?k=100000").await;
     assert_eq!(expect((status, body), "invalid_k", "k must be"), 422);
     let (status, body) = app.get_json("/api/v1/shortlist?draws=5001").await;
@@ -330,15 +387,28 @@ async fn cors_is_closed_by_default_and_open_to_listed_origins_only() {
             .request(reqwest::Method::OPTIONS, app.url("/api/v1/rankings"))
             .header("Origin", origin.to_string())
             .header("Access-Control-Request-Method", "POST")
-            .header("Access-Control-Request-Headers", "authorization, content-type")
+            .header(
+                "Access-Control-Request-Headers",
+                "authorization, content-type",
+            )
             .send()
     };
-    let r = preflight(&closed, "https://planning.example.go.id").await.unwrap();
+    let r = preflight(&closed, "https://planning.example.go.id")
+        .await
+        .unwrap();
     assert!(!r.headers().contains_key("access-control-allow-origin"));
     let r = closed
-        .get_with("/api/v1/datasets", "Origin", "https://planning.example.go.id")
+        .get_with(
+            "/api/v1/datasets",
+            "Origin",
+            "https://planning.example.go.id",
+        )
         .await;
-    assert_eq!(r.status().as_u16(), 200, "same answer, the browser refuses it");
+    assert_eq!(
+        r.status().as_u16(),
+        200,
+        "same answer, the browser refuses it"
+    );
     assert!(!r.headers().contains_key("access-control-allow-origin"));
 
     let open = spawn_app_with(Options {
@@ -346,18 +416,39 @@ async fn cors_is_closed_by_default_and_open_to_listed_origins_only() {
         ..Options::default()
     })
     .await;
-    let r = preflight(&open, "https://planning.example.go.id").await.unwrap();
+    let r = preflight(&open, "https://planning.example.go.id")
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 204);
     let h = r.headers();
-    assert_eq!(h["access-control-allow-origin"], "https://planning.example.go.id");
-    assert!(h["access-control-allow-methods"].to_str().unwrap().contains("POST"));
-    let allowed = h["access-control-allow-headers"].to_str().unwrap().to_lowercase();
+    assert_eq!(
+        h["access-control-allow-origin"],
+        "https://planning.example.go.id"
+    );
+    assert!(
+        h["access-control-allow-methods"]
+            .to_str()
+            .unwrap()
+            .contains("POST")
+    );
+    let allowed = h["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
     assert!(allowed.contains("authorization") && allowed.contains("content-type"));
     let r = open
         .get_with("/api/v1/datasets", "Origin", "http://localhost:3000")
         .await;
-    assert_eq!(r.headers()["access-control-allow-origin"], "http://localhost:3000");
-    assert!(r.headers()["access-control-expose-headers"].to_str().unwrap().contains("ETag"));
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "http://localhost:3000"
+    );
+    assert!(
+        r.headers()["access-control-expose-headers"]
+            .to_str()
+            .unwrap()
+            .contains("ETag")
+    );
     assert!(
         r.headers()
             .get_all("vary")
@@ -373,15 +464,26 @@ async fn cors_is_closed_by_default_and_open_to_listed_origins_only() {
         "null",
     ] {
         let r = preflight(&open, other).await.unwrap();
-        assert!(!r.headers().contains_key("access-control-allow-origin"), "{other}");
+        assert!(
+            !r.headers().contains_key("access-control-allow-origin"),
+            "{other}"
+        );
         let r = open.get_with("/api/v1/datasets", "Origin", other).await;
-        assert!(!r.headers().contains_key("access-control-allow-origin"), "{other}");
+        assert!(
+            !r.headers().contains_key("access-control-allow-origin"),
+            "{other}"
+        );
     }
 }
 
 #[test]
 fn an_origin_list_with_a_path_or_wildcard_is_refused() {
-    for bad in ["https://a.example/app", "*", "a.example", "https://*.example"] {
+    for bad in [
+        "https://a.example/app",
+        "*",
+        "a.example",
+        "https://*.example",
+    ] {
         assert!(api::config::parse_cors_origins(bad).is_err(), "{bad}");
     }
     assert_eq!(
@@ -472,9 +574,18 @@ async fn a_backup_taken_under_concurrent_writes_restores_identical_datasets_and_
     let restored = datasets_of(&restored_url);
     let newest = restored.last().unwrap().0;
     let prefix: Vec<_> = original.iter().filter(|d| d.0 <= newest).cloned().collect();
-    assert_eq!(restored, prefix, "every dataset up to the backup, byte for byte (sha256)");
-    assert!(restored.len() >= 5 + 2, "the writes before the backup are in it");
-    assert!(original.len() > restored.len(), "writes after the backup are not");
+    assert_eq!(
+        restored, prefix,
+        "every dataset up to the backup, byte for byte (sha256)"
+    );
+    assert!(
+        restored.len() >= 5 + 2,
+        "the writes before the backup are in it"
+    );
+    assert!(
+        original.len() > restored.len(),
+        "writes after the backup are not"
+    );
     assert!(at_backup >= 2);
 
     let original_runs = runs_of(&app.database_url);
@@ -500,7 +611,13 @@ async fn a_backup_taken_under_concurrent_writes_restores_identical_datasets_and_
     // A second restore over the now non-empty database needs --force.
     let err = model::backup::restore(&backup_file, &restored_url, false).unwrap_err();
     assert!(
-        matches!(err, model::ModelError::Invalid { code: "target_not_empty", .. }),
+        matches!(
+            err,
+            model::ModelError::Invalid {
+                code: "target_not_empty",
+                ..
+            }
+        ),
         "{err:?}"
     );
     model::backup::restore(&backup_file, &restored_url, true).unwrap();
@@ -515,15 +632,35 @@ fn backup_refuses_an_existing_file_and_restore_refuses_what_is_not_a_backup() {
     let taken = dir.path().join("taken.db");
     std::fs::write(&taken, b"x").unwrap();
     let err = model::backup::backup(&mut pool.get().unwrap(), &taken).unwrap_err();
-    assert!(matches!(err, model::ModelError::Invalid { code: "backup_exists", .. }));
+    assert!(matches!(
+        err,
+        model::ModelError::Invalid {
+            code: "backup_exists",
+            ..
+        }
+    ));
     let target = format!("sqlite://{}", dir.path().join("b.db").display());
     let junk = dir.path().join("junk.db");
     std::fs::write(&junk, b"not a database at all, just text").unwrap();
     let err = model::backup::restore(&junk, &target, false).unwrap_err();
-    assert!(matches!(err, model::ModelError::Invalid { code: "invalid_backup", .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            model::ModelError::Invalid {
+                code: "invalid_backup",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     let err = model::backup::restore(&dir.path().join("absent.db"), &target, false).unwrap_err();
-    assert!(matches!(err, model::ModelError::Invalid { code: "backup_not_found", .. }));
-    let err =
-        model::backup::restore(&taken, "postgres://postgres@127.0.0.1/x", false).unwrap_err();
+    assert!(matches!(
+        err,
+        model::ModelError::Invalid {
+            code: "backup_not_found",
+            ..
+        }
+    ));
+    let err = model::backup::restore(&taken, "postgres://postgres@127.0.0.1/x", false).unwrap_err();
     assert!(err.to_string().contains("pg_dump") && err.to_string().contains("pg_restore"));
 }
