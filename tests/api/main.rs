@@ -9,6 +9,8 @@ mod analysis;
 mod contract;
 /// Defects found in review, each reproduced before its fix.
 mod defects;
+/// Hostile query strings: never a 5xx, never a hang.
+mod fuzz;
 /// Liveness, readiness, metrics, error shapes for unknown routes and methods.
 mod health;
 /// The hot path: caches, warm-up, freshness across replicas.
