@@ -58,11 +58,22 @@ pub struct CheckedToken(pub TokenCheck);
 /// Database errors.
 pub async fn check_token(state: &AppState, secret: String) -> Result<TokenCheck, ApiError> {
     let pool = state.pool.clone();
-    Ok(web::block(move || {
+    let checked = web::block(move || {
         let mut conn = pool.get()?;
         ApiToken::check(&mut conn, &secret)
     })
-    .await??)
+    .await??;
+    if let TokenCheck::Valid(token) = &checked
+        && token.use_is_stale(chrono::Utc::now())
+    {
+        // Recorded beside the request, not in its way: the write may wait behind an import,
+        // and a read must not. A lost update only makes "last used" a little older.
+        let (pool, id) = (state.pool.clone(), token.id);
+        actix_web::rt::spawn(async move {
+            let _ = web::block(move || ApiToken::touch(&mut *pool.get()?, id)).await;
+        });
+    }
+    Ok(checked)
 }
 
 async fn authorise(req: HttpRequest, needed: Role) -> Result<Caller, ApiError> {

@@ -201,8 +201,7 @@ impl ApiToken {
         })
     }
 
-    /// What this secret is: a working token, or why not. Records the use of a working token
-    /// (at most once per [`LAST_USED_RESOLUTION_SECONDS`]).
+    /// What this secret is: a working token, or why not. Reads only; see [`ApiToken::touch`].
     ///
     /// Only the SHA-256 of the secret is looked up, so whatever the database's comparison
     /// reveals through timing concerns a digest the caller can compute anyway, never a stored
@@ -230,17 +229,27 @@ impl ApiToken {
             TokenStatus::Expired => return Ok(TokenCheck::Expired),
             TokenStatus::Active => {}
         }
-        let stale = token.last_used_at.as_deref().is_none_or(|at| {
+        Ok(TokenCheck::Valid(token))
+    }
+
+    /// True when `last_used_at` is older than [`LAST_USED_RESOLUTION_SECONDS`] (or unset).
+    pub fn use_is_stale(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        self.last_used_at.as_deref().is_none_or(|at| {
             chrono::DateTime::parse_from_rfc3339(at).map_or(true, |at| {
                 (now - at.with_timezone(&chrono::Utc)).num_seconds() >= LAST_USED_RESOLUTION_SECONDS
             })
-        });
-        if stale {
-            diesel::update(api_tokens::table.find(token.id))
-                .set(api_tokens::last_used_at.eq(rfc3339(now)))
-                .execute(conn)?;
-        }
-        Ok(TokenCheck::Valid(token))
+        })
+    }
+
+    /// Records that the token was used now.
+    ///
+    /// # Errors
+    /// `ModelError::Database`.
+    pub fn touch(conn: &mut DbConnection, id: i32) -> Result<()> {
+        diesel::update(api_tokens::table.find(id))
+            .set(api_tokens::last_used_at.eq(now_rfc3339()))
+            .execute(conn)?;
+        Ok(())
     }
 
     /// Whether the token works at `now`.

@@ -124,12 +124,20 @@ async fn an_expired_token_gets_401_and_a_live_one_records_its_last_use() {
         }
     };
     assert_eq!(save(secret.clone()).await.0, 201);
-    let used = ApiToken::list(&mut app.pool.get().unwrap())
-        .unwrap()
-        .into_iter()
-        .find(|t| t.label == "importer")
-        .unwrap();
-    assert!(used.last_used_at.is_some(), "last use recorded");
+    // Recorded beside the request: wait for it (bounded).
+    let started = Instant::now();
+    let last_used = loop {
+        let used = ApiToken::list(&mut app.pool.get().unwrap())
+            .unwrap()
+            .into_iter()
+            .find(|t| t.label == "importer")
+            .unwrap();
+        if used.last_used_at.is_some() || started.elapsed() > Duration::from_secs(10) {
+            break used.last_used_at;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(last_used.is_some(), "last use recorded");
 
     // The expiry passes (set in the past rather than waiting).
     diesel::update(api_tokens::table.filter(api_tokens::label.eq("importer")))
