@@ -1,4 +1,4 @@
-//! The `lokus` command line: serve, migrate, import, rank, token.
+//! The `lokus` command line: serve, migrate, import, rank, token, backup, restore.
 
 use std::path::PathBuf;
 
@@ -86,6 +86,19 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Write a consistent copy of the SQLite database to FILE while the server runs.
+    Backup {
+        /// The backup file to create (must not exist).
+        file: PathBuf,
+    },
+    /// Replace the (new or stopped) SQLite database with a backup, then migrate it.
+    Restore {
+        /// A file written by `lokus backup`.
+        file: PathBuf,
+        /// Replace a database that already holds datasets.
+        #[arg(long)]
+        force: bool,
+    },
     /// Manage API tokens.
     Token {
         /// Token action.
@@ -105,6 +118,16 @@ pub enum TokenAction {
         /// Who or what it is for (shown in the audit log).
         #[arg(long, default_value = "")]
         label: String,
+        /// Lifetime, e.g. 90d, 12h, 2w (default: no expiry).
+        #[arg(long, value_parser = humantime::parse_duration)]
+        expires_in: Option<std::time::Duration>,
+    },
+    /// List tokens: id, label, role, created, last used, expiry and status (never secrets).
+    List,
+    /// Revoke a token by id or label; it is refused (401) from its next request on.
+    Revoke {
+        /// The token's id (as `token list` shows) or its label.
+        label_or_id: String,
     },
 }
 
@@ -351,6 +374,7 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
                     content: &content,
                     demo: false,
                     actor: &model::audit::Actor::local("cli"),
+                    limits: settings.import_limits,
                 },
                 sheet.as_deref(),
             )
@@ -460,17 +484,87 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
             }
             Ok(())
         }
-        Command::Token {
-            action: TokenAction::Create { role, label },
-        } => {
+        Command::Token { action } => {
             let pool = model::db::connect_and_migrate(&settings.database_url).map_err(fail)?;
             let mut conn = pool.get().map_err(|e| (1, e.to_string()))?;
+            token(&mut conn, action)
+        }
+        Command::Backup { file } => {
+            let pool = model::db::connect_and_migrate(&settings.database_url).map_err(fail)?;
+            let mut conn = pool.get().map_err(|e| (1, e.to_string()))?;
+            model::backup::backup(&mut conn, &file).map_err(|e| (2, describe(&e)))?;
+            println!("backed up {} to {}", settings.database_url, file.display());
+            Ok(())
+        }
+        Command::Restore { file, force } => {
+            model::backup::restore(&file, &settings.database_url, force)
+                .map_err(|e| (2, describe(&e)))?;
+            println!("restored {} into {}", file.display(), settings.database_url);
+            Ok(())
+        }
+    }
+}
+
+fn token(conn: &mut model::db::DbConnection, action: TokenAction) -> Result<(), (i32, String)> {
+    match action {
+        TokenAction::Create {
+            role,
+            label,
+            expires_in,
+        } => {
             let role = match role {
                 RoleArg::Editor => Role::Editor,
                 RoleArg::Viewer => Role::Viewer,
             };
-            let secret = ApiToken::create(&mut conn, role, &label).map_err(fail)?;
+            let secret = ApiToken::create_expiring(conn, role, &label, expires_in)
+                .map_err(|e| (2, describe(&e)))?;
             println!("{secret}");
+            Ok(())
+        }
+        TokenAction::List => {
+            let tokens = ApiToken::list(conn).map_err(|e| (1, describe(&e)))?;
+            let now = chrono::Utc::now();
+            println!(
+                "{:>4}  {:<24}  {:<6}  {:<20}  {:<20}  {:<20}  status",
+                "id", "label", "role", "created", "last used", "expires"
+            );
+            for t in tokens {
+                println!(
+                    "{:>4}  {:<24}  {:<6}  {:<20}  {:<20}  {:<20}  {}",
+                    t.id,
+                    t.label,
+                    t.role,
+                    t.created_at,
+                    t.last_used_at.as_deref().unwrap_or("never"),
+                    t.expires_at.as_deref().unwrap_or("never"),
+                    t.status_at(now).as_str()
+                );
+            }
+            Ok(())
+        }
+        TokenAction::Revoke { label_or_id } => {
+            let revoked = ApiToken::revoke(conn, &label_or_id, &model::audit::Actor::local("cli"))
+                .map_err(|e| {
+                    let code = if matches!(e, model::ModelError::NotFound { .. }) {
+                        2
+                    } else {
+                        1
+                    };
+                    (
+                        if matches!(e, model::ModelError::Invalid { .. }) {
+                            2
+                        } else {
+                            code
+                        },
+                        describe(&e),
+                    )
+                })?;
+            if revoked.is_empty() {
+                println!("token '{label_or_id}' was already revoked");
+            }
+            for t in revoked {
+                println!("revoked token {} ({}, {})", t.id, t.label, t.role);
+            }
             Ok(())
         }
     }

@@ -44,6 +44,15 @@ pub struct Settings {
     /// `LOKUS_SHUTDOWN_GRACE_SECONDS`: on SIGTERM, how long requests in flight may take to
     /// finish before the process exits (default 30).
     pub shutdown_grace_seconds: u64,
+    /// Bounds on uploaded tables: `LOKUS_MAX_IMPORT_ROWS` (default 100,000),
+    /// `LOKUS_MAX_IMPORT_COLUMNS` (64), `LOKUS_MAX_FIELD_CHARS` (1,000), `LOKUS_MAX_NAME_CHARS` (200).
+    pub import_limits: model::import::Limits,
+    /// `LOKUS_REQUEST_TIMEOUT_SECONDS`: a client must send a request's headers within this time
+    /// or the connection is closed (default 10), so slow clients cannot hold connections.
+    pub request_timeout_seconds: u64,
+    /// `LOKUS_CORS_ORIGINS`: comma-separated exact origins (`https://a.example`) that browsers may
+    /// call the API from; empty (default): none, cross-origin calls are refused by the browser.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for Settings {
@@ -63,6 +72,9 @@ impl Default for Settings {
             base_path: String::new(),
             pool_size: model::db::DEFAULT_POOL_SIZE,
             shutdown_grace_seconds: 30,
+            import_limits: model::import::Limits::default(),
+            request_timeout_seconds: 10,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -87,6 +99,18 @@ fn number<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
             .trim()
             .parse()
             .map_err(|_| format!("{name}={v} is not a number")),
+    }
+}
+
+fn positive<T: std::str::FromStr + PartialOrd + Default>(
+    name: &str,
+    default: T,
+) -> Result<T, String> {
+    let n = number(name, default)?;
+    if n > T::default() {
+        Ok(n)
+    } else {
+        Err(format!("{name} must be at least 1"))
     }
 }
 
@@ -147,6 +171,21 @@ impl Settings {
                 "LOKUS_SHUTDOWN_GRACE_SECONDS",
                 d.shutdown_grace_seconds,
             )?,
+            import_limits: model::import::Limits {
+                max_rows: positive("LOKUS_MAX_IMPORT_ROWS", d.import_limits.max_rows)?,
+                max_columns: positive("LOKUS_MAX_IMPORT_COLUMNS", d.import_limits.max_columns)?,
+                max_field_chars: positive(
+                    "LOKUS_MAX_FIELD_CHARS",
+                    d.import_limits.max_field_chars,
+                )?,
+                max_name_chars: positive("LOKUS_MAX_NAME_CHARS", d.import_limits.max_name_chars)?,
+            },
+            request_timeout_seconds: positive(
+                "LOKUS_REQUEST_TIMEOUT_SECONDS",
+                d.request_timeout_seconds,
+            )?,
+            cors_origins: parse_cors_origins(&var("LOKUS_CORS_ORIGINS").unwrap_or_default())
+                .map_err(|e| format!("LOKUS_CORS_ORIGINS: {e}"))?,
         })
     }
 
@@ -180,6 +219,32 @@ pub fn parse_trusted_proxies(text: &str) -> Result<Vec<IpNet>, String> {
             t.parse::<IpNet>()
                 .or_else(|_| t.parse::<std::net::IpAddr>().map(IpNet::from))
                 .map_err(|_| format!("'{t}' is not an IP address or CIDR block"))
+        })
+        .collect()
+}
+
+/// Parses a comma-separated list of exact origins (`scheme://host[:port]`, no path); a
+/// trailing `/` is dropped, as browsers never send one.
+///
+/// # Errors
+/// A message naming the entry that is not an origin.
+pub fn parse_cors_origins(text: &str) -> Result<Vec<String>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            let origin = t.trim_end_matches('/');
+            let host = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"));
+            match host {
+                Some(h) if !h.is_empty() && !h.contains(['/', '?', '#', '*', ' ']) => {
+                    Ok(origin.to_string())
+                }
+                _ => Err(format!(
+                    "'{t}' is not an origin such as https://planning.example.go.id"
+                )),
+            }
         })
         .collect()
 }

@@ -6,7 +6,7 @@ use std::pin::Pin;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use model::audit::Actor;
-use model::token::{ApiToken, Role};
+use model::token::{ApiToken, Role, TokenCheck};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -31,8 +31,9 @@ impl Caller {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
-    match req.headers().get(header::AUTHORIZATION) {
+/// The bearer secret of an `Authorization` header value, if it is one.
+pub fn bearer_secret(value: Option<&header::HeaderValue>) -> Result<Option<String>, ApiError> {
+    match value {
         None => Ok(None),
         Some(value) => {
             let text = value.to_str().unwrap_or_default();
@@ -47,6 +48,35 @@ fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
             }
         }
     }
+}
+
+/// The outcome of checking a request's bearer token, kept in the request's extensions by
+/// the rate limiter (which keys on it) so that handlers do not look it up again.
+#[derive(Debug, Clone)]
+pub struct CheckedToken(pub TokenCheck);
+
+/// Checks `secret` against the stored tokens (off the async threads).
+///
+/// # Errors
+/// Database errors.
+pub async fn check_token(state: &AppState, secret: String) -> Result<TokenCheck, ApiError> {
+    let pool = state.pool.clone();
+    let checked = web::block(move || {
+        let mut conn = pool.get()?;
+        ApiToken::check(&mut conn, &secret)
+    })
+    .await??;
+    if let TokenCheck::Valid(token) = &checked
+        && token.use_is_stale(chrono::Utc::now())
+    {
+        // Recorded beside the request, not in its way: the write may wait behind an import,
+        // and a read must not. A lost update only makes "last used" a little older.
+        let (pool, id) = (state.pool.clone(), token.id);
+        actix_web::rt::spawn(async move {
+            let _ = web::block(move || ApiToken::touch(&mut *pool.get()?, id)).await;
+        });
+    }
+    Ok(checked)
 }
 
 /// Checks the caller's token against the role `needed` and remembers the caller on the request
@@ -73,7 +103,7 @@ async fn identify(req: &HttpRequest, needed: Role) -> Result<Caller, ApiError> {
             .get::<GatewayConsumer>()
             .map(|c| c.0.clone()),
     };
-    let token = bearer(req)?;
+    let token = bearer_secret(req.headers().get(header::AUTHORIZATION))?;
     // A consumer named by the trusted gateway was authenticated there: it may read, never write.
     let open_read = !state.settings.require_read_token || actor.consumer.is_some();
     if needed == Role::Viewer && open_read && token.is_none() {
@@ -85,14 +115,18 @@ async fn identify(req: &HttpRequest, needed: Role) -> Result<Caller, ApiError> {
             needed.as_str()
         )));
     };
-    let pool = state.pool.clone();
-    let found = web::block(move || {
-        let mut conn = pool.get()?;
-        ApiToken::authenticate(&mut conn, &secret)
-    })
-    .await??;
-    let Some(token) = found else {
-        return Err(ApiError::Unauthorized("unknown token".into()));
+    let known = req.extensions().get::<CheckedToken>().cloned();
+    let checked = match known {
+        Some(CheckedToken(c)) => c,
+        None => check_token(&state, secret).await?,
+    };
+    let token = match checked {
+        TokenCheck::Valid(token) => token,
+        TokenCheck::Unknown => return Err(ApiError::Unauthorized("unknown token".into())),
+        TokenCheck::Revoked => {
+            return Err(ApiError::Unauthorized("this token has been revoked".into()));
+        }
+        TokenCheck::Expired => return Err(ApiError::Unauthorized("this token has expired".into())),
     };
     if token.role() < needed {
         return Err(ApiError::Forbidden(format!(

@@ -73,6 +73,54 @@ pub static INDONESIAN: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::n
     vec![
         ("bad_request", "Permintaan tidak dapat diproses"),
         (
+            "too_many_rows",
+            "Berkas memuat lebih banyak baris daripada batas impor",
+        ),
+        (
+            "too_many_columns",
+            "Berkas memuat lebih banyak kolom daripada batas impor",
+        ),
+        (
+            "field_too_long",
+            "Sebuah sel lebih panjang daripada batas impor",
+        ),
+        (
+            "name_too_long",
+            "Sebuah nama (sumber, indikator atau lembar) lebih panjang daripada batasnya",
+        ),
+        (
+            "ambiguous_token",
+            "Beberapa token aktif memakai label ini; sebutkan id-nya",
+        ),
+        ("invalid_expiry", "Masa berlaku token tidak valid"),
+        (
+            "unsupported_backend",
+            "Perintah ini tidak tersedia untuk basis data ini",
+        ),
+        (
+            "backup_exists",
+            "Berkas cadangan sudah ada dan tidak ditimpa",
+        ),
+        ("target_not_empty", "Basis data tujuan sudah berisi data"),
+        ("backup_not_found", "Berkas cadangan tidak ditemukan"),
+        (
+            "invalid_backup",
+            "Berkas ini bukan cadangan Lokus yang dapat dibaca",
+        ),
+        ("restore_failed", "Pemulihan dari cadangan gagal"),
+        (
+            "database_unavailable",
+            "Basis data sedang tidak dapat dijangkau; coba lagi sebentar lagi",
+        ),
+        (
+            "insufficient_storage",
+            "Ruang penyimpanan basis data habis; tidak ada yang diubah",
+        ),
+        (
+            "database_read_only",
+            "Basis data sedang hanya-baca; tidak ada yang diubah",
+        ),
+        (
             "busy",
             "Server sedang menghitung skenario lain; coba lagi sebentar lagi",
         ),

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod cors;
 pub mod error;
 pub mod export;
 pub mod extract;

@@ -14,7 +14,8 @@ use model::db::DbPool;
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::routes;
-use crate::state::AppState;
+use crate::state::{AppState, ClientKey};
+use model::token::TokenCheck;
 
 /// A bound, not yet running server.
 pub struct Application {
@@ -74,7 +75,11 @@ fn normalise_error<B: MessageBody + 'static>(
     }
     let status = res.status();
     let api = match status.as_u16() {
-        413 => ApiError::PayloadTooLarge(0),
+        413 => ApiError::PayloadTooLarge(
+            res.request()
+                .app_data::<web::Data<AppState>>()
+                .map_or(0, |s| s.settings.max_body_bytes),
+        ),
         415 => ApiError::UnsupportedMediaType("unsupported content type".into()),
         406 => ApiError::NotAcceptable("none of the accepted media types is available".into()),
         404 => ApiError::RouteNotFound(res.request().path().to_string()),
@@ -245,7 +250,30 @@ fn audit_gateway_read<B>(state: &AppState, res: &ServiceResponse<B>, id: &str, c
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
-/// Rate limit on `/api`, then request metrics for everything.
+/// Whom a request counts against: its token when it carries a valid one (checked here once;
+/// the result is kept for the handler), else its client address.
+async fn rate_key(req: &ServiceRequest, state: &AppState) -> ClientKey {
+    let secret = crate::extract::bearer_secret(req.headers().get(header::AUTHORIZATION))
+        .ok()
+        .flatten();
+    if let Some(secret) = secret
+        && let Ok(checked) = crate::extract::check_token(state, secret).await
+    {
+        let key = match &checked {
+            TokenCheck::Valid(token) => Some(ClientKey::Token(token.id)),
+            _ => None,
+        };
+        req.extensions_mut()
+            .insert(crate::extract::CheckedToken(checked));
+        if let Some(key) = key {
+            return key;
+        }
+    }
+    ClientKey::Address(client_address(req, &state.settings.trusted_proxies))
+}
+
+/// Rate limit on `/api` (per token, or per address for anonymous callers), then request
+/// metrics for everything.
 async fn limit_and_measure<B: MessageBody + 'static>(
     req: ServiceRequest,
     next: Next<B>,
@@ -256,7 +284,7 @@ async fn limit_and_measure<B: MessageBody + 'static>(
     if let Some(state) = &state
         && state.settings.route_path(req.path()).starts_with("/api/")
     {
-        let client = client_address(&req, &state.settings.trusted_proxies);
+        let client = rate_key(&req, state).await;
         let verdict = state
             .limiter
             .lock()
@@ -331,6 +359,7 @@ impl Application {
             .is_some()
             .then(|| crate::gateway::ReadAudit::start(pool.clone()).map(std::sync::Arc::new))
             .transpose()?;
+        let request_timeout = settings.request_timeout_seconds;
         let grace = settings.shutdown_grace_seconds;
         let state = web::Data::new(AppState::new(pool, settings, read_audit));
         let watched = std::sync::Arc::downgrade(&state.clone().into_inner());
@@ -350,9 +379,12 @@ impl Application {
                 .wrap(Compress::default())
                 .wrap(from_fn(crate::negotiate::conform))
                 .wrap(from_fn(limit_and_measure))
+                .wrap(from_fn(crate::cors::cors))
                 .wrap(from_fn(trace_and_secure))
                 .configure(move |cfg| routes::configure_under(cfg, &base))
         })
+        // Slow clients (slowloris) get this long to send a request's headers, then are cut off.
+        .client_request_timeout(std::time::Duration::from_secs(request_timeout))
         .listen(listener)?;
         if let Some(n) = workers {
             server = server.workers(n);

@@ -164,10 +164,26 @@ impl<T: Weigh> ComputeCache<T> {
     }
 }
 
+/// Whom a request counts against: a valid API token (wherever it is used from), or else the
+/// client address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClientKey {
+    /// A valid token, by id.
+    Token(i32),
+    /// An anonymous (or unauthenticated) client, by address.
+    Address(IpAddr),
+}
+
+impl From<IpAddr> for ClientKey {
+    fn from(ip: IpAddr) -> Self {
+        ClientKey::Address(ip)
+    }
+}
+
 /// Per-client token buckets for rate limiting, bounded in size.
 #[derive(Debug, Default)]
 pub struct RateLimiter {
-    buckets: HashMap<IpAddr, (f64, Instant)>,
+    buckets: HashMap<ClientKey, (f64, Instant)>,
 }
 
 impl RateLimiter {
@@ -176,7 +192,13 @@ impl RateLimiter {
     pub const MAX_CLIENTS: usize = 10_000;
 
     /// Takes one token for `client`; `Err(seconds)` says how long to wait when none is left.
-    pub fn take(&mut self, client: IpAddr, per_second: f64, burst: f64) -> Result<(), u64> {
+    pub fn take(
+        &mut self,
+        client: impl Into<ClientKey>,
+        per_second: f64,
+        burst: f64,
+    ) -> Result<(), u64> {
+        let client = client.into();
         let now = Instant::now();
         if self.buckets.len() >= Self::MAX_CLIENTS && !self.buckets.contains_key(&client) {
             self.evict(now, per_second, burst);

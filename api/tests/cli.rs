@@ -226,3 +226,235 @@ fn import_population_reads_a_csv_and_a_named_sheet_of_a_workbook() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("'Sheet1', 'Total'"));
 }
+
+#[test]
+fn token_list_shows_label_role_dates_and_status_and_revoke_ends_a_token() {
+    let cli = Cli::new();
+    let secret = stdout(&cli.run(&[
+        "token",
+        "create",
+        "--role",
+        "editor",
+        "--label",
+        "importer",
+        "--expires-in",
+        "90d",
+    ]));
+    assert!(
+        cli.run(&[
+            "token",
+            "create",
+            "--role",
+            "viewer",
+            "--label",
+            "dashboard"
+        ])
+        .status
+        .success()
+    );
+    let list = stdout(&cli.run(&["token", "list"]));
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 3, "{list}");
+    for word in [
+        "id",
+        "label",
+        "role",
+        "created",
+        "last used",
+        "expires",
+        "status",
+    ] {
+        assert!(lines[0].contains(word), "{list}");
+    }
+    let importer = lines[1];
+    assert!(
+        importer.contains("importer")
+            && importer.contains("editor")
+            && importer.ends_with("active"),
+        "{importer}"
+    );
+    let in_90_days = (chrono::Utc::now() + chrono::Duration::days(90))
+        .format("%Y-%m-%d")
+        .to_string();
+    assert!(importer.contains(&in_90_days), "{importer}");
+    assert!(importer.contains("never"), "not used yet: {importer}");
+    assert!(!list.contains(secret.trim()), "never the secret");
+    assert!(!list.contains("lokus_"), "nor any part that looks like one");
+
+    let out = cli.run(&["token", "revoke", "dashboard"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout(&out).contains("revoked token 2 (dashboard, viewer)"),
+        "{}",
+        stdout(&out)
+    );
+    let list = stdout(&cli.run(&["token", "list"]));
+    assert!(list.lines().nth(2).unwrap().ends_with("revoked"), "{list}");
+    let out = cli.run(&["token", "revoke", "1"]);
+    assert!(stdout(&out).contains("importer"), "by id");
+    let out = cli.run(&["token", "revoke", "nobody"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("token nobody was not found"));
+    let out = cli.run(&[
+        "token",
+        "create",
+        "--role",
+        "viewer",
+        "--expires-in",
+        "soon",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "clap refuses a lifetime it cannot read"
+    );
+}
+
+#[test]
+fn backup_and_restore_round_trip_through_the_command_line() {
+    let cli = Cli::new();
+    assert!(cli.run(&["rank", "--k", "1"]).status.success());
+    let out = cli.run(&["backup", "copy.db"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(cli.dir.path().join("copy.db").exists());
+    let again = cli.run(&["backup", "copy.db"]);
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "an existing file is never overwritten"
+    );
+
+    let out = cli.run(&["--database-url", "sqlite://new.db", "restore", "copy.db"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let original = stdout(&cli.run(&["rank", "--format", "csv"]));
+    let restored = stdout(&cli.run(&[
+        "--database-url",
+        "sqlite://new.db",
+        "rank",
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(original, restored);
+    let out = cli.run(&["restore", "copy.db"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the live database holds datasets"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+
+    let out = cli.run(&[
+        "--database-url",
+        "postgres://postgres@127.0.0.1:1/x",
+        "restore",
+        "copy.db",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pg_restore"));
+}
+
+/// Sends one HTTP/1.1 request and returns the status line.
+fn http(port: u16, request: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer.lines().next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn no_secret_or_authorization_value_reaches_the_log_even_at_trace_level() {
+    use std::io::BufRead;
+    let cli = Cli::new();
+    let log_path = cli.dir.path().join("server.log");
+    let create = Command::new(env!("CARGO_BIN_EXE_lokus"))
+        .args(["token", "create", "--role", "editor", "--label", "ops"])
+        .current_dir(cli.dir.path())
+        .env_remove("LOKUS_DATABASE_URL")
+        .env("LOKUS_LOG", "trace")
+        .output()
+        .unwrap();
+    let secret = stdout(&create).trim().to_string();
+    assert!(secret.starts_with("lokus_"));
+    let create_log = String::from_utf8_lossy(&create.stderr).into_owned();
+
+    let mut server = Command::new(env!("CARGO_BIN_EXE_lokus"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--no-demo"])
+        .current_dir(cli.dir.path())
+        .env_remove("LOKUS_DATABASE_URL")
+        .env("LOKUS_LOG", "trace")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(&log_path).unwrap())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let port: u16 = first.trim().rsplit(':').next().unwrap().parse().unwrap();
+    let wrong = "lokus_0123456789abcdef0123456789abcdef0123456789abcdef";
+    let statuses = [
+        http(
+            port,
+            &format!(
+                "GET /api/v1/datasets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {secret}\r\nConnection: close\r\n\r\n"
+            ),
+        ),
+        http(
+            port,
+            &format!(
+                "GET /api/v1/datasets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {wrong}\r\nConnection: close\r\n\r\n"
+            ),
+        ),
+        http(
+            port,
+            "GET /api/v1/datasets HTTP/1.1\r\nHost: x\r\nAuthorization: Basic b3BzOnNlY3JldA==\r\nConnection: close\r\n\r\n",
+        ),
+        http(
+            port,
+            &format!(
+                "POST /api/v1/rankings HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {secret}\r\nContent-Type: application/json\r\nContent-Length: 8\r\nConnection: close\r\n\r\n{{\"k\": 5}}"
+            ),
+        ),
+    ];
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(statuses[0].contains(" 200 "), "{statuses:?}");
+    assert!(
+        statuses[1].contains(" 401 ") && statuses[2].contains(" 401 "),
+        "{statuses:?}"
+    );
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        log.contains("actix_http::h1"),
+        "the log was captured with the HTTP layer's trace events: {log}"
+    );
+    for text in [&log, &create_log] {
+        assert!(!text.contains(&secret), "the token's secret was logged");
+        assert!(!text.contains(wrong), "a presented secret was logged");
+        assert!(
+            !text.contains("b3BzOnNlY3JldA"),
+            "an Authorization value was logged"
+        );
+        assert!(
+            !text.to_lowercase().contains("bearer "),
+            "an Authorization value was logged"
+        );
+    }
+}

@@ -13,6 +13,7 @@
 
 pub mod analysis;
 pub mod audit;
+pub mod backup;
 pub mod boundary;
 pub mod dataset;
 pub mod db;

@@ -115,6 +115,7 @@ mod tests {
             content: csv.as_bytes(),
             demo,
             actor: &TEST_ACTOR,
+            limits: crate::import::Limits::default(),
         }
     }
 

@@ -126,6 +126,7 @@ pub fn load_demo(conn: &mut DbConnection) -> Result<()> {
                 content: csv.as_bytes(),
                 demo: true,
                 actor: &crate::audit::Actor::local("system"),
+                limits: crate::import::Limits::default(),
             },
         )?;
     }

@@ -42,6 +42,7 @@ fn import_csv(conn: &mut model::db::DbConnection, kind: DatasetKind, year: Optio
             content: csv.as_bytes(),
             demo: false,
             actor: &model::audit::Actor::local("test"),
+            limits: model::import::Limits::default(),
         },
     )
     .expect("import");

@@ -127,6 +127,12 @@ pub struct Options {
     pub trust_gateway_header: Option<String>,
     /// `LOKUS_BASE_PATH` (e.g. `/lokus/1.0`); [`TestApp::url`] puts it before every path.
     pub base_path: String,
+    /// `LOKUS_MAX_IMPORT_ROWS` and the other import limits.
+    pub import_limits: model::import::Limits,
+    /// `LOKUS_REQUEST_TIMEOUT_SECONDS`.
+    pub request_timeout_seconds: u64,
+    /// `LOKUS_CORS_ORIGINS`, comma-separated.
+    pub cors_origins: String,
 }
 
 impl Default for Options {
@@ -141,6 +147,9 @@ impl Default for Options {
             trusted_proxies: String::new(),
             trust_gateway_header: None,
             base_path: String::new(),
+            import_limits: model::import::Limits::default(),
+            request_timeout_seconds: 10,
+            cors_origins: String::new(),
         }
     }
 }
@@ -207,6 +216,9 @@ async fn spawn_app_on(
             .expect("trusted proxies"),
         trust_gateway_header: options.trust_gateway_header.clone(),
         base_path: api::config::parse_base_path(&options.base_path).expect("base path"),
+        import_limits: options.import_limits,
+        request_timeout_seconds: options.request_timeout_seconds,
+        cors_origins: api::config::parse_cors_origins(&options.cors_origins).expect("origins"),
         ..Settings::default()
     };
     let prepared = settings.clone();

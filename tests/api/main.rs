@@ -17,6 +17,8 @@ mod defects;
 mod excel;
 /// Faults: concurrent imports and readers, the database down, full or read-only.
 mod faults;
+/// Hostile query strings: never a 5xx, never a hang.
+mod fuzz;
 /// The service under a gateway base path (`LOKUS_BASE_PATH`).
 mod gateway;
 /// Liveness, readiness, metrics, error shapes for unknown routes and methods.
@@ -45,5 +47,7 @@ mod regions;
 mod storage;
 /// Blank import templates per kind (CSV and Excel).
 mod templates;
+/// Token lifecycle, rate limits, input limits, slow clients, CORS, backups.
+mod trust;
 /// Excel workbook uploads and the population kind.
 mod workbooks;

@@ -23,6 +23,7 @@ fn request<'a>(kind: DatasetKind, year: Option<i32>, content: &'a [u8]) -> Impor
         content,
         demo: false,
         actor: &TEST_ACTOR,
+        limits: model::import::Limits::default(),
     }
 }
 

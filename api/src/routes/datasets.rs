@@ -112,7 +112,7 @@ fn upload_format(req: &HttpRequest) -> Result<Option<Format>, ApiError> {
     (status = 403, description = "Token is not an editor", body = crate::error::ErrorBody),
     (status = 413, description = "Body too large", body = crate::error::ErrorBody),
     (status = 415, description = "Unsupported content type", body = crate::error::ErrorBody),
-    (status = 422, description = "`invalid_rows` with every bad line in `details` (`line`, `field`, `column`, `message`, and `cell` for workbooks); `unknown_sheet`; `invalid_xlsx`; `empty_file`", body = crate::error::ErrorBody),
+    (status = 422, description = "`invalid_rows` with every bad line in `details` (`line`, `field`, `column`, `message`, and `cell` for workbooks); `unknown_sheet`; `invalid_xlsx`; `empty_file`; a limit exceeded: `too_many_rows`, `too_many_columns`, `field_too_long`, `name_too_long`", body = crate::error::ErrorBody),
     (status = 503, description = "`database_unavailable` (with `Retry-After`) or `database_read_only`: nothing was written and the data served before stays served", body = crate::error::ErrorBody),
     (status = 507, description = "`insufficient_storage`: the database has no space for the write; nothing was written and the data served before stays served", body = crate::error::ErrorBody)))]
 pub async fn create_dataset(
@@ -135,6 +135,7 @@ pub async fn create_dataset(
     }
     let pool = state.pool.clone();
     let imports = state.imports.clone();
+    let limits = state.settings.import_limits;
     let outcome = web::block(move || {
         let _one_at_a_time = imports
             .lock()
@@ -151,6 +152,7 @@ pub async fn create_dataset(
                 content: &body,
                 demo: false,
                 actor: &caller.actor,
+                limits,
             },
             query.sheet.as_deref(),
         )

@@ -86,6 +86,9 @@ diesel::table! {
         role -> Text,
         label -> Text,
         created_at -> Text,
+        last_used_at -> Nullable<Text>,
+        expires_at -> Nullable<Text>,
+        revoked_at -> Nullable<Text>,
     }
 }
 

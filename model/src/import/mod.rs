@@ -18,7 +18,7 @@ use crate::db::schema::{boundaries, datasets, observations, provinces, region_al
 use crate::error::{ModelError, Result, RowError};
 use crate::region::{Province, Region, RegionIndex, RegionKind, RegionQuery};
 use crate::spbe::Predicate;
-pub use table::{Format, SheetOrigin, Table, parse_count, parse_number};
+pub use table::{Format, Limits, SheetOrigin, Table, parse_count, parse_number};
 
 /// Column names accepted for each field (English and Indonesian, lower-case).
 mod columns {
@@ -174,6 +174,8 @@ pub struct ImportRequest<'a> {
     pub demo: bool,
     /// Who imports (token label, `cli`, `system`) and through which request.
     pub actor: &'a Actor,
+    /// Bounds on the table's size and its names.
+    pub limits: Limits,
 }
 
 /// The result of an import.
@@ -246,6 +248,9 @@ pub fn import_with_sheet(
             ),
         ));
     }
+    req.limits.check_name("source", req.source)?;
+    req.limits.check_name("indicator", req.indicator)?;
+    req.limits.check_name("sheet", sheet)?;
     let table = match req.kind {
         DatasetKind::Boundaries => {
             if Format::detect(req.content, req.format) == Format::Xlsx {
@@ -256,11 +261,12 @@ pub fn import_with_sheet(
             }
             None
         }
-        kind => Some(Table::parse_sheet(
+        kind => Some(Table::parse_limited(
             req.content,
             req.format,
             sheet,
             &|h: &[String]| is_header_for(kind, h),
+            &req.limits,
         )?),
     };
     let mut hasher = Sha256::new();
@@ -897,6 +903,7 @@ fn import_boundaries(
                 "boundaries must be a GeoJSON FeatureCollection",
             )
         })?;
+    req.limits.check_rows(features.len())?;
     let index = RegionIndex::load(conn)?;
     let mut errors = Vec::new();
     let mut rows: Vec<(String, String)> = Vec::new();

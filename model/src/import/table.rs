@@ -42,6 +42,115 @@ impl Format {
     }
 }
 
+/// Bounds on an uploaded table, each a setting (see the README's configuration table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most data rows (`LOKUS_MAX_IMPORT_ROWS`); also most features of a boundary layer.
+    pub max_rows: usize,
+    /// Most columns (`LOKUS_MAX_IMPORT_COLUMNS`).
+    pub max_columns: usize,
+    /// Longest cell or header, in characters (`LOKUS_MAX_FIELD_CHARS`).
+    pub max_field_chars: usize,
+    /// Longest source, indicator or sheet name, in characters (`LOKUS_MAX_NAME_CHARS`).
+    pub max_name_chars: usize,
+}
+
+impl Default for Limits {
+    /// Far above any real table (514 districts, a dozen columns, names of a few dozen
+    /// characters), far below what would strain memory.
+    fn default() -> Self {
+        Limits {
+            max_rows: 100_000,
+            max_columns: 64,
+            max_field_chars: 1_000,
+            max_name_chars: 200,
+        }
+    }
+}
+
+impl Limits {
+    /// `too_many_rows` when `rows` exceeds the row limit.
+    ///
+    /// # Errors
+    /// `ModelError::Invalid` (`too_many_rows`).
+    pub fn check_rows(&self, rows: usize) -> Result<(), ModelError> {
+        if rows > self.max_rows {
+            return Err(ModelError::invalid(
+                "too_many_rows",
+                format!(
+                    "the file has more than {} data rows, the limit (LOKUS_MAX_IMPORT_ROWS)",
+                    self.max_rows
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `name_too_long` when the named parameter is longer than the name limit.
+    ///
+    /// # Errors
+    /// `ModelError::Invalid` (`name_too_long`).
+    pub fn check_name(&self, parameter: &str, value: Option<&str>) -> Result<(), ModelError> {
+        let chars = value.map_or(0, |v| v.chars().count());
+        if chars > self.max_name_chars {
+            return Err(ModelError::invalid(
+                "name_too_long",
+                format!(
+                    "{parameter} has {chars} characters, more than the limit of {} (LOKUS_MAX_NAME_CHARS)",
+                    self.max_name_chars
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks a parsed table's columns and every header and cell.
+    ///
+    /// # Errors
+    /// `ModelError::Invalid`: `too_many_rows`, `too_many_columns`, `field_too_long` (naming the
+    /// line and column).
+    pub fn check(&self, table: &Table) -> Result<(), ModelError> {
+        self.check_rows(table.rows.len())?;
+        if table.headers.len() > self.max_columns {
+            return Err(ModelError::invalid(
+                "too_many_columns",
+                format!(
+                    "the table has {} columns, more than the limit of {} (LOKUS_MAX_IMPORT_COLUMNS)",
+                    table.headers.len(),
+                    self.max_columns
+                ),
+            ));
+        }
+        let too_long = |line: usize, column: usize, text: &str| {
+            let chars = text.chars().count();
+            (chars > self.max_field_chars).then(|| {
+                let name = table.labels.get(column).map_or("?", String::as_str);
+                let name: String = name.chars().take(40).collect();
+                ModelError::invalid(
+                    "field_too_long",
+                    format!(
+                        "line {line}, column '{name}': {chars} characters, more than the limit of {} (LOKUS_MAX_FIELD_CHARS)",
+                        self.max_field_chars
+                    ),
+                )
+            })
+        };
+        for (c, label) in table.labels.iter().enumerate() {
+            if let Some(e) = too_long(table.header_line, c, label) {
+                return Err(e);
+            }
+        }
+        for row in &table.rows {
+            for (c, cell) in row.cells.iter().enumerate() {
+                if let Some(e) = too_long(row.line, c, cell) {
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// One data row with the line (CSV), item number (JSON) or Excel row number it came from.
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -134,6 +243,21 @@ impl Table {
         sheet: Option<&str>,
         is_header: &dyn Fn(&[String]) -> bool,
     ) -> Result<Table, ModelError> {
+        Table::parse_limited(content, format, sheet, is_header, &Limits::default())
+    }
+
+    /// As [`Table::parse_sheet`] within `limits` (a CSV stops being read at the first row
+    /// past the row limit).
+    ///
+    /// # Errors
+    /// As [`Table::parse_sheet`], and those of [`Limits::check`].
+    pub fn parse_limited(
+        content: &[u8],
+        format: Option<Format>,
+        sheet: Option<&str>,
+        is_header: &dyn Fn(&[String]) -> bool,
+        limits: &Limits,
+    ) -> Result<Table, ModelError> {
         let table = match Format::detect(content, format) {
             Format::Xlsx => super::xlsx::read_sheet(content, sheet, is_header)?,
             format => {
@@ -151,10 +275,11 @@ impl Table {
                 let text = text.trim_start_matches('\u{feff}');
                 match format {
                     Format::Json => parse_json(text)?,
-                    _ => parse_csv(text)?,
+                    _ => parse_csv(text, limits)?,
                 }
             }
         };
+        limits.check(&table)?;
         if table.rows.is_empty() {
             return Err(ModelError::invalid(
                 "empty_file",
@@ -189,7 +314,7 @@ impl Table {
     }
 }
 
-fn parse_csv(text: &str) -> Result<Table, ModelError> {
+fn parse_csv(text: &str, limits: &Limits) -> Result<Table, ModelError> {
     let first_line = text.lines().next().unwrap_or_default();
     let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
         b';'
@@ -213,6 +338,7 @@ fn parse_csv(text: &str) -> Result<Table, ModelError> {
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     for record in reader.records() {
+        limits.check_rows(rows.len() + errors.len())?;
         match record {
             Ok(r) => {
                 let line = r.position().map_or(0, |p| p.line() as usize);

@@ -27,6 +27,7 @@ fn request(kind: DatasetKind, content: &[u8]) -> ImportRequest<'_> {
         content,
         demo: false,
         actor: &TEST_ACTOR,
+        limits: super::Limits::default(),
     }
 }
 
