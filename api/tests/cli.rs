@@ -458,3 +458,65 @@ fn no_secret_or_authorization_value_reaches_the_log_even_at_trace_level() {
         );
     }
 }
+
+#[test]
+fn the_log_lines_of_a_request_carry_its_request_id() {
+    use std::io::BufRead;
+    let cli = Cli::new();
+    let log_path = cli.dir.path().join("server.log");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_lokus"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--no-demo"])
+        .current_dir(cli.dir.path())
+        .env_remove("LOKUS_DATABASE_URL")
+        .env("LOKUS_LOG", "debug")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(&log_path).unwrap())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let port: u16 = first.trim().rsplit(':').next().unwrap().parse().unwrap();
+    let read = http(
+        port,
+        "GET /api/v1/datasets HTTP/1.1\r\nHost: x\r\nX-Request-Id: trace-me-0001\r\nConnection: close\r\n\r\n",
+    );
+    let write = http(
+        port,
+        "POST /api/v1/rankings HTTP/1.1\r\nHost: x\r\nX-Request-Id: trace-me-0002\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(read.contains(" 200 "), "{read}");
+    assert!(write.contains(" 401 "), "{write}");
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    let lines_of = |id: &str| -> Vec<String> {
+        log.lines()
+            .filter(|l| l.contains(&format!("request_id={id}")))
+            .map(str::to_string)
+            .collect()
+    };
+    let read_lines = lines_of("trace-me-0001");
+    assert!(
+        read_lines
+            .iter()
+            .any(|l| l.contains("path=/api/v1/datasets") && l.contains("answered status=200")),
+        "{log}"
+    );
+    let write_lines = lines_of("trace-me-0002");
+    assert!(
+        write_lines
+            .iter()
+            .any(|l| l.contains("method=POST") && l.contains("answered status=401")),
+        "{log}"
+    );
+    // No answer line is logged outside a request's span.
+    assert!(
+        log.lines()
+            .filter(|l| l.contains("answered status="))
+            .all(|l| l.contains("request_id=")),
+        "{log}"
+    );
+}
