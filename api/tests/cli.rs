@@ -378,9 +378,30 @@ fn http(port: u16, request: &str) -> String {
     answer.lines().next().unwrap_or_default().to_string()
 }
 
+/// Starts `lokus serve` (no demo, port 0) in the CLI's folder with its log at `level` written
+/// to `log_path`; returns the process and its port.
+fn serve_logging(cli: &Cli, log_path: &std::path::Path, level: &str) -> (std::process::Child, u16) {
+    use std::io::BufRead;
+    let mut server = Command::new(env!("CARGO_BIN_EXE_lokus"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--no-demo"])
+        .current_dir(cli.dir.path())
+        .env_remove("LOKUS_DATABASE_URL")
+        .env("LOKUS_LOG", level)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(log_path).unwrap())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let port: u16 = first.trim().rsplit(':').next().unwrap().parse().unwrap();
+    (server, port)
+}
+
 #[test]
 fn no_secret_or_authorization_value_reaches_the_log_even_at_trace_level() {
-    use std::io::BufRead;
     let cli = Cli::new();
     let log_path = cli.dir.path().join("server.log");
     let create = Command::new(env!("CARGO_BIN_EXE_lokus"))
@@ -394,20 +415,7 @@ fn no_secret_or_authorization_value_reaches_the_log_even_at_trace_level() {
     assert!(secret.starts_with("lokus_"));
     let create_log = String::from_utf8_lossy(&create.stderr).into_owned();
 
-    let mut server = Command::new(env!("CARGO_BIN_EXE_lokus"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--no-demo"])
-        .current_dir(cli.dir.path())
-        .env_remove("LOKUS_DATABASE_URL")
-        .env("LOKUS_LOG", "trace")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::fs::File::create(&log_path).unwrap())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    std::io::BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let port: u16 = first.trim().rsplit(':').next().unwrap().parse().unwrap();
+    let (mut server, port) = serve_logging(&cli, &log_path, "trace");
     let wrong = "lokus_0123456789abcdef0123456789abcdef0123456789abcdef";
     let statuses = [
         http(
@@ -461,24 +469,9 @@ fn no_secret_or_authorization_value_reaches_the_log_even_at_trace_level() {
 
 #[test]
 fn the_log_lines_of_a_request_carry_its_request_id() {
-    use std::io::BufRead;
     let cli = Cli::new();
     let log_path = cli.dir.path().join("server.log");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_lokus"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--no-demo"])
-        .current_dir(cli.dir.path())
-        .env_remove("LOKUS_DATABASE_URL")
-        .env("LOKUS_LOG", "debug")
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::fs::File::create(&log_path).unwrap())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    std::io::BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let port: u16 = first.trim().rsplit(':').next().unwrap().parse().unwrap();
+    let (mut server, port) = serve_logging(&cli, &log_path, "debug");
     let read = http(
         port,
         "GET /api/v1/datasets HTTP/1.1\r\nHost: x\r\nX-Request-Id: trace-me-0001\r\nConnection: close\r\n\r\n",
