@@ -13,7 +13,7 @@ use model::run::RankingRun;
 use model::token::{ApiToken, Role};
 use serde_json::{Value, json};
 
-use crate::helpers::{Options, TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{Options, TestApp, spawn_app, spawn_app_with, spawn_sqlite_app_with};
 
 async fn get_as(app: &TestApp, path: &str, token: &str) -> u16 {
     app.client
@@ -525,7 +525,8 @@ fn runs_of(url: &str) -> Vec<(i32, String, String)> {
 
 #[actix_web::test]
 async fn a_backup_taken_under_concurrent_writes_restores_identical_datasets_and_runs() {
-    let app = Arc::new(spawn_app().await);
+    // `lokus backup` copies SQLite databases; PostgreSQL is backed up with pg_dump.
+    let app = Arc::new(spawn_sqlite_app_with(Options::default()).await);
     let dir = tempfile::tempdir().unwrap();
     let backup_file = dir.path().join("lokus-backup.db");
     let writes = Arc::new(AtomicUsize::new(0));
