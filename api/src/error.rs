@@ -135,8 +135,15 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) | ApiError::Forbidden(_) | ApiError::Unauthorized(_) => {
                 sentence.to_string()
             }
-            // The specifics (names, limits, values) follow the sentence as the server wrote them.
-            other => format!("{sentence}. Detail: {other}"),
+            // The specifics (names, limits, values) follow the sentence: in Indonesian where the
+            // wording is one of the common limit forms, else as the server wrote them.
+            other => {
+                let detail = other.to_string();
+                match crate::i18n::limit_in_indonesian(&detail) {
+                    Some(id) => format!("{sentence}: {id}"),
+                    None => format!("{sentence}. Detail: {detail}"),
+                }
+            }
         }
     }
 

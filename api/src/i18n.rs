@@ -293,6 +293,51 @@ fn problem_in_indonesian(message: &str) -> String {
     }
 }
 
+/// The common limit sentences in Indonesian: `k must be between 1 and 514, got 0` →
+/// `k harus antara 1 dan 514, diberikan 0`; `None` for any other wording.
+pub fn limit_in_indonesian(message: &str) -> Option<String> {
+    let (subject, rest) = message.split_once(" must be ")?;
+    let (range, got) = match rest.rsplit_once(", got ") {
+        Some((range, got)) => (range, Some(got)),
+        None => (rest, None),
+    };
+    // "(the number of candidates)" and the like: the parenthesis names what the bound counts.
+    let (range, counted) = match range.split_once(" (") {
+        Some((r, c)) => (r, c.strip_suffix(')').map(translate_counted)),
+        None => (range, None),
+    };
+    let bound = if let Some(r) = range.strip_prefix("between ") {
+        let (low, high) = r.split_once(" and ")?;
+        format!("antara {low} dan {high}")
+    } else if let Some(r) = range.strip_prefix("above ") {
+        let (low, high) = r.split_once(" and at most ")?;
+        format!("di atas {low} dan paling banyak {high}")
+    } else if let Some(n) = range.strip_prefix("at least ") {
+        format!("sedikitnya {n}")
+    } else if let Some(n) = range.strip_prefix("at most ") {
+        format!("paling banyak {n}")
+    } else {
+        return None;
+    };
+    let subject = subject.replace(" year", " tahun");
+    let mut out = format!("{subject} harus {bound}");
+    if let Some(c) = counted {
+        out.push_str(&format!(" ({c})"));
+    }
+    if let Some(g) = got {
+        out.push_str(&format!(", diberikan {g}"));
+    }
+    Some(out)
+}
+
+fn translate_counted(text: &str) -> String {
+    match text {
+        "the number of candidates" => "jumlah kandidat".into(),
+        "the joined districts" => "kabupaten/kota yang tergabung".into(),
+        other => other.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,6 +452,32 @@ mod tests {
             }
         }
         codes
+    }
+
+    #[test]
+    fn the_common_limit_sentences_read_in_indonesian() {
+        assert_eq!(
+            limit_in_indonesian("k must be between 1 and 514, got 0").as_deref(),
+            Some("k harus antara 1 dan 514, diberikan 0")
+        );
+        assert_eq!(
+            limit_in_indonesian("k must be between 1 and 40 (the joined districts), got 50")
+                .as_deref(),
+            Some("k harus antara 1 dan 40 (kabupaten/kota yang tergabung), diberikan 50")
+        );
+        assert_eq!(
+            limit_in_indonesian("target_se must be above 0 and at most 0.5, got 0.9").as_deref(),
+            Some("target_se harus di atas 0 dan paling banyak 0.5, diberikan 0.9")
+        );
+        assert_eq!(
+            limit_in_indonesian("include must be at least 1").as_deref(),
+            Some("include harus sedikitnya 1")
+        );
+        assert_eq!(limit_in_indonesian("unknown code 99.99"), None);
+        assert_eq!(
+            limit_in_indonesian("weights must be finite and non-negative"),
+            None
+        );
     }
 
     #[test]
