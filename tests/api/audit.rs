@@ -180,6 +180,12 @@ async fn a_consumer_named_by_the_trusted_gateway_may_read_and_is_audited_by_requ
     assert_eq!(entries[0]["actor"], "anonymous");
     assert_eq!(entries[0]["target"], "/lokus/1.0/api/v1/regions/11.40");
     assert_eq!(entries[0]["detail"], "GET answered 200");
+    // Nothing was dropped on the way, and /metrics says so.
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains("lokus_audit_reads_dropped_total 0"),
+        "{metrics}"
+    );
     // The consumer filter finds it too.
     let (_, body) = audit(&app, "?consumer=dinkes-aceh").await;
     assert_eq!(body["meta"]["total"], 1);

@@ -82,6 +82,15 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
             ));
         }
     }
+    if let Some(audit) = &state.read_audit {
+        body.push_str(
+            "# HELP lokus_audit_reads_dropped_total Audit rows of gateway reads dropped because the queue was full.\n# TYPE lokus_audit_reads_dropped_total counter\n",
+        );
+        body.push_str(&format!(
+            "lokus_audit_reads_dropped_total {}\n",
+            audit.dropped()
+        ));
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(body)
