@@ -32,7 +32,7 @@ pub fn consumer_of(
 ) -> Option<GatewayConsumer> {
     let header = header?;
     let peer = req.peer_addr()?.ip();
-    if !trusted.iter().any(|net| net.contains(&peer)) {
+    if !crate::startup::is_trusted(&peer, trusted) {
         return None;
     }
     let value = req.headers().get(header)?.to_str().ok()?.trim();

@@ -98,6 +98,11 @@ fn normalise_error<B: MessageBody + 'static>(
     ))
 }
 
+/// True when `ip` is in one of the trusted proxy blocks (`LOKUS_TRUSTED_PROXIES`).
+pub fn is_trusted(ip: &IpAddr, trusted: &[IpNet]) -> bool {
+    trusted.iter().any(|net| net.contains(ip))
+}
+
 /// The client a request counts against: the peer address, unless the peer is a trusted proxy,
 /// in which case the nearest untrusted address of `X-Forwarded-For` (read right to left, as
 /// each proxy appends the address it saw).
@@ -105,8 +110,7 @@ pub fn client_address(req: &ServiceRequest, trusted: &[IpNet]) -> IpAddr {
     let peer = req
         .peer_addr()
         .map_or(IpAddr::from([0, 0, 0, 0]), |a| a.ip());
-    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
-    if !is_trusted(&peer) {
+    if !is_trusted(&peer, trusted) {
         return peer;
     }
     let forwarded = req
@@ -118,7 +122,7 @@ pub fn client_address(req: &ServiceRequest, trusted: &[IpNet]) -> IpAddr {
         .collect::<Vec<_>>();
     for hop in forwarded.iter().rev() {
         match hop.parse::<IpAddr>() {
-            Ok(ip) if is_trusted(&ip) => continue,
+            Ok(ip) if is_trusted(&ip, trusted) => continue,
             Ok(ip) => return ip,
             // A malformed hop ends what can be believed; the last trusted one is the client.
             Err(_) => break,
