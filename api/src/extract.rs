@@ -79,11 +79,14 @@ pub async fn check_token(state: &AppState, secret: String) -> Result<TokenCheck,
     Ok(checked)
 }
 
-/// Checks the caller's token against the role `needed` and remembers the caller on the request
-/// (the gateway's read audit names it).
+/// Checks the caller's token against the role `needed`; for a gateway consumer, remembers the
+/// caller on the request (the gateway's read audit names it).
 async fn authorise(req: HttpRequest, needed: Role) -> Result<Caller, ApiError> {
     let caller = identify(&req, needed).await?;
-    req.extensions_mut().insert(caller.clone());
+    // Only the gateway's read audit looks for it: other requests skip the copy.
+    if caller.actor.consumer.is_some() {
+        req.extensions_mut().insert(caller.clone());
+    }
     Ok(caller)
 }
 
