@@ -112,7 +112,8 @@ pub enum Command {
 pub enum TokenAction {
     /// Create a token and print it once (only its hash is stored).
     Create {
-        /// editor (may import and save runs) or viewer.
+        /// viewer, editor (may import and save runs), steward (also publishes data) or approver
+        /// (also approves and adopts lists).
         #[arg(long, value_enum)]
         role: RoleArg,
         /// Who or what it is for (shown in the audit log).
@@ -181,6 +182,10 @@ pub enum RoleArg {
     Editor,
     /// May read when reads need a token.
     Viewer,
+    /// An editor who may also publish and reject staged datasets.
+    Steward,
+    /// An editor who may also approve and adopt lists and manage webhooks.
+    Approver,
 }
 
 fn kind_of(k: KindArg) -> DatasetKind {
@@ -515,6 +520,8 @@ fn token(conn: &mut model::db::DbConnection, action: TokenAction) -> Result<(), 
             let role = match role {
                 RoleArg::Editor => Role::Editor,
                 RoleArg::Viewer => Role::Viewer,
+                RoleArg::Steward => Role::Steward,
+                RoleArg::Approver => Role::Approver,
             };
             let secret = ApiToken::create_expiring(conn, role, &label, expires_in)
                 .map_err(|e| (2, describe(&e)))?;

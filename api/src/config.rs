@@ -53,6 +53,9 @@ pub struct Settings {
     /// `LOKUS_CORS_ORIGINS`: comma-separated exact origins (`https://a.example`) that browsers may
     /// call the API from; empty (default): none, cross-origin calls are refused by the browser.
     pub cors_origins: Vec<String>,
+    /// `LOKUS_FOUR_EYES`: a token label may not publish its own upload nor approve its own
+    /// proposal (default true; false for single-person installs).
+    pub four_eyes: bool,
 }
 
 impl Default for Settings {
@@ -75,6 +78,7 @@ impl Default for Settings {
             import_limits: model::import::Limits::default(),
             request_timeout_seconds: 10,
             cors_origins: Vec::new(),
+            four_eyes: true,
         }
     }
 }
@@ -184,6 +188,7 @@ impl Settings {
                 "LOKUS_REQUEST_TIMEOUT_SECONDS",
                 d.request_timeout_seconds,
             )?,
+            four_eyes: flag("LOKUS_FOUR_EYES", d.four_eyes)?,
             cors_origins: parse_cors_origins(&var("LOKUS_CORS_ORIGINS").unwrap_or_default())
                 .map_err(|e| format!("LOKUS_CORS_ORIGINS: {e}"))?,
         })

@@ -25,9 +25,14 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// True when the caller holds an editor token.
+    /// True when the caller holds a token that may edit (editor, steward or approver).
     pub fn is_editor(&self) -> bool {
-        self.role == Some(Role::Editor)
+        self.role.is_some_and(|r| r.grants(Role::Editor))
+    }
+
+    /// True when the caller's token grants `role`.
+    pub fn may(&self, role: Role) -> bool {
+        self.role.is_some_and(|r| r.grants(role))
     }
 }
 
@@ -131,7 +136,7 @@ async fn identify(req: &HttpRequest, needed: Role) -> Result<Caller, ApiError> {
         }
         TokenCheck::Expired => return Err(ApiError::Unauthorized("this token has expired".into())),
     };
-    if token.role() < needed {
+    if !token.role().grants(needed) {
         return Err(ApiError::Forbidden(format!(
             "a {} token may not do this; it needs role {}",
             token.role().as_str(),
@@ -150,9 +155,18 @@ async fn identify(req: &HttpRequest, needed: Role) -> Result<Caller, ApiError> {
 #[derive(Debug, Clone)]
 pub struct Reader(pub Caller);
 
-/// Extractor for write endpoints: needs an editor token.
+/// Extractor for write endpoints: needs an editor token (or a steward's or approver's).
 #[derive(Debug, Clone)]
 pub struct Editor(pub Caller);
+
+/// Extractor for publishing and rejecting datasets: needs a steward token.
+#[derive(Debug, Clone)]
+pub struct Steward(pub Caller);
+
+/// Extractor for approving, adopting and withdrawing lists and managing webhooks: needs an
+/// approver token.
+#[derive(Debug, Clone)]
+pub struct Approver(pub Caller);
 
 impl FromRequest for Reader {
     type Error = ApiError;
@@ -171,6 +185,26 @@ impl FromRequest for Editor {
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move { authorise(req, Role::Editor).await.map(Editor) })
+    }
+}
+
+impl FromRequest for Steward {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authorise(req, Role::Steward).await.map(Steward) })
+    }
+}
+
+impl FromRequest for Approver {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authorise(req, Role::Approver).await.map(Approver) })
     }
 }
 

@@ -10,18 +10,26 @@ use crate::db::DbConnection;
 use crate::db::schema::api_tokens;
 use crate::error::{ModelError, Result};
 
-/// What a token may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// What a token may do. `steward` and `approver` are editors with one more power each, and
+/// neither includes the other: publishing data and approving a list are different offices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// May read when reads require a token.
     Viewer,
-    /// May also import datasets and save ranking runs.
+    /// May also import (stage) datasets and save ranking runs.
     Editor,
+    /// An editor who may also publish and reject staged datasets (the *walidata*).
+    Steward,
+    /// An editor who may also approve, adopt and withdraw lists and manage webhooks.
+    Approver,
 }
 
 impl Role {
-    /// Parses `viewer` or `editor`.
+    /// Every role, in the order they are documented.
+    pub const ALL: [Role; 4] = [Role::Viewer, Role::Editor, Role::Steward, Role::Approver];
+
+    /// Parses `viewer`, `editor`, `steward` or `approver`.
     ///
     /// # Errors
     /// `ModelError::Invalid` (`invalid_role`).
@@ -29,9 +37,11 @@ impl Role {
         match text.trim().to_lowercase().as_str() {
             "viewer" => Ok(Role::Viewer),
             "editor" => Ok(Role::Editor),
+            "steward" => Ok(Role::Steward),
+            "approver" => Ok(Role::Approver),
             _ => Err(ModelError::invalid(
                 "invalid_role",
-                format!("role '{text}' is not 'editor' or 'viewer'"),
+                format!("role '{text}' is not 'viewer', 'editor', 'steward' or 'approver'"),
             )),
         }
     }
@@ -41,6 +51,18 @@ impl Role {
         match self {
             Role::Viewer => "viewer",
             Role::Editor => "editor",
+            Role::Steward => "steward",
+            Role::Approver => "approver",
+        }
+    }
+
+    /// True when a token of this role may do what `needed` may: every role reads, stewards
+    /// and approvers edit, and only a steward publishes, only an approver approves.
+    pub fn grants(self, needed: Role) -> bool {
+        match needed {
+            Role::Viewer => true,
+            Role::Editor => self != Role::Viewer,
+            Role::Steward | Role::Approver => self == needed,
         }
     }
 }

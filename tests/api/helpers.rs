@@ -19,6 +19,10 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub editor_token: String,
     pub viewer_token: String,
+    /// A steward (labelled `test-steward`): publishes and rejects staged datasets.
+    pub steward_token: String,
+    /// An approver (labelled `test-approver`): approves and adopts lists, manages webhooks.
+    pub approver_token: String,
     _dir: tempfile::TempDir,
     /// The PostgreSQL database made for this app, dropped with it (None on SQLite or for a
     /// replica, which shares the first app's database).
@@ -133,6 +137,8 @@ pub struct Options {
     pub request_timeout_seconds: u64,
     /// `LOKUS_CORS_ORIGINS`, comma-separated.
     pub cors_origins: String,
+    /// `LOKUS_FOUR_EYES` (default true).
+    pub four_eyes: bool,
 }
 
 impl Default for Options {
@@ -150,6 +156,7 @@ impl Default for Options {
             import_limits: model::import::Limits::default(),
             request_timeout_seconds: 10,
             cors_origins: String::new(),
+            four_eyes: true,
         }
     }
 }
@@ -219,6 +226,7 @@ async fn spawn_app_on(
         import_limits: options.import_limits,
         request_timeout_seconds: options.request_timeout_seconds,
         cors_origins: api::config::parse_cors_origins(&options.cors_origins).expect("origins"),
+        four_eyes: options.four_eyes,
         ..Settings::default()
     };
     let prepared = settings.clone();
@@ -226,11 +234,13 @@ async fn spawn_app_on(
         .await
         .expect("join")
         .expect("database");
-    let (editor_token, viewer_token) = {
+    let (editor_token, viewer_token, steward_token, approver_token) = {
         let mut conn = pool.get().expect("conn");
         (
             ApiToken::create(&mut conn, Role::Editor, "test-editor").expect("token"),
             ApiToken::create(&mut conn, Role::Viewer, "test-viewer").expect("token"),
+            ApiToken::create(&mut conn, Role::Steward, "test-steward").expect("token"),
+            ApiToken::create(&mut conn, Role::Approver, "test-approver").expect("token"),
         )
     };
     let app = Application::build(settings, pool.clone()).expect("bind");
@@ -251,6 +261,8 @@ async fn spawn_app_on(
             .expect("client"),
         editor_token,
         viewer_token,
+        steward_token,
+        approver_token,
         _dir: dir,
         _database: database,
     }
