@@ -45,7 +45,8 @@ pub struct Settings {
     /// finish before the process exits (default 30).
     pub shutdown_grace_seconds: u64,
     /// Bounds on uploaded tables: `LOKUS_MAX_IMPORT_ROWS` (default 100,000),
-    /// `LOKUS_MAX_IMPORT_COLUMNS` (64), `LOKUS_MAX_FIELD_CHARS` (1,000), `LOKUS_MAX_NAME_CHARS` (200).
+    /// `LOKUS_MAX_IMPORT_COLUMNS` (64), `LOKUS_MAX_FIELD_CHARS` (1,000), `LOKUS_MAX_NAME_CHARS` (200),
+    /// `LOKUS_MAX_XLSX_UNZIPPED_BYTES` (64 MiB), `LOKUS_MAX_XLSX_SHARED_STRINGS` (1,000,000).
     pub import_limits: model::import::Limits,
     /// `LOKUS_REQUEST_TIMEOUT_SECONDS`: a client must send a request's headers within this time
     /// or the connection is closed (default 10), so slow clients cannot hold connections.
@@ -183,6 +184,14 @@ impl Settings {
                     d.import_limits.max_field_chars,
                 )?,
                 max_name_chars: positive("LOKUS_MAX_NAME_CHARS", d.import_limits.max_name_chars)?,
+                max_xlsx_unzipped_bytes: positive(
+                    "LOKUS_MAX_XLSX_UNZIPPED_BYTES",
+                    d.import_limits.max_xlsx_unzipped_bytes,
+                )?,
+                max_xlsx_shared_strings: positive(
+                    "LOKUS_MAX_XLSX_SHARED_STRINGS",
+                    d.import_limits.max_xlsx_shared_strings,
+                )?,
             },
             request_timeout_seconds: positive(
                 "LOKUS_REQUEST_TIMEOUT_SECONDS",

@@ -81,6 +81,18 @@ pub static INDONESIAN: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::n
             "Berkas memuat lebih banyak kolom daripada batas impor",
         ),
         (
+            "xlsx_unzipped_too_large",
+            "Sebagian berkas Excel terlalu besar setelah diekstrak (melebihi batas impor)",
+        ),
+        (
+            "too_many_shared_strings",
+            "Berkas Excel memuat lebih banyak teks bersama daripada batas impor",
+        ),
+        (
+            "xlsx_too_complex",
+            "Struktur berkas Excel melebihi batas yang dapat dibaca",
+        ),
+        (
             "field_too_long",
             "Sebuah sel lebih panjang daripada batas impor",
         ),

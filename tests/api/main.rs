@@ -23,6 +23,8 @@ mod fuzz;
 mod gateway;
 /// Liveness, readiness, metrics, error shapes for unknown routes and methods.
 mod health;
+/// Hostile uploads: workbook bombs, comma floods, CRLF lines, boundaries that are no shapes.
+mod hostile;
 /// The hot path: caches, warm-up, freshness across replicas.
 mod hotpath;
 /// What the list buys: burden, coverage, projection, change over time.

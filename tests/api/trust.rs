@@ -297,6 +297,7 @@ async fn every_input_limit_is_refused_with_a_4xx_naming_it() {
             max_columns: 4,
             max_field_chars: 50,
             max_name_chars: 20,
+            ..model::import::Limits::default()
         },
         ..Options::default()
     })

@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use model::dataset::{Dataset, DatasetKind};
-use model::import::{Format, ImportRequest, import_with_sheet};
+use model::import::{Format, ImportRequest, import_prepared, prepare_import};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
@@ -112,7 +112,7 @@ fn upload_format(req: &HttpRequest) -> Result<Option<Format>, ApiError> {
     (status = 403, description = "Token is not an editor", body = crate::error::ErrorBody),
     (status = 413, description = "Body too large", body = crate::error::ErrorBody),
     (status = 415, description = "Unsupported content type", body = crate::error::ErrorBody),
-    (status = 422, description = "`invalid_rows` with every bad line in `details` (`line`, `field`, `column`, `message`, and `cell` for workbooks); `unknown_sheet`; `invalid_xlsx`; `empty_file`; a limit exceeded: `too_many_rows`, `too_many_columns`, `field_too_long`, `name_too_long`", body = crate::error::ErrorBody),
+    (status = 422, description = "`invalid_rows` with every bad line in `details` (`line`, `field`, `column`, `message`, and `cell` for workbooks); `unknown_sheet`; `invalid_xlsx`; `empty_file`; a limit exceeded: `too_many_rows`, `too_many_columns`, `field_too_long`, `name_too_long`, `xlsx_unzipped_too_large`, `too_many_shared_strings`, `xlsx_too_complex`", body = crate::error::ErrorBody),
     (status = 503, description = "`database_unavailable` (with `Retry-After`) or `database_read_only`: nothing was written and the data served before stays served", body = crate::error::ErrorBody),
     (status = 507, description = "`insufficient_storage`: the database has no space for the write; nothing was written and the data served before stays served", body = crate::error::ErrorBody)))]
 pub async fn create_dataset(
@@ -137,25 +137,25 @@ pub async fn create_dataset(
     let imports = state.imports.clone();
     let limits = state.settings.import_limits;
     let outcome = web::block(move || {
+        let request = ImportRequest {
+            kind,
+            year: query.year,
+            source: query.source.as_deref(),
+            indicator: query.indicator.as_deref(),
+            format,
+            content: &body,
+            demo: false,
+            actor: &caller.actor,
+            limits,
+        };
+        // The file is read and checked before the lock and a connection are taken: a hostile
+        // upload holds neither while it is refused.
+        let prepared = prepare_import(&request, query.sheet.as_deref())?;
         let _one_at_a_time = imports
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut conn = pool.get()?;
-        import_with_sheet(
-            &mut conn,
-            &ImportRequest {
-                kind,
-                year: query.year,
-                source: query.source.as_deref(),
-                indicator: query.indicator.as_deref(),
-                format,
-                content: &body,
-                demo: false,
-                actor: &caller.actor,
-                limits,
-            },
-            query.sheet.as_deref(),
-        )
+        import_prepared(&mut conn, &request, prepared)
     })
     .await?;
     let outcome = match outcome {

@@ -3,6 +3,7 @@
 //! CSV, JSON and Excel (`.xlsx`) uploads are all read into one [`Table`] first, so every
 //! header rule, check and row error is shared by the three formats.
 
+pub mod shape;
 pub mod table;
 pub mod xlsx;
 
@@ -217,6 +218,32 @@ pub fn import_with_sheet(
     req: &ImportRequest<'_>,
     sheet: Option<&str>,
 ) -> Result<ImportOutcome> {
+    let prepared = prepare_import(req, sheet)?;
+    import_prepared(conn, req, prepared)
+}
+
+/// An upload read and checked as far as it can be without the database (see
+/// [`prepare_import`]); [`import_prepared`] finishes it.
+#[derive(Debug)]
+pub struct PreparedImport {
+    indicator: Option<String>,
+    parsed: Parsed,
+    sha256: String,
+}
+
+#[derive(Debug)]
+enum Parsed {
+    Table(Table),
+    Boundaries(Boundaries),
+}
+
+/// Reads and checks an upload without a connection: the parameters, the whole file within the
+/// limits, and (for boundaries) every feature's geometry. Callers run it before taking the
+/// import lock or a pooled connection, so that a hostile file holds neither.
+///
+/// # Errors
+/// As [`import_with_sheet`], for everything that needs no stored data.
+pub fn prepare_import(req: &ImportRequest<'_>, sheet: Option<&str>) -> Result<PreparedImport> {
     let indicator = match req.kind {
         DatasetKind::Population => Some(
             req.indicator
@@ -226,11 +253,9 @@ pub fn import_with_sheet(
         ),
         _ => req.indicator.map(str::to_string),
     };
-    let req = &ImportRequest {
-        indicator: indicator.as_deref(),
-        ..req.clone()
-    };
-    if req.kind == DatasetKind::Covariate && req.indicator.is_none_or(|i| i.trim().is_empty()) {
+    if req.kind == DatasetKind::Covariate
+        && indicator.as_deref().is_none_or(|i| i.trim().is_empty())
+    {
         return Err(ModelError::invalid(
             "missing_indicator",
             "a covariate dataset needs an 'indicator' name (e.g. poverty_rate)",
@@ -249,9 +274,9 @@ pub fn import_with_sheet(
         ));
     }
     req.limits.check_name("source", req.source)?;
-    req.limits.check_name("indicator", req.indicator)?;
+    req.limits.check_name("indicator", indicator.as_deref())?;
     req.limits.check_name("sheet", sheet)?;
-    let table = match req.kind {
+    let parsed = match req.kind {
         DatasetKind::Boundaries => {
             if Format::detect(req.content, req.format) == Format::Xlsx {
                 return Err(ModelError::invalid(
@@ -259,9 +284,9 @@ pub fn import_with_sheet(
                     "boundaries must be a GeoJSON FeatureCollection, not a workbook",
                 ));
             }
-            None
+            Parsed::Boundaries(read_boundaries(req)?)
         }
-        kind => Some(Table::parse_limited(
+        kind => Parsed::Table(Table::parse_limited(
             req.content,
             req.format,
             sheet,
@@ -271,12 +296,39 @@ pub fn import_with_sheet(
     };
     let mut hasher = Sha256::new();
     hasher.update(req.content);
-    if let Some(origin) = table.as_ref().and_then(|t| t.sheet.as_ref())
+    if let Parsed::Table(table) = &parsed
+        && let Some(origin) = &table.sheet
         && origin.index > 0
     {
         hasher.update(format!("\nsheet={}", origin.name).as_bytes());
     }
-    let sha256 = hex::encode(hasher.finalize());
+    Ok(PreparedImport {
+        indicator,
+        parsed,
+        sha256: hex::encode(hasher.finalize()),
+    })
+}
+
+/// Writes an upload [`prepare_import`] has read: checks it against the stored regions and
+/// writes it in one transaction, or writes nothing. `req` is the request it was prepared from.
+///
+/// # Errors
+/// As [`import_with_sheet`], for what needs the stored data (unknown districts, duplicates)
+/// and for storage failures.
+pub fn import_prepared(
+    conn: &mut DbConnection,
+    req: &ImportRequest<'_>,
+    prepared: PreparedImport,
+) -> Result<ImportOutcome> {
+    let PreparedImport {
+        indicator,
+        parsed,
+        sha256,
+    } = prepared;
+    let req = &ImportRequest {
+        indicator: indicator.as_deref(),
+        ..req.clone()
+    };
     let indicator = req.indicator.map(str::trim);
     // The check for identical content and the write under one lock: the same file sent
     // through two replicas at once is one dataset, not two.
@@ -290,12 +342,13 @@ pub fn import_with_sheet(
                 created: false,
             });
         }
-        let Some(table) = table else {
-            return import_boundaries(conn, req, &sha256);
+        let table = match &parsed {
+            Parsed::Boundaries(features) => return import_boundaries(conn, req, features, &sha256),
+            Parsed::Table(table) => table,
         };
         let outcome = match req.kind {
-            DatasetKind::Regions => import_regions(conn, req, &table, &sha256),
-            _ => import_observations(conn, req, &table, &sha256),
+            DatasetKind::Regions => import_regions(conn, req, table, &sha256),
+            _ => import_observations(conn, req, table, &sha256),
         };
         outcome.map_err(|e| match e {
             ModelError::InvalidRows(rows) => {
@@ -885,11 +938,15 @@ fn import_regions(
     })
 }
 
-fn import_boundaries(
-    conn: &mut DbConnection,
-    req: &ImportRequest<'_>,
-    sha256: &str,
-) -> Result<ImportOutcome> {
+/// A boundary layer read and checked without the database: each feature's item number,
+/// district code and geometry (as JSON text), and the problems found so far.
+#[derive(Debug)]
+struct Boundaries {
+    features: Vec<(usize, String, String)>,
+    errors: Vec<RowError>,
+}
+
+fn read_boundaries(req: &ImportRequest<'_>) -> Result<Boundaries> {
     let text = std::str::from_utf8(req.content)
         .map_err(|_| ModelError::invalid("invalid_encoding", "the GeoJSON is not valid UTF-8"))?;
     let value = table::parse_json_value(text)?;
@@ -904,10 +961,8 @@ fn import_boundaries(
             )
         })?;
     req.limits.check_rows(features.len())?;
-    let index = RegionIndex::load(conn)?;
     let mut errors = Vec::new();
-    let mut rows: Vec<(String, String)> = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut rows = Vec::new();
     for (i, feature) in features.iter().enumerate() {
         let item = i + 1;
         let props = feature.get("properties");
@@ -926,49 +981,59 @@ fn import_boundaries(
             ));
             continue;
         };
-        if index.by_code(code).is_none() {
-            errors.push(RowError::field(
-                item,
-                "kemendagri_code",
-                format!("unknown Kemendagri code '{code}'"),
-            ));
-            continue;
-        }
-        match feature.get("geometry") {
-            Some(g)
-                if g.get("type")
-                    .and_then(|t| t.as_str())
-                    .is_some_and(|t| t == "Polygon" || t == "MultiPolygon") =>
-            {
-                if let Some(first) = seen.insert(code.to_string(), item) {
-                    errors.push(RowError::field(
-                        item,
-                        "kemendagri_code",
-                        format!("code {code} appears again (first in feature {first})"),
-                    ));
-                } else {
-                    rows.push((code.to_string(), g.to_string()));
-                }
-            }
-            _ => errors.push(RowError::field(
+        let geometry = feature.get("geometry").unwrap_or(&serde_json::Value::Null);
+        match shape::check_geometry(geometry) {
+            Ok(()) => rows.push((item, code.to_string(), geometry.to_string())),
+            Err(problem) => errors.push(RowError::field(
                 item,
                 "geometry",
-                "geometry must be a Polygon or MultiPolygon",
+                format!("feature {item} (district {code}): {problem}"),
             )),
         }
     }
-    if !errors.is_empty() {
-        return Err(ModelError::InvalidRows(errors));
-    }
-    if rows.is_empty() {
+    if errors.is_empty() && rows.is_empty() {
         return Err(ModelError::invalid(
             "empty_file",
             "the FeatureCollection has no features",
         ));
     }
+    Ok(Boundaries {
+        features: rows,
+        errors,
+    })
+}
+
+fn import_boundaries(
+    conn: &mut DbConnection,
+    req: &ImportRequest<'_>,
+    layer: &Boundaries,
+    sha256: &str,
+) -> Result<ImportOutcome> {
+    let index = RegionIndex::load(conn)?;
+    let mut errors = layer.errors.clone();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (item, code, _) in &layer.features {
+        if index.by_code(code).is_none() {
+            errors.push(RowError::field(
+                *item,
+                "kemendagri_code",
+                format!("unknown Kemendagri code '{code}'"),
+            ));
+        } else if let Some(first) = seen.insert(code, *item) {
+            errors.push(RowError::field(
+                *item,
+                "kemendagri_code",
+                format!("code {code} appears again (first in feature {first})"),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.line);
+        return Err(ModelError::InvalidRows(errors));
+    }
     let dataset = conn.transaction::<_, ModelError, _>(|conn| {
-        let dataset = write_dataset(conn, req, None, sha256, rows.len())?;
-        for (code, geometry) in &rows {
+        let dataset = write_dataset(conn, req, None, sha256, layer.features.len())?;
+        for (_, code, geometry) in &layer.features {
             diesel::insert_into(boundaries::table)
                 .values((
                     boundaries::dataset_id.eq(dataset.id),

@@ -53,6 +53,11 @@ pub struct Limits {
     pub max_field_chars: usize,
     /// Longest source, indicator or sheet name, in characters (`LOKUS_MAX_NAME_CHARS`).
     pub max_name_chars: usize,
+    /// Most bytes one part of an `.xlsx` archive may inflate to (`LOKUS_MAX_XLSX_UNZIPPED_BYTES`);
+    /// all parts together may inflate to four times as much.
+    pub max_xlsx_unzipped_bytes: u64,
+    /// Most shared strings in a workbook (`LOKUS_MAX_XLSX_SHARED_STRINGS`).
+    pub max_xlsx_shared_strings: usize,
 }
 
 impl Default for Limits {
@@ -64,6 +69,9 @@ impl Default for Limits {
             max_columns: 64,
             max_field_chars: 1_000,
             max_name_chars: 200,
+            max_xlsx_unzipped_bytes: 64 * 1024 * 1024,
+            // A 514-row table needs a few thousand; each costs a record in memory.
+            max_xlsx_shared_strings: 1_000_000,
         }
     }
 }
@@ -104,6 +112,23 @@ impl Limits {
         Ok(())
     }
 
+    /// `too_many_columns` for a table `columns` wide.
+    ///
+    /// # Errors
+    /// `ModelError::Invalid` (`too_many_columns`).
+    pub fn check_columns(&self, columns: usize) -> Result<(), ModelError> {
+        if columns > self.max_columns {
+            return Err(ModelError::invalid(
+                "too_many_columns",
+                format!(
+                    "the table has {columns} columns, more than the limit of {} (LOKUS_MAX_IMPORT_COLUMNS)",
+                    self.max_columns
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Checks a parsed table's columns and every header and cell.
     ///
     /// # Errors
@@ -111,16 +136,7 @@ impl Limits {
     /// line and column).
     pub fn check(&self, table: &Table) -> Result<(), ModelError> {
         self.check_rows(table.rows.len())?;
-        if table.headers.len() > self.max_columns {
-            return Err(ModelError::invalid(
-                "too_many_columns",
-                format!(
-                    "the table has {} columns, more than the limit of {} (LOKUS_MAX_IMPORT_COLUMNS)",
-                    table.headers.len(),
-                    self.max_columns
-                ),
-            ));
-        }
+        self.check_columns(table.headers.len())?;
         let too_long = |line: usize, column: usize, text: &str| {
             let chars = text.chars().count();
             (chars > self.max_field_chars).then(|| {
@@ -246,8 +262,9 @@ impl Table {
         Table::parse_limited(content, format, sheet, is_header, &Limits::default())
     }
 
-    /// As [`Table::parse_sheet`] within `limits` (a CSV stops being read at the first row
-    /// past the row limit).
+    /// As [`Table::parse_sheet`] within `limits`: a CSV stops being read at the first row
+    /// past the row limit or the first field past the column limit, a workbook at the first
+    /// cell outside them (and its archive is checked before it is opened).
     ///
     /// # Errors
     /// As [`Table::parse_sheet`], and those of [`Limits::check`].
@@ -259,7 +276,7 @@ impl Table {
         limits: &Limits,
     ) -> Result<Table, ModelError> {
         let table = match Format::detect(content, format) {
-            Format::Xlsx => super::xlsx::read_sheet(content, sheet, is_header)?,
+            Format::Xlsx => super::xlsx::read_sheet(content, sheet, is_header, limits)?,
             format => {
                 let text = std::str::from_utf8(content).map_err(|e| {
                     let line = content[..e.valid_up_to()]
@@ -314,12 +331,98 @@ impl Table {
     }
 }
 
+/// Where each CSV field and record ends, as the `csv` crate reads them (a quote opens a
+/// quoted field only at the start of a field; `""` inside one is a quote).
+#[derive(Clone, Copy, PartialEq)]
+enum Scan {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+/// Counts the fields of every record without allocating, refusing the first record with
+/// more than the column limit: a line of 15 MB of commas would otherwise become millions of
+/// empty fields before any limit applied.
+fn check_csv_columns(text: &str, delimiter: u8, limits: &Limits) -> Result<(), ModelError> {
+    let bytes = text.as_bytes();
+    let (mut state, mut fields, mut line, mut record_line) = (Scan::FieldStart, 1usize, 1, 1);
+    for (i, &b) in bytes.iter().enumerate() {
+        let newline = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        if newline {
+            line += 1;
+        }
+        let end_of_record = b == b'\n' || b == b'\r';
+        state = match (state, b) {
+            (Scan::Quoted, b'"') => Scan::QuoteInQuoted,
+            (Scan::Quoted, _) => Scan::Quoted,
+            (Scan::QuoteInQuoted, b'"') | (Scan::FieldStart, b'"') => Scan::Quoted,
+            (_, d) if d == delimiter => {
+                fields += 1;
+                if fields > limits.max_columns {
+                    return Err(ModelError::invalid(
+                        "too_many_columns",
+                        format!(
+                            "line {record_line} has more than {} fields, the limit (LOKUS_MAX_IMPORT_COLUMNS)",
+                            limits.max_columns
+                        ),
+                    ));
+                }
+                Scan::FieldStart
+            }
+            _ if end_of_record => {
+                fields = 1;
+                record_line = line;
+                Scan::FieldStart
+            }
+            _ => Scan::Unquoted,
+        };
+    }
+    Ok(())
+}
+
+/// Counts the line breaks (LF, CRLF or a lone CR) in a stretch of the text, so that a row's
+/// line is the line of the file where it starts whatever the line endings.
+struct LineCounter<'t> {
+    bytes: &'t [u8],
+    at: usize,
+    line: usize,
+}
+
+impl LineCounter<'_> {
+    /// The 1-based line where the record at byte offset `byte` starts (offsets come in
+    /// increasing order). The csv crate places a record after a CRLF at its LF: line breaks
+    /// at the offset belong before the record.
+    fn line_of(&mut self, byte: usize) -> usize {
+        let mut end = byte.min(self.bytes.len());
+        while matches!(self.bytes.get(end), Some(b'\r' | b'\n')) {
+            end += 1;
+        }
+        if end > self.at {
+            for i in self.at..end {
+                let b = self.bytes[i];
+                if b == b'\n' || (b == b'\r' && self.bytes.get(i + 1) != Some(&b'\n')) {
+                    self.line += 1;
+                }
+            }
+            self.at = end;
+        }
+        self.line
+    }
+}
+
 fn parse_csv(text: &str, limits: &Limits) -> Result<Table, ModelError> {
     let first_line = text.lines().next().unwrap_or_default();
     let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
         b';'
     } else {
         b','
+    };
+    check_csv_columns(text, delimiter, limits)?;
+    let mut lines = LineCounter {
+        bytes: text.as_bytes(),
+        at: 0,
+        line: 1,
     };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -341,7 +444,8 @@ fn parse_csv(text: &str, limits: &Limits) -> Result<Table, ModelError> {
         limits.check_rows(rows.len() + errors.len())?;
         match record {
             Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line() as usize);
+                // The csv crate's own line count is one short per CRLF record (issue 17).
+                let line = r.position().map_or(0, |p| lines.line_of(p.byte() as usize));
                 if r.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
@@ -362,7 +466,7 @@ fn parse_csv(text: &str, limits: &Limits) -> Result<Table, ModelError> {
                 });
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = e.position().map_or(0, |p| lines.line_of(p.byte() as usize));
                 errors.push(syntax_row(line, &e));
             }
         }
@@ -606,5 +710,73 @@ mod tests {
             ModelError::InvalidRows(rows) => assert_eq!(rows[0].line, 3),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    /// A CSV of a header and seven good rows with a bad row on line 9 of the file (10 when a
+    /// quoted field holds a line break), written with `newline`.
+    fn bad_row_on_line_9(newline: &str, bom: bool, quoted_break: bool) -> String {
+        let mut csv = String::new();
+        if bom {
+            csv.push('\u{feff}');
+        }
+        csv.push_str(&format!("code,name,value{newline}"));
+        for i in 0..7 {
+            if quoted_break && i == 2 {
+                csv.push_str(&format!("12.{i:02},\"Kab.{newline}Contoh\",{i}{newline}"));
+            } else {
+                csv.push_str(&format!("12.{i:02},Contoh,{i}{newline}"));
+            }
+        }
+        csv.push_str(&format!("12.99,short{newline}"));
+        csv
+    }
+
+    #[test]
+    fn a_bad_row_is_reported_at_the_file_line_where_it_starts_whatever_the_line_endings() {
+        // See: issue 17, item 3 (CRLF said 8 for line 9).
+        for (newline, bom, quoted_break, expected) in [
+            ("\n", false, false, 9),
+            ("\r\n", false, false, 9),
+            ("\r\n", true, false, 9),
+            ("\n", true, false, 9),
+            ("\n", false, true, 10),
+            ("\r\n", true, true, 10),
+        ] {
+            let csv = bad_row_on_line_9(newline, bom, quoted_break);
+            let err = Table::parse(csv.as_bytes(), Some(Format::Csv)).unwrap_err();
+            let ModelError::InvalidRows(rows) = err else {
+                panic!("unexpected {err:?}");
+            };
+            let case = format!("newline {newline:?}, BOM {bom}, quoted break {quoted_break}");
+            assert_eq!(rows.len(), 1, "{case}: {rows:?}");
+            assert_eq!(rows[0].line, expected, "{case}");
+        }
+    }
+
+    #[test]
+    fn good_rows_keep_the_line_where_they_start() {
+        let csv = "code,name\r\n12.01,\"two\r\nlines\"\r\n12.02,b\r\n";
+        let t = Table::parse(csv.as_bytes(), None).unwrap();
+        let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![2, 4]);
+    }
+
+    #[test]
+    fn a_comma_flood_is_refused_as_too_many_columns_naming_its_line() {
+        // See: issue 17, item 2 (15 MB of commas answered empty_file after ~1 GB).
+        let csv = format!("code,value\n12.01,1\n12.02,{}\n", ",".repeat(100_000));
+        let err = Table::parse(csv.as_bytes(), None).unwrap_err();
+        match err {
+            ModelError::Invalid { code, message } => {
+                assert_eq!(code, "too_many_columns");
+                assert!(message.contains("line 3"), "{message}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let quoted = format!("code,value\n12.01,\"{}\"\n", ",".repeat(100));
+        assert!(
+            Table::parse(quoted.as_bytes(), None).is_ok(),
+            "commas inside quotes are text"
+        );
     }
 }

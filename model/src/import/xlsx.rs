@@ -7,11 +7,14 @@
 //! out as plain text (`150000`, `21.6`) and then checked exactly as CSV text is; text cells are
 //! taken as they are (decimal comma, `%` allowed, as in CSV).
 
-use std::io::Cursor;
+use std::collections::BTreeMap;
+use std::io::{BufReader, Cursor, Read};
 
-use calamine::{Data, Dimensions, Reader, Xlsx};
+use calamine::{Data, DataRef, Dimensions, Reader, Xlsx};
+use quick_xml::events::Event;
+use zip::ZipArchive;
 
-use super::table::{Row, SheetOrigin, Table, header_key};
+use super::table::{Limits, Row, SheetOrigin, Table, header_key};
 use crate::error::ModelError;
 
 /// The Excel letters of a 0-based column (`0` → `A`, `26` → `AA`).
@@ -53,15 +56,239 @@ fn cell_text(data: &Data, code_column: bool) -> String {
     }
 }
 
+/// Most XML elements in a workbook part other than a worksheet or the shared strings
+/// (styles, workbook, relationships, theme). calamine keeps a record per style, font, sheet
+/// and relationship; real workbooks hold a few thousand.
+const MAX_PART_ELEMENTS: u64 = 500_000;
+
+/// Most entries in the ZIP archive of a workbook (a real one has a dozen or two).
+const MAX_ENTRIES: usize = 10_000;
+
+/// Most table cells that merged regions may fill (a merged title or a province name merged
+/// down its districts covers a few thousand at most).
+const MAX_MERGED_CELLS: u64 = 100_000;
+
+fn too_complex(message: String) -> ModelError {
+    ModelError::invalid("xlsx_too_complex", message)
+}
+
+/// A reader that counts the bytes it hands out.
+struct Counted<R> {
+    inner: R,
+    bytes: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+/// Counts the elements of an XML stream (all of them, or those named `only`), stopping once
+/// the count passes `stop`. Syntax errors end the count: calamine reports them later.
+fn count_elements(reader: impl Read, only: Option<&str>, stop: u64) -> u64 {
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(reader));
+    let mut buf = Vec::new();
+    let mut count = 0;
+    loop {
+        buf.clear();
+        match xml.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e))
+                if only.is_none_or(|name| e.local_name().as_ref() == name) =>
+            {
+                count += 1;
+                if count > stop {
+                    return count;
+                }
+            }
+            Ok(Event::Eof) | Err(_) => return count,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// Checks the archive before calamine opens it: calamine inflates every part it reads whole
+/// and keeps a record per shared string and per style, so a small file could otherwise ask
+/// for gigabytes. Each XML part is inflated once here, as a stream, never past its limit.
+fn check_archive(content: &[u8], limits: &Limits) -> Result<(), ModelError> {
+    let mut archive = ZipArchive::new(Cursor::new(content)).map_err(|e| {
+        ModelError::invalid(
+            "invalid_xlsx",
+            format!("the file is not a readable .xlsx workbook: {e}"),
+        )
+    })?;
+    if archive.len() > MAX_ENTRIES {
+        return Err(too_complex(format!(
+            "the workbook's archive has {} entries, more than {MAX_ENTRIES}",
+            archive.len()
+        )));
+    }
+    let cap = limits.max_xlsx_unzipped_bytes;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let Ok(mut entry) = archive.by_index(i) else {
+            continue;
+        };
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        let lower = name.to_ascii_lowercase();
+        if !(lower.ends_with(".xml") || lower.ends_with(".rels")) {
+            continue;
+        }
+        let mut part = Counted {
+            inner: (&mut entry).take(cap.saturating_add(1)),
+            bytes: 0,
+        };
+        let file = lower.rsplit('/').next().unwrap_or_default();
+        let shared = file == "sharedstrings.xml";
+        let elements = if shared {
+            count_elements(&mut part, Some("si"), limits.max_xlsx_shared_strings as u64)
+        } else if lower.contains("worksheets/") {
+            // Read cell by cell later; only its size matters here.
+            std::io::copy(&mut part, &mut std::io::sink()).unwrap_or(0);
+            0
+        } else {
+            count_elements(&mut part, None, MAX_PART_ELEMENTS)
+        };
+        // Whatever the XML reader left unread still counts towards the size.
+        std::io::copy(&mut part, &mut std::io::sink()).unwrap_or(0);
+        if part.bytes > cap {
+            return Err(ModelError::invalid(
+                "xlsx_unzipped_too_large",
+                format!(
+                    "the workbook part '{name}' inflates to more than {cap} bytes, the limit (LOKUS_MAX_XLSX_UNZIPPED_BYTES)"
+                ),
+            ));
+        }
+        total += part.bytes;
+        if total > cap.saturating_mul(4) {
+            return Err(ModelError::invalid(
+                "xlsx_unzipped_too_large",
+                format!(
+                    "the workbook's parts inflate to more than {} bytes together, four times the limit of one part (LOKUS_MAX_XLSX_UNZIPPED_BYTES)",
+                    cap.saturating_mul(4)
+                ),
+            ));
+        }
+        if shared && elements > limits.max_xlsx_shared_strings as u64 {
+            return Err(ModelError::invalid(
+                "too_many_shared_strings",
+                format!(
+                    "the workbook holds more than {} shared strings, the limit (LOKUS_MAX_XLSX_SHARED_STRINGS)",
+                    limits.max_xlsx_shared_strings
+                ),
+            ));
+        }
+        if !shared && elements > MAX_PART_ELEMENTS {
+            return Err(too_complex(format!(
+                "the workbook part '{name}' holds more than {MAX_PART_ELEMENTS} XML elements"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The non-blank cells of a sheet, read one at a time and refused at the first cell that
+/// takes the used area past the limits (never a grid of the declared size).
+struct Cells {
+    /// Row → (column, value), rows in order.
+    rows: BTreeMap<u32, Vec<(u32, Data)>>,
+    top: u32,
+    bottom: u32,
+    left: u32,
+    right: u32,
+}
+
+fn cell_name(row: u32, column: u32) -> String {
+    format!("{}{}", column_letter(column), u64::from(row) + 1)
+}
+
+fn read_cells(
+    workbook: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    limits: &Limits,
+) -> Result<Option<Cells>, ModelError> {
+    let unreadable = |e: calamine::XlsxError| {
+        ModelError::invalid(
+            "invalid_xlsx",
+            format!("sheet '{name}' cannot be read: {e}"),
+        )
+    };
+    let mut reader = workbook.worksheet_cells_reader(name).map_err(unreadable)?;
+    let mut cells: Option<Cells> = None;
+    let max_rows = u64::try_from(limits.max_rows).unwrap_or(u64::MAX);
+    let max_columns = u64::try_from(limits.max_columns).unwrap_or(u64::MAX);
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        let value = cell.get_value();
+        let blank = match value {
+            DataRef::Empty => true,
+            DataRef::String(s) => s.trim().is_empty(),
+            DataRef::SharedString(s) => s.trim().is_empty(),
+            _ => false,
+        };
+        if blank {
+            continue;
+        }
+        let (row, column) = cell.get_position();
+        let c = cells.get_or_insert_with(|| Cells {
+            rows: BTreeMap::new(),
+            top: row,
+            bottom: row,
+            left: column,
+            right: column,
+        });
+        c.top = c.top.min(row);
+        c.bottom = c.bottom.max(row);
+        c.left = c.left.min(column);
+        c.right = c.right.max(column);
+        let width = u64::from(c.right - c.left) + 1;
+        if width > max_columns {
+            return Err(ModelError::invalid(
+                "too_many_columns",
+                format!(
+                    "sheet '{name}' uses columns {} to {} (cell {}): {width} columns, more than the limit of {} (LOKUS_MAX_IMPORT_COLUMNS)",
+                    column_letter(c.left),
+                    column_letter(c.right),
+                    cell_name(row, column),
+                    limits.max_columns
+                ),
+            ));
+        }
+        let height = u64::from(c.bottom - c.top) + 1;
+        if height > max_rows.saturating_add(1) {
+            return Err(ModelError::invalid(
+                "too_many_rows",
+                format!(
+                    "sheet '{name}' uses rows {} to {} (cell {}): more than the header and {} data rows, the limit (LOKUS_MAX_IMPORT_ROWS); rows above the header and blank rows in between count",
+                    c.top + 1,
+                    c.bottom + 1,
+                    cell_name(row, column),
+                    limits.max_rows
+                ),
+            ));
+        }
+        c.rows
+            .entry(row)
+            .or_default()
+            .push((column, Data::from(value.clone())));
+    }
+    Ok(cells)
+}
+
 /// Reads the sheet `sheet` (default: the first) into a table; see the module docs.
 ///
 /// # Errors
-/// `invalid_xlsx`, `unknown_sheet` (the message names the sheets that exist), `empty_file`.
+/// `invalid_xlsx`, `unknown_sheet` (the message names the sheets that exist), `empty_file`;
+/// a limit: `xlsx_unzipped_too_large`, `too_many_shared_strings`, `xlsx_too_complex`,
+/// `too_many_rows`, `too_many_columns`.
 pub(crate) fn read_sheet(
     content: &[u8],
     sheet: Option<&str>,
     is_header: &dyn Fn(&[String]) -> bool,
+    limits: &Limits,
 ) -> Result<Table, ModelError> {
+    check_archive(content, limits)?;
     let mut workbook = open(content)?;
     let names = workbook.sheet_names();
     let index = match sheet.map(str::trim).filter(|s| !s.is_empty()) {
@@ -94,23 +321,23 @@ pub(crate) fn read_sheet(
             "the workbook has no sheets",
         ));
     };
-    let range = workbook.worksheet_range(&name).map_err(|e| {
-        ModelError::invalid(
-            "invalid_xlsx",
-            format!("sheet '{name}' cannot be read: {e}"),
-        )
-    })?;
+    let empty = || ModelError::invalid("empty_file", format!("sheet '{name}' is empty"));
+    let cells = read_cells(&mut workbook, &name, limits)?.ok_or_else(empty)?;
     let merged = workbook
         .merge_cells_by_sheet_name(&name)
         .unwrap_or_default();
-    let Some((top, left)) = range.start() else {
-        return Err(ModelError::invalid(
-            "empty_file",
-            format!("sheet '{name}' is empty"),
-        ));
-    };
-    let mut grid: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
-    fill_merged(&mut grid, &merged, (top, left));
+    let (top, left) = (cells.top, cells.left);
+    let width = (cells.right - left) as usize + 1;
+    // One entry per row of the used area; blank rows stay unallocated.
+    let mut grid: Vec<Vec<Data>> = vec![Vec::new(); (cells.bottom - top) as usize + 1];
+    for (row, values) in cells.rows {
+        let line = &mut grid[(row - top) as usize];
+        line.resize(width, Data::Empty);
+        for (column, value) in values {
+            line[(column - left) as usize] = value;
+        }
+    }
+    fill_merged(&mut grid, &merged, (top, left), width)?;
     let keys: Vec<Vec<String>> = grid
         .iter()
         .map(|row| {
@@ -124,7 +351,7 @@ pub(crate) fn read_sheet(
         .iter()
         .position(|r| non_blank(r) && is_header(r))
         .or_else(|| keys.iter().position(non_blank))
-        .ok_or_else(|| ModelError::invalid("empty_file", format!("sheet '{name}' is empty")))?;
+        .ok_or_else(empty)?;
     let header_abs = top + u32::try_from(header).unwrap_or(u32::MAX);
     // A header cell merged downwards makes the rows it covers part of the header.
     let header_end = merged
@@ -176,7 +403,17 @@ pub(crate) fn read_sheet(
 }
 
 /// Copies each merged region's top-left value into every cell it covers (within the grid).
-fn fill_merged(grid: &mut [Vec<Data>], merged: &[Dimensions], (top, left): (u32, u32)) {
+///
+/// # Errors
+/// `xlsx_too_complex` when the regions would fill more than [`MAX_MERGED_CELLS`] cells.
+fn fill_merged(
+    grid: &mut [Vec<Data>],
+    merged: &[Dimensions],
+    (top, left): (u32, u32),
+    width: usize,
+) -> Result<(), ModelError> {
+    let height = grid.len();
+    let mut filled = 0u64;
     for region in merged {
         let (Some(r0), Some(c0)) = (
             region.start.0.checked_sub(top),
@@ -188,9 +425,19 @@ fn fill_merged(grid: &mut [Vec<Data>], merged: &[Dimensions], (top, left): (u32,
         let Some(value) = grid.get(r0).and_then(|r| r.get(c0)).cloned() else {
             continue;
         };
-        let r1 = (region.end.0 - top) as usize;
-        let c1 = (region.end.1 - left) as usize;
+        // Clipped to the used area: a region may not grow the table.
+        let r1 = (region.end.0.saturating_sub(top) as usize).min(height - 1);
+        let c1 = (region.end.1.saturating_sub(left) as usize).min(width - 1);
+        filled += ((r1 + 1).saturating_sub(r0) * (c1 + 1).saturating_sub(c0)) as u64;
+        if filled > MAX_MERGED_CELLS {
+            return Err(too_complex(format!(
+                "the sheet's merged cells cover more than {MAX_MERGED_CELLS} cells of the table"
+            )));
+        }
         for row in grid.iter_mut().take(r1 + 1).skip(r0) {
+            if row.is_empty() {
+                row.resize(width, Data::Empty);
+            }
             for cell in row.iter_mut().take(c1 + 1).skip(c0) {
                 if *cell == Data::Empty {
                     *cell = value.clone();
@@ -198,6 +445,7 @@ fn fill_merged(grid: &mut [Vec<Data>], merged: &[Dimensions], (top, left): (u32,
             }
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -241,7 +489,7 @@ mod tests {
     fn the_header_is_found_below_a_title_and_merged_rows_are_skipped() {
         let bytes = workbook();
         let rule = |h: &[String]| h.iter().any(|k| k == "kode");
-        let t = read_sheet(&bytes, None, &rule).unwrap();
+        let t = read_sheet(&bytes, None, &rule, &Limits::default()).unwrap();
         assert_eq!(t.header_line, 3);
         assert_eq!(t.headers, vec!["kode", "nama", "jumlah_balita"]);
         assert_eq!(t.labels[2], "Jumlah Balita");
@@ -258,7 +506,7 @@ mod tests {
 
     #[test]
     fn an_unknown_sheet_names_the_sheets_that_exist() {
-        let err = read_sheet(&workbook(), Some("Nope"), &|_| true).unwrap_err();
+        let err = read_sheet(&workbook(), Some("Nope"), &|_| true, &Limits::default()).unwrap_err();
         match err {
             ModelError::Invalid { code, message } => {
                 assert_eq!(code, "unknown_sheet");
@@ -270,7 +518,8 @@ mod tests {
 
     #[test]
     fn bytes_that_are_not_a_workbook_are_rejected() {
-        let err = read_sheet(b"PK\x03\x04garbage", None, &|_| true).unwrap_err();
+        let err =
+            read_sheet(b"PK\x03\x04garbage", None, &|_| true, &Limits::default()).unwrap_err();
         assert!(matches!(
             err,
             ModelError::Invalid {
