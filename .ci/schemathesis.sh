@@ -6,15 +6,31 @@
 #
 #   .ci/python.sh && cargo build --bin lokus && .ci/schemathesis.sh
 #
-# Knobs: LOKUS_ST_SEED (default 1), LOKUS_ST_EXAMPLES (default 20).
+# Knobs: LOKUS_ST_SEED (default 1), LOKUS_ST_EXAMPLES (default 20), LOKUS_BIN (default
+# target/debug/lokus), LOKUS_ST_TOKEN=editor (run as an editor: every write is tried for real,
+# not only refused with 401), LOKUS_ST_SKIP_CLIENT=1 (leave out the integrator example).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=target/ci-venv
-BIN=target/debug/lokus
+BIN="${LOKUS_BIN:-target/debug/lokus}"
 SEED="${LOKUS_ST_SEED:-1}"
 EXAMPLES="${LOKUS_ST_EXAMPLES:-20}"
+AS="${LOKUS_ST_TOKEN:-}"
 
 WORK=$(mktemp -d)
+AUTH=()
+case "$AS" in
+    "") ;;
+    editor)
+        # A token made on the same database before the server starts (the demo data is
+        # loaded by `serve`, so the token is made after a migration).
+        LOKUS_DATABASE_URL="sqlite://$WORK/lokus.db" "$BIN" migrate > /dev/null
+        TOKEN=$(LOKUS_DATABASE_URL="sqlite://$WORK/lokus.db" "$BIN" token create --role editor --label schemathesis | grep -Eo 'lokus_[A-Za-z0-9_-]+' | head -n 1)
+        [ -n "$TOKEN" ] || { echo "could not create an editor token" >&2; exit 1; }
+        AUTH=(--header "Authorization: Bearer $TOKEN")
+        ;;
+    *) echo "LOKUS_ST_TOKEN must be empty or 'editor'" >&2; exit 1 ;;
+esac
 PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
 LOKUS_DATABASE_URL="sqlite://$WORK/lokus.db" LOKUS_BIND="127.0.0.1:$PORT" \
@@ -28,11 +44,14 @@ for _ in $(seq 1 120); do
     sleep 0.5
 done
 
-echo "schemathesis: --checks all, $EXAMPLES examples per operation, seed $SEED, against $BASE"
-# No token: every operation is tried as a new integrator would; writes answer 401.
+echo "schemathesis: --checks all, $EXAMPLES examples per operation, seed $SEED, ${AS:-no} token, against $BASE"
+# Without a token every operation is tried as a new integrator would (writes answer 401); with
+# an editor token the writes are made for real.
 (cd "$WORK" && "$OLDPWD/$VENV/bin/st" --config-file "$OLDPWD/.ci/schemathesis.toml" run "$BASE/api/v1/openapi.json" \
-    --checks all --max-examples "$EXAMPLES" --seed "$SEED" \
+    --checks all --max-examples "$EXAMPLES" --seed "$SEED" ${AUTH[@]+"${AUTH[@]}"} \
     --request-timeout 60 --generation-database none --no-color)
+
+[ -z "${LOKUS_ST_SKIP_CLIENT:-}" ] || exit 0
 
 echo "integrator example: a client generated from the document prints the shortlist"
 LOKUS_PYTHON="$VENV/bin/python" docs/integrator/generate_client.sh "$BASE" "$WORK/client" > "$WORK/shortlist.tsv"

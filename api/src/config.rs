@@ -51,6 +51,10 @@ pub struct Settings {
     /// `LOKUS_REQUEST_TIMEOUT_SECONDS`: a client must send a request's headers within this time
     /// or the connection is closed (default 10), so slow clients cannot hold connections.
     pub request_timeout_seconds: u64,
+    /// `LOKUS_BODY_TIMEOUT_SECONDS`: a client must send a request's whole body within this time
+    /// after its headers, or it is answered 408 `body_timeout` and the connection is closed
+    /// (default 60), so a body sent a byte at a time cannot hold a connection and a worker.
+    pub body_timeout_seconds: u64,
     /// `LOKUS_CORS_ORIGINS`: comma-separated exact origins (`https://a.example`) that browsers may
     /// call the API from; empty (default): none, cross-origin calls are refused by the browser.
     pub cors_origins: Vec<String>,
@@ -78,6 +82,7 @@ impl Default for Settings {
             shutdown_grace_seconds: 30,
             import_limits: model::import::Limits::default(),
             request_timeout_seconds: 10,
+            body_timeout_seconds: 60,
             cors_origins: Vec::new(),
             four_eyes: true,
         }
@@ -197,6 +202,7 @@ impl Settings {
                 "LOKUS_REQUEST_TIMEOUT_SECONDS",
                 d.request_timeout_seconds,
             )?,
+            body_timeout_seconds: positive("LOKUS_BODY_TIMEOUT_SECONDS", d.body_timeout_seconds)?,
             four_eyes: flag("LOKUS_FOUR_EYES", d.four_eyes)?,
             cors_origins: parse_cors_origins(&var("LOKUS_CORS_ORIGINS").unwrap_or_default())
                 .map_err(|e| format!("LOKUS_CORS_ORIGINS: {e}"))?,

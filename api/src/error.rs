@@ -56,6 +56,11 @@ pub enum ApiError {
     /// Too many requests from one client.
     #[error("too many requests; retry after {0} s")]
     TooManyRequests(u64),
+    /// The body did not arrive within `LOKUS_BODY_TIMEOUT_SECONDS`.
+    #[error(
+        "the request body did not arrive within {0} s (LOKUS_BODY_TIMEOUT_SECONDS); send it at once"
+    )]
+    BodyTimeout(u64),
     /// Every compute slot is taken; the client should retry shortly.
     #[error(
         "the server is busy computing other scenarios; retry after {} s",
@@ -83,6 +88,7 @@ pub const STATIC_CODES: &[&str] = &[
     "not_acceptable",
     "rate_limited",
     "busy",
+    "body_timeout",
 ];
 
 /// The JSON error body.
@@ -120,6 +126,9 @@ impl ApiError {
             }
             ApiError::Busy => format!(
                 "Server sedang menghitung skenario lain; coba lagi setelah {BUSY_RETRY_SECONDS} detik"
+            ),
+            ApiError::BodyTimeout(s) => format!(
+                "Isi permintaan tidak selesai dikirim dalam {s} detik (LOKUS_BODY_TIMEOUT_SECONDS); kirim sekaligus"
             ),
             ApiError::RouteNotFound(path) => format!("Tidak ada rute untuk {path}"),
             ApiError::MethodNotAllowed(m) => format!("Metode {m} tidak diizinkan di sini"),
@@ -174,6 +183,7 @@ impl ApiError {
             ApiError::NotAcceptable(_) => "not_acceptable",
             ApiError::TooManyRequests(_) => "rate_limited",
             ApiError::Busy => "busy",
+            ApiError::BodyTimeout(_) => "body_timeout",
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -226,6 +236,7 @@ impl ResponseError for ApiError {
                 ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
                 ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
                 ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+                ApiError::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },
         }

@@ -118,16 +118,27 @@ async fn identify(req: &HttpRequest, needed: Role) -> Result<Caller, ApiError> {
         return Ok(Caller { actor, role: None });
     }
     let Some(secret) = token else {
-        return Err(ApiError::Unauthorized(format!(
-            "this endpoint needs 'Authorization: Bearer <token>' with role {}",
-            needed.as_str()
-        )));
+        return Err(token_needed(needed));
     };
     let known = req.extensions().get::<CheckedToken>().cloned();
     let checked = match known {
         Some(CheckedToken(c)) => c,
         None => check_token(&state, secret).await?,
     };
+    let token = granted(checked, needed)?;
+    let role = token.role();
+    actor.name = token.label;
+    Ok(Caller {
+        actor,
+        role: Some(role),
+    })
+}
+
+/// The token of a check when it is valid and grants `needed`.
+///
+/// # Errors
+/// 401 for an unknown, revoked or expired token; 403 for one whose role does not grant `needed`.
+pub fn granted(checked: TokenCheck, needed: Role) -> Result<ApiToken, ApiError> {
     let token = match checked {
         TokenCheck::Valid(token) => token,
         TokenCheck::Unknown => return Err(ApiError::Unauthorized("unknown token".into())),
@@ -143,12 +154,45 @@ async fn identify(req: &HttpRequest, needed: Role) -> Result<Caller, ApiError> {
             needed.as_str()
         )));
     }
-    let role = token.role();
-    actor.name = token.label;
-    Ok(Caller {
-        actor,
-        role: Some(role),
-    })
+    Ok(token)
+}
+
+/// The message of a 401 to a request without a token.
+pub fn token_needed(needed: Role) -> ApiError {
+    ApiError::Unauthorized(format!(
+        "this endpoint needs 'Authorization: Bearer <token>' with role {}",
+        needed.as_str()
+    ))
+}
+
+/// Decides whether a client that announced a body (`Expect: 100-continue`) may send it, from
+/// the request head alone: a write under `/api` (every one needs an editor token, or a
+/// steward's or approver's) is 401 without a valid token and 403 with a lesser one; then a
+/// body over `LOKUS_MAX_BODY_BYTES` is 413. Who may read is left to the handlers.
+///
+/// # Errors
+/// The refusal, sent instead of `100 Continue`.
+pub async fn admit_announced_body(
+    state: &AppState,
+    method: &actix_web::http::Method,
+    path: &str,
+    headers: &actix_web::http::header::HeaderMap,
+) -> Result<(), ApiError> {
+    let is_read = matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS");
+    if !is_read && state.settings.route_path(path).starts_with("/api/") {
+        let secret = bearer_secret(headers.get(header::AUTHORIZATION))?
+            .ok_or_else(|| token_needed(Role::Editor))?;
+        granted(check_token(state, secret).await?, Role::Editor)?;
+    }
+    let limit = state.settings.max_body_bytes;
+    let length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if length.is_some_and(|n| n > limit as u64) {
+        return Err(ApiError::PayloadTooLarge(limit));
+    }
+    Ok(())
 }
 
 /// Extractor for read endpoints: open unless `LOKUS_REQUIRE_READ_TOKEN` is set.

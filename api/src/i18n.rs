@@ -137,6 +137,10 @@ pub static INDONESIAN: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::n
             "Server sedang menghitung skenario lain; coba lagi sebentar lagi",
         ),
         (
+            "body_timeout",
+            "Isi permintaan tidak selesai dikirim dalam batas waktu",
+        ),
+        (
             "conflict",
             "Data yang sama sedang ditulis oleh permintaan lain; coba lagi",
         ),

@@ -3,11 +3,14 @@
 use std::net::{IpAddr, TcpListener};
 use std::time::Instant;
 
+use actix_http::HttpService;
+use actix_server::Server;
+use actix_service::{IntoServiceFactory, ServiceFactoryExt};
 use actix_web::body::{EitherBody, MessageBody};
-use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::{Compress, ErrorHandlerResponse, ErrorHandlers, Next, from_fn};
-use actix_web::{App, HttpMessage, HttpServer, ResponseError, web};
+use actix_web::{App, HttpMessage, ResponseError, web};
 use ipnet::IpNet;
 use model::db::DbPool;
 
@@ -327,6 +330,143 @@ async fn limit_and_measure<B: MessageBody + 'static>(
     Ok(res.map_into_left_body())
 }
 
+/// What became of a request body: the part not yet read (`None` once read to its end), and
+/// whether its deadline passed first.
+#[derive(Default)]
+struct BodyState {
+    unread: Option<actix_web::dev::Payload>,
+    expired: bool,
+}
+
+/// A request body that ends in an error when it has not arrived by a deadline. The body itself
+/// stays with the middleware (in [`BodyState`]), so that what the handler leaves unread is
+/// known after it answers.
+struct BodyDeadline {
+    state: std::rc::Rc<std::cell::RefCell<BodyState>>,
+    deadline: std::pin::Pin<Box<actix_web::rt::time::Sleep>>,
+}
+
+impl futures_core::Stream for BodyDeadline {
+    type Item = Result<web::Bytes, actix_web::error::PayloadError>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let state = std::rc::Rc::clone(&self.state);
+        let mut state = state.borrow_mut();
+        let Some(body) = state.unread.as_mut() else {
+            return Poll::Ready(None);
+        };
+        if let Poll::Ready(item) = std::pin::Pin::new(body).poll_next(cx) {
+            if item.is_none() {
+                state.unread = None;
+            }
+            return Poll::Ready(item);
+        }
+        if self.deadline.as_mut().poll(cx).is_pending() {
+            return Poll::Pending;
+        }
+        state.expired = true;
+        Poll::Ready(Some(Err(actix_web::error::PayloadError::Io(
+            std::io::Error::new(std::io::ErrorKind::TimedOut, "request body timed out"),
+        ))))
+    }
+}
+
+/// An answer's body that holds the unread rest of the request's body until the answer is sent:
+/// actix then closes the connection, where it would otherwise drain a chunked body for as long
+/// as the client takes to send it (a byte now and then keeps it open indefinitely).
+struct HoldingUnread<B> {
+    body: B,
+    _unread: actix_web::dev::Payload,
+}
+
+impl<B: MessageBody + Unpin> MessageBody for HoldingUnread<B> {
+    type Error = B::Error;
+
+    fn size(&self) -> actix_web::body::BodySize {
+        self.body.size()
+    }
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<web::Bytes, Self::Error>>> {
+        std::pin::Pin::new(&mut self.get_mut().body).poll_next(cx)
+    }
+}
+
+/// Gives a request's body `LOKUS_BODY_TIMEOUT_SECONDS` to arrive (from when its handler starts
+/// reading, which is when its headers are in): a body still incomplete then ends in an error,
+/// and the answer is 408 `body_timeout` whatever the handler made of it. Any answer given
+/// before the body was read to its end (this one, or an early 401) closes the connection.
+/// Without it a client sending a byte now and then would hold a connection indefinitely.
+async fn bound_body_time(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> actix_web::Result<ServiceResponse<actix_web::body::BoxBody>> {
+    use actix_web::body::BoxBody;
+    let seconds = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.settings.body_timeout_seconds);
+    let payload = req.take_payload();
+    let (Some(seconds), false) = (seconds, matches!(payload, actix_web::dev::Payload::None)) else {
+        req.set_payload(payload);
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let state = std::rc::Rc::new(std::cell::RefCell::new(BodyState {
+        unread: Some(payload),
+        expired: false,
+    }));
+    let body = BodyDeadline {
+        state: std::rc::Rc::clone(&state),
+        deadline: Box::pin(actix_web::rt::time::sleep(std::time::Duration::from_secs(
+            seconds,
+        ))),
+    };
+    req.set_payload(actix_web::dev::Payload::from(
+        Box::pin(body) as actix_http::BoxedPayloadStream
+    ));
+    let res = next.call(req).await?;
+    let BodyState { unread, expired } = std::mem::take(&mut *state.borrow_mut());
+    let Some(unread) = unread else {
+        return Ok(res.map_into_boxed_body());
+    };
+    if !expired {
+        return Ok(res.map_body(|_, body| {
+            BoxBody::new(HoldingUnread {
+                body: BoxBody::new(body),
+                _unread: unread,
+            })
+        }));
+    }
+    let (req, _) = res.into_parts();
+    let response = ApiError::BodyTimeout(seconds).error_response();
+    Ok(ServiceResponse::new(req, response).map_body(|_, body| {
+        BoxBody::new(HoldingUnread {
+            body,
+            _unread: unread,
+        })
+    }))
+}
+
+/// The `Expect: 100-continue` step: a client announcing a body is told to send it only if the
+/// request would be admitted (see [`crate::extract::admit_announced_body`]); otherwise it gets
+/// the refusal at once, and never sends the body.
+async fn admit_announced(
+    state: web::Data<AppState>,
+    req: actix_http::Request,
+) -> Result<actix_http::Request, actix_http::Response<actix_web::body::BoxBody>> {
+    match crate::extract::admit_announced_body(&state, req.method(), req.path(), req.headers())
+        .await
+    {
+        Ok(()) => Ok(req),
+        Err(refusal) => Err(refusal.error_response().into()),
+    }
+}
+
 /// Checks the data version every [`crate::state::VERSION_CHECK_INTERVAL`] (imports through other
 /// replicas) and warms the default shortlists whenever it changes, starting with the first
 /// check; ends when the server's state is gone.
@@ -370,40 +510,76 @@ impl Application {
         std::thread::Builder::new()
             .name("lokus-data-version".into())
             .spawn(move || keep_fresh(&watched))?;
-        let mut server = HttpServer::new(move || {
+        let app_state = state.clone();
+        let app = move || {
+            let state = app_state.clone();
             let limit = state.settings.max_body_bytes;
             let base = state.settings.base_path.clone();
             App::new()
-                .app_data(state.clone())
+                .app_data(state)
                 .app_data(json_config(limit))
                 .app_data(query_config())
                 .app_data(path_config())
                 .app_data(web::PayloadConfig::new(limit))
                 .wrap(ErrorHandlers::new().default_handler(normalise_error))
+                .wrap(from_fn(bound_body_time))
                 .wrap(Compress::default())
                 .wrap(from_fn(crate::negotiate::conform))
                 .wrap(from_fn(limit_and_measure))
                 .wrap(from_fn(crate::cors::cors))
                 .wrap(from_fn(trace_and_secure))
                 .configure(move |cfg| routes::configure_under(cfg, &base))
-        })
-        // Slow clients (slowloris) get this long to send a request's headers, then are cut off.
-        .client_request_timeout(std::time::Duration::from_secs(request_timeout))
-        .listen(listener)?;
+        };
+        // Assembled as actix-web's HttpServer assembles it, plus the `Expect: 100-continue` step
+        // (which HttpServer does not expose): a client announcing a body learns before sending
+        // it whether it is admitted.
+        let mut builder = actix_server::Server::build();
+        let shutdown = builder.graceful_shutdown_signal();
+        let local = listener.local_addr()?;
+        builder = builder.listen("lokus", listener, move || {
+            let (shutdown, state) = (shutdown.clone(), state.clone());
+            HttpService::build()
+                .graceful_shutdown_signal(move || {
+                    let signal = shutdown.clone();
+                    async move { signal.notified().await }
+                })
+                // Slow clients (slowloris) get this long to send a request's headers, then are
+                // cut off.
+                .client_request_timeout(std::time::Duration::from_secs(request_timeout))
+                .client_disconnect_timeout(std::time::Duration::from_secs(1))
+                .local_addr(local)
+                .expect(actix_service::fn_service(move |req| {
+                    admit_announced(state.clone(), req)
+                }))
+                .finish(actix_service::map_config(
+                    app()
+                        .into_factory()
+                        .map_err(|err: actix_web::Error| err.error_response()),
+                    // The host names nothing the service uses (no URL is generated from it).
+                    |_| actix_web::dev::AppConfig::default(),
+                ))
+                .tcp()
+        })?;
         if let Some(n) = workers {
-            server = server.workers(n);
+            builder = builder.workers(n);
         }
         // On SIGTERM (or SIGINT) requests in flight get this long to finish.
-        server = server.shutdown_timeout(grace);
+        builder = builder.shutdown_timeout(grace);
         Ok(Application {
             port,
-            server: server.run(),
+            server: builder.run(),
         })
     }
 
     /// The port actually bound.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// A handle that stops the server (e.g. when a test is over, so that its workers, pooled
+    /// connections and background checks end with it).
+    pub fn handle(&self) -> actix_server::ServerHandle {
+        self.server.handle()
     }
 
     /// Runs until the server is stopped.

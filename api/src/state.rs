@@ -1,9 +1,9 @@
 //! State shared by all workers: the pool, settings, the caches, the limiters and the metrics.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use actix_web::web::Bytes;
@@ -41,10 +41,15 @@ impl Weigh for u32 {
 /// Cached computed results, valid while the data version is unchanged.
 ///
 /// Bounded to `max_entries` entries and `max_bytes` (by [`Weigh`]), least recently used out
-/// first; pinned keys (the default scenarios) are never evicted by others.
+/// first; pinned keys (the default scenarios) are never evicted by others, and when the data
+/// changes each keeps its last value (see [`ComputeCache::latest`]) until the new one is made.
 #[derive(Debug)]
 pub struct ComputeCache<T> {
+    /// Entries of the newest data version put so far (`current`).
     entries: HashMap<String, Entry<T>>,
+    /// For pinned keys: the value of an older data version, served while the new one is made.
+    last: HashMap<String, Entry<T>>,
+    current: i64,
     pinned: Vec<String>,
     clock: u64,
     bytes: usize,
@@ -74,6 +79,8 @@ impl<T: Weigh> ComputeCache<T> {
     pub fn with_capacity(max_entries: usize, max_bytes: usize, pinned: Vec<String>) -> Self {
         ComputeCache {
             entries: HashMap::new(),
+            last: HashMap::new(),
+            current: i64::MIN,
             pinned,
             clock: 0,
             bytes: 0,
@@ -82,32 +89,78 @@ impl<T: Weigh> ComputeCache<T> {
         }
     }
 
+    /// True for a key never evicted by others, whose last value outlives a data change.
+    pub fn is_pinned(&self, key: &str) -> bool {
+        self.pinned.iter().any(|k| k == key)
+    }
+
     /// The cached value for `key` if it was computed at data version `version`.
     pub fn get(&mut self, key: &str, version: i64) -> Option<Arc<T>> {
         self.clock += 1;
         let clock = self.clock;
-        self.entries
-            .get_mut(key)
-            .filter(|e| e.version == version)
-            .map(|e| {
-                e.used = clock;
-                e.value.clone()
-            })
+        if version != self.current {
+            return None;
+        }
+        self.entries.get_mut(key).map(|e| {
+            e.used = clock;
+            e.value.clone()
+        })
     }
 
-    /// Stores a value; drops entries of other data versions, then the least recently used
-    /// unpinned entries while the cache is over its entry or byte bound.
+    /// The newest value held for `key` whatever its data version, with that version: for a
+    /// pinned key, the last one made before the data changed if none is made since.
+    pub fn latest(&self, key: &str) -> Option<(Arc<T>, i64)> {
+        self.entries
+            .get(key)
+            .or_else(|| self.last.get(key))
+            .map(|e| (e.value.clone(), e.version))
+    }
+
+    /// Drops the last value kept for a pinned key (its new one cannot be made, so the old one
+    /// must not be served as if it were about to be replaced).
+    pub fn forget_last(&mut self, key: &str) {
+        if let Some(e) = self.last.remove(key) {
+            self.bytes -= e.bytes;
+        }
+    }
+
+    /// Stores a value. A newer data version drops the entries of the older one (pinned keys
+    /// keep theirs as their last value); a value of an older version than the newest put is
+    /// kept only as a pinned key's last value. Then the least recently used unpinned entries
+    /// go while the cache is over its entry or byte bound.
     pub fn put(&mut self, key: String, version: i64, value: Arc<T>) {
         self.clock += 1;
-        self.entries.retain(|_, e| e.version == version);
-        self.entries.remove(&key);
-        self.bytes = self.entries.values().map(|e| e.bytes).sum();
         let bytes = value.weight();
+        let entry = Entry {
+            version,
+            value,
+            used: self.clock,
+            bytes,
+        };
+        if version < self.current {
+            // Made from data that has changed since: too old for readers of the new data.
+            if self.is_pinned(&key) && self.last.get(&key).is_none_or(|e| e.version < version) {
+                self.last.insert(key, entry);
+                self.recount();
+            }
+            return;
+        }
+        if version > self.current {
+            for (k, e) in std::mem::take(&mut self.entries) {
+                if self.is_pinned(&k) {
+                    self.last.insert(k, e);
+                }
+            }
+            self.current = version;
+        }
+        self.entries.remove(&key);
+        self.last.remove(&key);
+        self.recount();
         while self.entries.len() >= self.max_entries || self.bytes + bytes > self.max_bytes {
             let oldest = self
                 .entries
                 .iter()
-                .filter(|(k, _)| !self.pinned.contains(k))
+                .filter(|(k, _)| !self.is_pinned(k))
                 .min_by_key(|(_, e)| e.used)
                 .map(|(k, _)| k.clone());
             match oldest.and_then(|k| self.entries.remove(&k)) {
@@ -116,15 +169,16 @@ impl<T: Weigh> ComputeCache<T> {
             }
         }
         self.bytes += bytes;
-        self.entries.insert(
-            key,
-            Entry {
-                version,
-                value,
-                used: self.clock,
-                bytes,
-            },
-        );
+        self.entries.insert(key, entry);
+    }
+
+    fn recount(&mut self) {
+        self.bytes = self
+            .entries
+            .values()
+            .chain(self.last.values())
+            .map(|e| e.bytes)
+            .sum();
     }
 
     /// The value for `key` at `version`, made by `make` (and kept) on a miss.
@@ -140,7 +194,8 @@ impl<T: Weigh> ComputeCache<T> {
         if let Some(hit) = cache.lock().ok().and_then(|mut c| c.get(&key, version)) {
             return Ok(hit);
         }
-        // Made outside the lock: two concurrent misses may both make it, never block others.
+        // Made outside the lock: two concurrent misses may both make it, never block others
+        // (pinned keys are made one at a time through [`Flights`]).
         let value = Arc::new(make()?);
         if let Ok(mut c) = cache.lock() {
             c.put(key, version, value.clone());
@@ -276,6 +331,97 @@ impl Drop for ComputeSlot<'_> {
     }
 }
 
+/// Computations of pinned keys in progress, one at a time per key (single flight): however
+/// many readers find a default out of date, it is computed once.
+#[derive(Debug, Default)]
+pub struct Flights {
+    running: Mutex<HashSet<String>>,
+    landed: Condvar,
+}
+
+/// The one running computation of a key; ends (and wakes those waiting) on drop.
+#[derive(Debug)]
+pub struct Flight {
+    flights: Arc<Flights>,
+    key: String,
+}
+
+impl Flights {
+    /// Starts the computation of `key` unless one is running.
+    pub fn try_start(self: &Arc<Self>, key: &str) -> Option<Flight> {
+        let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        running.insert(key.to_string()).then(|| Flight {
+            flights: self.clone(),
+            key: key.to_string(),
+        })
+    }
+
+    /// Waits for a running computation of `key` to end, then starts one (the caller looks in
+    /// the cache first: the one that ended has usually made it). Blocking.
+    pub fn start_or_wait(self: &Arc<Self>, key: &str) -> Flight {
+        let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
+        while running.contains(key) {
+            running = self
+                .landed
+                .wait(running)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        running.insert(key.to_string());
+        Flight {
+            flights: self.clone(),
+            key: key.to_string(),
+        }
+    }
+}
+
+impl Drop for Flight {
+    fn drop(&mut self) {
+        let mut running = self
+            .flights
+            .running
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        running.remove(&self.key);
+        self.flights.landed.notify_all();
+    }
+}
+
+/// A rendered document as a read is answered with it.
+#[derive(Debug, Clone)]
+pub struct Served {
+    /// The document.
+    pub rendered: Arc<Rendered>,
+    /// The data version it was computed at.
+    pub version: i64,
+    /// True when the data has changed since and the new document is being computed.
+    pub refreshing: bool,
+}
+
+/// Response header: the data version an answer was computed at (it grows with every change of
+/// the data).
+pub const DATA_VERSION_HEADER: &str = "x-lokus-data-version";
+/// Response header, `true` on an answer computed before the data last changed, sent while the
+/// new answer is being computed.
+pub const REFRESHING_HEADER: &str = "x-lokus-refreshing";
+
+impl Served {
+    /// Adds the data version, and whether it is being refreshed, to an answer.
+    pub fn mark(&self, response: &mut actix_web::HttpResponse) {
+        use actix_web::http::header::{HeaderName, HeaderValue};
+        let headers = response.headers_mut();
+        headers.insert(
+            HeaderName::from_static(DATA_VERSION_HEADER),
+            HeaderValue::from(self.version),
+        );
+        if self.refreshing {
+            headers.insert(
+                HeaderName::from_static(REFRESHING_HEADER),
+                HeaderValue::from_static("true"),
+            );
+        }
+    }
+}
+
 /// A response body rendered once: its bytes, strong ETag, media type, and its gzip variant.
 #[derive(Debug, Clone)]
 pub struct Rendered {
@@ -310,6 +456,8 @@ pub struct AppState {
     pub version: Arc<AtomicI64>,
     /// Bound on uncached computations.
     pub compute: Arc<ComputeSlots>,
+    /// The default documents being computed (one computation per document at a time).
+    pub flights: Arc<Flights>,
     /// Rate limiter.
     pub limiter: Arc<Mutex<RateLimiter>>,
     /// Prometheus metrics.
@@ -359,6 +507,21 @@ pub fn shortlist_key(format: &str, all: bool, request: &model::scenario::Ranking
     format!("shortlist|{format}|{all}|{}", ranking_key(request))
 }
 
+/// Cache key of a rendered analysis.
+pub fn analysis_key(join: &model::analysis::JoinRequest) -> String {
+    format!("analysis|{join:?}")
+}
+
+/// The rendered documents every deployment serves first, pinned in the cache: the default
+/// shortlists (JSON) and the default analysis.
+pub fn pinned_documents() -> Vec<String> {
+    default_requests()
+        .iter()
+        .map(|r| shortlist_key("json", false, r))
+        .chain([analysis_key(&model::analysis::JoinRequest::default())])
+        .collect()
+}
+
 impl AppState {
     /// New state around a pool.
     pub fn new(
@@ -377,10 +540,7 @@ impl AppState {
             ))),
             rendered: Arc::new(Mutex::new(ComputeCache::new(
                 RENDERED_CACHE_BYTES,
-                defaults
-                    .iter()
-                    .map(|r| shortlist_key("json", false, r))
-                    .collect(),
+                pinned_documents(),
             ))),
             regions: Arc::new(Mutex::new(ComputeCache::with_capacity(
                 REGION_CACHE_ENTRIES,
@@ -389,6 +549,7 @@ impl AppState {
             ))),
             version: Arc::new(AtomicI64::new(-1)),
             compute: Arc::new(ComputeSlots::new(slots)),
+            flights: Arc::default(),
             limiter: Arc::default(),
             metrics: Arc::default(),
             read_audit,
@@ -416,6 +577,60 @@ impl AppState {
             return None;
         }
         cache.lock().ok()?.get(key, version)
+    }
+
+    /// A rendered document without computing anything: the one of the known data version, or,
+    /// for a pinned document whose data has changed, the last one rendered (marked refreshing)
+    /// while `refresh` renders the new one in the background, one refresh at a time. `None`
+    /// when the caller must render it.
+    ///
+    /// A reader of a default document is thus never refused, nor kept waiting, because the
+    /// data changed; the version is whatever [`AppState::version`] says, whatever changed it.
+    pub fn rendered_now<F>(&self, key: &str, refresh: F) -> Option<Served>
+    where
+        F: FnOnce(&AppState) -> Result<(), crate::error::ApiError> + Send + 'static,
+    {
+        let version = self.version.load(Ordering::Acquire);
+        if version < 0 {
+            return None;
+        }
+        let (rendered, at) = {
+            let mut cache = self.rendered.lock().ok()?;
+            if let Some(hit) = cache.get(key, version) {
+                return Some(Served {
+                    rendered: hit,
+                    version,
+                    refreshing: false,
+                });
+            }
+            if !cache.is_pinned(key) {
+                return None;
+            }
+            cache.latest(key)?
+        };
+        if let Some(flight) = self.flights.try_start(key) {
+            let (state, key) = (self.clone(), key.to_string());
+            actix_web::rt::spawn(async move {
+                let _ = actix_web::web::block(move || {
+                    let _flight = flight;
+                    if let Err(e) = refresh(&state) {
+                        tracing::warn!(error = %e, key, "could not refresh a default document");
+                        // A refusal (4xx) is the new answer: readers must get it, not the old one.
+                        if actix_web::ResponseError::status_code(&e).is_client_error()
+                            && let Ok(mut cache) = state.rendered.lock()
+                        {
+                            cache.forget_last(&key);
+                        }
+                    }
+                })
+                .await;
+            });
+        }
+        Some(Served {
+            rendered,
+            version: at,
+            refreshing: true,
+        })
     }
 
     /// Reads the data version from the database and keeps the newer of it and the known one.

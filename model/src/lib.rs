@@ -32,5 +32,6 @@ pub mod seed;
 pub mod spbe;
 pub mod stats;
 pub mod token;
+pub mod wire;
 
 pub use error::{ModelError, Result, RowError};

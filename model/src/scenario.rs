@@ -30,6 +30,7 @@ pub struct RankingRequest {
     /// `composite` (default), `need` or `residual`.
     pub method: Method,
     /// Weights for `composite` (default 0.6 / 0.4).
+    #[serde(deserialize_with = "crate::wire::object")]
     pub weights: Weights,
     /// `min_max` (default), `z_score` or `goalposts`.
     pub normalisation: Normalisation,
@@ -37,18 +38,24 @@ pub struct RankingRequest {
     pub spbe_direction: SpbeDirection,
     /// How many to select (default 100); at most the districts in the join.
     #[schema(minimum = 1, maximum = 514)]
+    #[serde(deserialize_with = "crate::wire::integer")]
     pub k: usize,
     /// Selection constraints.
+    #[serde(deserialize_with = "crate::wire::object")]
     pub constraints: Constraints,
     /// Monte Carlo settings; `null` (default) skips it.
+    #[serde(deserialize_with = "crate::wire::optional_object")]
     pub uncertainty: Option<UncertaintyParams>,
     /// Stunting year; latest when `null`.
     #[schema(minimum = 2000, maximum = 2100)]
+    #[serde(deserialize_with = "crate::wire::optional_integer")]
     pub stunting_year: Option<i32>,
     /// SPBE year; latest when `null`.
     #[schema(minimum = 2000, maximum = 2100)]
+    #[serde(deserialize_with = "crate::wire::optional_integer")]
     pub spbe_year: Option<i32>,
     /// Programme effect and target for the `projection` block (default 2.0 points, 14 %).
+    #[serde(deserialize_with = "crate::wire::object")]
     pub projection: ProjectionParams,
 }
 

@@ -23,10 +23,22 @@ pub struct TestApp {
     pub steward_token: String,
     /// An approver (labelled `test-approver`): approves and adopts lists, manages webhooks.
     pub approver_token: String,
+    /// Stops the server when the app is dropped.
+    server: actix_web::dev::ServerHandle,
     _dir: tempfile::TempDir,
     /// The PostgreSQL database made for this app, dropped with it (None on SQLite or for a
     /// replica, which shares the first app's database).
     _database: Option<PostgresDatabase>,
+}
+
+impl Drop for TestApp {
+    /// Stops the server with its test: its workers, pooled connections and data-version check
+    /// would otherwise outlive the test (all 140 of them at the end of a run, still opening
+    /// connections to dropped PostgreSQL databases when the process exits).
+    fn drop(&mut self) {
+        // The command is sent at once; nothing waits for it.
+        drop(self.server.stop(false));
+    }
 }
 
 /// The backend the black-box suite runs on: `LOKUS_TEST_BACKEND=postgres` runs every
@@ -66,6 +78,8 @@ impl PostgresDatabase {
             skip_or_fail("LOKUS_TEST_POSTGRES_URL is not set");
             return None;
         };
+        // Before this process's first TLS connection (see model::db::init_tls).
+        model::db::init_tls();
         let name = format!(
             "lokus_test_{}_{}_{}",
             std::process::id(),
@@ -135,6 +149,8 @@ pub struct Options {
     pub import_limits: model::import::Limits,
     /// `LOKUS_REQUEST_TIMEOUT_SECONDS`.
     pub request_timeout_seconds: u64,
+    /// `LOKUS_BODY_TIMEOUT_SECONDS`.
+    pub body_timeout_seconds: u64,
     /// `LOKUS_CORS_ORIGINS`, comma-separated.
     pub cors_origins: String,
     /// `LOKUS_FOUR_EYES` (default true).
@@ -155,6 +171,7 @@ impl Default for Options {
             base_path: String::new(),
             import_limits: model::import::Limits::default(),
             request_timeout_seconds: 10,
+            body_timeout_seconds: 60,
             cors_origins: String::new(),
             four_eyes: true,
         }
@@ -225,6 +242,7 @@ async fn spawn_app_on(
         base_path: api::config::parse_base_path(&options.base_path).expect("base path"),
         import_limits: options.import_limits,
         request_timeout_seconds: options.request_timeout_seconds,
+        body_timeout_seconds: options.body_timeout_seconds,
         cors_origins: api::config::parse_cors_origins(&options.cors_origins).expect("origins"),
         four_eyes: options.four_eyes,
         ..Settings::default()
@@ -244,6 +262,7 @@ async fn spawn_app_on(
         )
     };
     let app = Application::build(settings, pool.clone()).expect("bind");
+    let server = app.handle();
     let origin = format!("http://127.0.0.1:{}", app.port());
     let address = format!(
         "{origin}{}",
@@ -263,6 +282,7 @@ async fn spawn_app_on(
         viewer_token,
         steward_token,
         approver_token,
+        server,
         _dir: dir,
         _database: database,
     }

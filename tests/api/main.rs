@@ -21,6 +21,9 @@ mod faults;
 mod fuzz;
 /// The service under a gateway base path (`LOKUS_BASE_PATH`).
 mod gateway;
+/// Issue 17's server items: default lists under an import flood, slow and announced bodies,
+/// contract residuals.
+mod hardening;
 /// Liveness, readiness, metrics, error shapes for unknown routes and methods.
 mod health;
 /// Hostile uploads: workbook bombs, comma floods, CRLF lines, boundaries that are no shapes.

@@ -137,6 +137,8 @@ fn storage_works_on_postgres() {
             .unwrap()
             .as_nanos()
     );
+    // Before this process's first TLS connection (see model::db::init_tls).
+    model::db::init_tls();
     let mut admin =
         diesel::PgConnection::establish(&base).expect("connect to LOKUS_TEST_POSTGRES_URL");
     diesel::sql_query(format!("CREATE DATABASE {name}"))

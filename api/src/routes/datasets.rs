@@ -63,6 +63,35 @@ pub struct ImportQuery {
     pub sheet: Option<String>,
 }
 
+/// A JSON upload as the document describes it: an array of objects, one per row, keyed as the
+/// CSV header is; for `boundaries` a GeoJSON FeatureCollection. (Never read by the server as
+/// this type: the import reads the body itself.)
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum JsonUpload {
+    /// One object per row, e.g. `[{"code": "11.01", "value": 30.5}]`.
+    Rows(Vec<std::collections::BTreeMap<String, serde_json::Value>>),
+    /// District boundaries.
+    Boundaries(GeoJsonUpload),
+}
+
+/// A GeoJSON FeatureCollection of district boundaries (`properties.code` names the district).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct GeoJsonUpload {
+    /// Always `FeatureCollection`.
+    pub r#type: GeoJsonCollection,
+    /// The features, each with `properties.code` and a Polygon or MultiPolygon geometry.
+    #[schema(value_type = Vec<Object>)]
+    pub features: Vec<serde_json::Value>,
+}
+
+/// The one GeoJSON type a boundary upload is.
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
+pub enum GeoJsonCollection {
+    /// A collection of features.
+    FeatureCollection,
+}
+
 /// The media type of an Excel `.xlsx` workbook.
 pub const XLSX_MEDIA_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -100,7 +129,7 @@ fn upload_format(req: &HttpRequest) -> Result<Option<Format>, ApiError> {
 #[utoipa::path(post, path = "/api/v1/datasets", tag = "datasets", params(ImportQuery),
     request_body(content(
         (String = "text/csv"),
-        (String = "application/json"),
+        (JsonUpload = "application/json"),
         (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
         description = "The table as the raw body: CSV (comma or semicolon separated), a JSON array of objects (GeoJSON for boundaries) or an Excel workbook (.xlsx)"),
     security(("bearer" = [])),

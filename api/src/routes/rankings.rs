@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use model::analysis::Exclusion;
+use model::analysis::{Exclusion, JoinRequest};
 use model::dataset::Dataset;
 use model::impact::ProjectionParams;
 use model::impact::{Coverage, Projection};
@@ -28,7 +28,7 @@ use crate::extract::{
     representation, representation_among, respond,
 };
 use crate::state::{
-    AppState, ComputeCache, Rendered, default_requests, ranking_key, shortlist_key,
+    AppState, ComputeCache, Rendered, Served, default_requests, ranking_key, shortlist_key,
 };
 
 /// Most Monte Carlo draws a read without an editor token may ask for; more is a saved run's job.
@@ -58,19 +58,25 @@ fn check_limits(request: &RankingRequest) -> Result<(), ApiError> {
         );
     }
     let c = &request.constraints;
-    for (name, value) in [
-        ("max_per_province", c.max_per_province),
-        ("min_per_province", c.min_per_province),
+    // At most 0 per province could never be satisfied: the document states a minimum of 1.
+    for (name, code, value, least) in [
+        (
+            "max_per_province",
+            "invalid_max_per_province",
+            c.max_per_province,
+            1,
+        ),
+        (
+            "min_per_province",
+            "invalid_min_per_province",
+            c.min_per_province,
+            0,
+        ),
     ] {
-        if let Some(v) = value.filter(|&v| v > MAX_DISTRICTS) {
-            let code = if name == "max_per_province" {
-                "invalid_max_per_province"
-            } else {
-                "invalid_min_per_province"
-            };
+        if let Some(v) = value.filter(|v| !(least..=MAX_DISTRICTS).contains(v)) {
             return invalid(
                 code,
-                format!("constraints.{name} must be between 0 and {MAX_DISTRICTS}, got {v}"),
+                format!("constraints.{name} must be between {least} and {MAX_DISTRICTS}, got {v}"),
             );
         }
     }
@@ -456,7 +462,8 @@ fn stored_districts(run: &RankingRun) -> Result<Vec<DistrictResult>, ApiError> {
 enum Demand {
     /// A client: runs under the concurrency limit (`LOKUS_MAX_COMPUTE`).
     Request,
-    /// The one warm-up thread: sequential by construction, so it takes no slot from clients.
+    /// The warm-up, or a default list: one computation at a time per list (single flight),
+    /// so it takes no slot from clients.
     Background,
 }
 
@@ -489,9 +496,12 @@ fn parse_scenario(req: &HttpRequest, body: &[u8]) -> Result<RankingRequest, ApiE
             "send the body as application/json".into(),
         ));
     }
-    serde_json::from_slice(body).map_err(|e| {
-        ApiError::bad_request("invalid_json", format!("the JSON body is not valid: {e}"))
-    })
+    // A scenario is an object: serde alone would also read one from an array.
+    serde_json::from_slice::<model::wire::Object<RankingRequest>>(body)
+        .map(|model::wire::Object(scenario)| scenario)
+        .map_err(|e| {
+            ApiError::bad_request("invalid_json", format!("the JSON body is not valid: {e}"))
+        })
 }
 
 /// Computes a ranking for a scenario and saves it as an immutable run.
@@ -759,8 +769,8 @@ pub struct ShortlistQuery {
     /// Only districts with SPBE ≥ this are eligible (Indeks SPBE, 1.0–5.0).
     #[param(minimum = 1, maximum = 5)]
     pub min_spbe: Option<f64>,
-    /// At most this many selected per province.
-    #[param(minimum = 0, maximum = 514)]
+    /// At most this many selected per province (at least 1).
+    #[param(minimum = 1, maximum = 514)]
     pub max_per_province: Option<usize>,
     /// At least this many selected per province.
     #[param(minimum = 0, maximum = 514)]
@@ -950,8 +960,11 @@ pub async fn find_projection(
 
 /// The shortlist under the default scenario (or light overrides): selected districts in rank order.
 #[utoipa::path(get, path = "/api/v1/shortlist", tag = "rankings", params(ShortlistQuery), responses(
-    (status = 200, description = "The shortlist as JSON, or its districts as CSV / GeoJSON / an Excel workbook (districts, then the scenario with its datasets and fingerprint)",
-        content((ShortlistBody = "application/json"), (String = "text/csv"), (Object = "application/geo+json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+    (status = 200, description = "The shortlist as JSON, or its districts as CSV / GeoJSON / an Excel workbook (districts, then the scenario with its datasets and fingerprint). While the data has changed and the default list is being recomputed, the previous default list is sent whole (its own ETag and fingerprint) with `X-Lokus-Refreshing: true`",
+        content((ShortlistBody = "application/json"), (String = "text/csv"), (Object = "application/geo+json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
+        headers(
+            ("X-Lokus-Data-Version" = i64, description = "The data version the answer was computed at (it grows with every change of the data)"),
+            ("X-Lokus-Refreshing" = String, description = "`true` when the data has changed since and the new answer is being computed; absent otherwise"))),
     (status = 400, description = "Malformed query parameter or unknown `format`", body = crate::error::ErrorBody),
     (status = 404, description = "No data for a requested year, or no boundary layer for GeoJSON", body = crate::error::ErrorBody),
     (status = 422, description = "A limit broken (names it): more than 5,000 draws without an editor token, weights all 0; or the data held refuses it: constraints no selection satisfies (`infeasible_constraints`), `k` or a count above the joined districts, a code not among them, a dataset the method needs (`no_population_data`, `no_previous_year`)", body = crate::error::ErrorBody),
@@ -966,19 +979,25 @@ pub async fn find_shortlist(
     check_read_draws(&request, &caller)?;
     let format = representation(&req, query.format.as_deref())?;
     let all = query.all.unwrap_or(false);
-    if let Some(hit) = state.cached(
-        &state.rendered,
-        &shortlist_key(format.as_str(), all, &request),
-    ) {
-        return Ok(send(&req, format, "lokus-shortlist", &hit));
-    }
-    let st = state.clone();
-    let rendered =
-        web::block(move || shortlist(&st, &request, format, all, Demand::Request)).await??;
-    Ok(send(&req, format, "lokus-shortlist", &rendered))
+    let key = shortlist_key(format.as_str(), all, &request);
+    let again = request.clone();
+    let refresh = move |st: &AppState| {
+        render_shortlist(st, &again, format, all, Demand::Background).map(drop)
+    };
+    let served = match state.rendered_now(&key, refresh) {
+        Some(served) => served,
+        None => {
+            let st = state.clone();
+            web::block(move || shortlist(&st, &request, format, all, Demand::Request)).await??
+        }
+    };
+    let mut response = send(&req, format, "lokus-shortlist", &served.rendered);
+    served.mark(&mut response);
+    Ok(response)
 }
 
 /// The rendered shortlist of a request at the current data version, from memory or made once.
+/// A default (pinned) list is made one at a time, whoever asks, and so takes no compute slot.
 /// CPU and database work: call it inside `web::block`.
 fn shortlist(
     state: &AppState,
@@ -986,10 +1005,25 @@ fn shortlist(
     format: Representation,
     all: bool,
     demand: Demand,
-) -> Result<Arc<Rendered>, ApiError> {
+) -> Result<Served, ApiError> {
+    let key = shortlist_key(format.as_str(), all, request);
+    let pinned = state.rendered.lock().is_ok_and(|c| c.is_pinned(&key));
+    let _flight = pinned.then(|| state.flights.start_or_wait(&key));
+    let demand = if pinned { Demand::Background } else { demand };
+    render_shortlist(state, request, format, all, demand)
+}
+
+/// [`shortlist`] without waiting for (or starting) the single flight of a default list.
+fn render_shortlist(
+    state: &AppState,
+    request: &RankingRequest,
+    format: Representation,
+    all: bool,
+    demand: Demand,
+) -> Result<Served, ApiError> {
     let version = state.data_version()?;
     let key = shortlist_key(format.as_str(), all, request);
-    ComputeCache::get_or_make(&state.rendered, key, version, || {
+    let rendered = ComputeCache::get_or_make(&state.rendered, key, version, || {
         let result = ranking_at(state, request, version, demand)?;
         let selected: Vec<DistrictResult> = result
             .districts
@@ -1003,11 +1037,17 @@ fn shortlist(
                 result_provenance(&result)
             }),
         }
+    })?;
+    Ok(Served {
+        rendered,
+        version,
+        refreshing: false,
     })
 }
 
-/// Computes and renders the default shortlists at the current data version, so the first
-/// reader after a start or an import never pays for the computation. Blocking.
+/// Computes and renders the default shortlists and the default analysis at the current data
+/// version, so the first reader after a start or a data change never pays for them (nor gets the
+/// previous ones). Blocking.
 pub fn warm(state: &AppState) {
     for request in default_requests() {
         if let Err(e) = shortlist(
@@ -1019,5 +1059,8 @@ pub fn warm(state: &AppState) {
         ) {
             tracing::warn!(error = %e, "could not warm the default shortlist");
         }
+    }
+    if let Err(e) = crate::routes::analysis::analysis(state, &JoinRequest::default()) {
+        tracing::warn!(error = %e, "could not warm the default analysis");
     }
 }

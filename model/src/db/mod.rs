@@ -99,6 +99,19 @@ pub fn connect(url: &str) -> Result<DbPool> {
     connect_sized(url, DEFAULT_POOL_SIZE)
 }
 
+/// Initialises OpenSSL, which libpq uses for TLS to PostgreSQL, telling it to register no
+/// clean-up to run at process exit. Call it before the first PostgreSQL connection (the first
+/// initialisation decides; [`connect_sized`] calls it).
+///
+/// OpenSSL 3 otherwise registers `OPENSSL_cleanup` with `atexit` when libpq first makes a TLS
+/// context, and it frees OpenSSL's global state while other threads (pooled connections being
+/// opened or closed, the data-version check) may still be using it: a process that had done
+/// all its work then dies with SIGSEGV at exit. The operating system frees that state anyway.
+/// (rust-openssl's `init` is this call; see diesel issue 3441.)
+pub fn init_tls() {
+    openssl_sys::init();
+}
+
 /// Opens a connection pool of `size` connections for `url` and checks that one connection
 /// can be had (retrying for up to [`STARTUP_WAIT`]).
 ///
@@ -106,6 +119,9 @@ pub fn connect(url: &str) -> Result<DbPool> {
 /// `ModelError::Pool` when the database cannot be reached.
 pub fn connect_sized(url: &str, size: u32) -> Result<DbPool> {
     let (backend, target) = Backend::from_url(url);
+    if backend == Backend::Postgres {
+        init_tls();
+    }
     let manager = ConnectionManager::<DbConnection>::new(target);
     let builder = Pool::builder()
         .max_size(size.max(1))

@@ -130,11 +130,13 @@ pub struct Constraints {
     /// Only districts with SPBE ≥ this are eligible (e.g. 2.6 = at least "Baik").
     #[schema(minimum = 1, maximum = 5)]
     pub min_spbe: Option<f64>,
-    /// At most this many selected per province.
-    #[schema(minimum = 0, maximum = 514)]
+    /// At most this many selected per province (0 could never be satisfied).
+    #[schema(minimum = 1, maximum = 514)]
+    #[serde(deserialize_with = "crate::wire::optional_integer")]
     pub max_per_province: Option<usize>,
     /// At least this many selected per province (or all its eligible districts if fewer).
     #[schema(minimum = 0, maximum = 514)]
+    #[serde(deserialize_with = "crate::wire::optional_integer")]
     pub min_per_province: Option<usize>,
     /// Codes forced in.
     #[schema(max_items = 514, value_type = Vec<KemendagriCode>)]
@@ -263,9 +265,11 @@ pub struct Ranking {
 pub struct UncertaintyParams {
     /// Number of draws (1 to 100,000; default 1,000).
     #[schema(minimum = 1, maximum = 100000)]
+    #[serde(deserialize_with = "crate::wire::integer")]
     pub draws: usize,
     /// RNG seed (default 42), 0 to 2^53 − 1.
     #[schema(minimum = 0, maximum = 9007199254740991_u64)]
+    #[serde(deserialize_with = "crate::wire::integer")]
     pub seed: u64,
     /// Standard error of every SPBE value (default 0.1), index points, 0–4.
     #[schema(minimum = 0, maximum = 4)]
