@@ -220,8 +220,13 @@ fn evaluate_stored(
             (Reason::TopK, true) | (Reason::BelowCutoff, false)
         )
     };
-    let cutoff = cutoff_of(districts.iter().filter(|d| on_score(d)).map(|d| (d.score, d.selected)))
-        .ok_or(ModelError::InsufficientData { needed: 2, got: 0 })?;
+    let cutoff = cutoff_of(
+        districts
+            .iter()
+            .filter(|d| on_score(d))
+            .map(|d| (d.score, d.selected)),
+    )
+    .ok_or(ModelError::InsufficientData { needed: 2, got: 0 })?;
     let mut points = Vec::new();
     let mut left_out = 0;
     for (d, change) in &with_outcome {
@@ -354,7 +359,11 @@ impl Evaluation {
         let h = self.fit.bandwidth;
         let mut bins = Vec::new();
         for right in [false, true] {
-            let side: Vec<&RdPoint> = self.points.iter().filter(|p| (p.x >= 0.0) == right).collect();
+            let side: Vec<&RdPoint> = self
+                .points
+                .iter()
+                .filter(|p| (p.x >= 0.0) == right)
+                .collect();
             let reach = side.iter().map(|p| p.x.abs()).fold(0.0, f64::max);
             if reach <= 0.0 {
                 continue;
@@ -435,7 +444,11 @@ const FEW_NEAR_CUTOFF: usize = 30;
 
 fn num(x: f64, lang_id: bool) -> String {
     let text = format!("{:.2}", x.abs());
-    let text = if lang_id { text.replace('.', ",") } else { text };
+    let text = if lang_id {
+        text.replace('.', ",")
+    } else {
+        text
+    };
     if x < 0.0 { format!("−{text}") } else { text }
 }
 

@@ -129,8 +129,8 @@ async fn eight_imports_and_32_readers_for_10_s_get_no_5xx_and_the_counts_add_up(
     let (_, listed) = app.get_json("/api/v1/datasets?per_page=1").await;
     assert_eq!(
         listed["meta"]["total"].as_u64(),
-        Some(5 + created as u64),
-        "the five demo datasets and every committed import"
+        Some(6 + created as u64),
+        "the six demo datasets and every committed import"
     );
 }
 

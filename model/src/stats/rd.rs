@@ -119,7 +119,10 @@ impl RdParams {
             estimate_bc,
             se_robust,
             ci_conventional: [estimate - Z_95 * se, estimate + Z_95 * se],
-            ci_robust: [estimate_bc - Z_95 * se_robust, estimate_bc + Z_95 * se_robust],
+            ci_robust: [
+                estimate_bc - Z_95 * se_robust,
+                estimate_bc + Z_95 * se_robust,
+            ],
             bandwidth: h,
             bandwidth_bias: b,
             n_left: left.n_h,
@@ -597,7 +600,10 @@ fn inv_chol(a: &[f64], k: usize) -> Result<Vec<f64>> {
             z[i] = (e - (0..i).map(|m| l[i * k + m] * z[m]).sum::<f64>()) / l[i * k + i];
         }
         for i in (0..k).rev() {
-            let s = z[i] - (i + 1..k).map(|m| l[m * k + i] * inv[m * k + c]).sum::<f64>();
+            let s = z[i]
+                - (i + 1..k)
+                    .map(|m| l[m * k + i] * inv[m * k + c])
+                    .sum::<f64>();
             inv[i * k + c] = s / l[i * k + i];
         }
     }
@@ -665,6 +671,12 @@ mod tests {
     fn fewer_than_twenty_points_are_refused() {
         let x: Vec<f64> = (0..10).map(|i| i as f64 - 4.5).collect();
         let err = RdParams::default().fit(&x, &x).unwrap_err();
-        assert!(matches!(err, ModelError::InsufficientData { needed: 20, got: 10 }));
+        assert!(matches!(
+            err,
+            ModelError::InsufficientData {
+                needed: 20,
+                got: 10
+            }
+        ));
     }
 }
