@@ -631,4 +631,73 @@ mod tests {
         assert_eq!(num(2.5, true), "2,50");
         assert_eq!(interval([-1.0, 0.5], true), "[−1,00; 0,50]");
     }
+
+    /// The coverage study: over many demo seeds (the whole demo redrawn, its default list
+    /// ranked, the outcome year drawn with the planted effect), how often the 95 % intervals
+    /// hold [`crate::demo::PLANTED_EFFECT`]. Slow, so not in CI:
+    /// `LOKUS_COVERAGE_SEEDS=1000 cargo test --workspace --release --lib -- --ignored
+    /// planted_effect_coverage --nocapture` (results in BENCHMARKS.md).
+    #[test]
+    #[ignore = "slow coverage study; run with --ignored"]
+    fn planted_effect_coverage_over_many_demo_seeds_is_about_95_percent() {
+        use crate::demo::{DemoData, PLANTED_EFFECT};
+        let seeds: u64 = std::env::var("LOKUS_COVERAGE_SEEDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1000);
+        let (mut robust, mut conventional, mut did_cover, mut fitted) = (0u64, 0u64, 0u64, 0u64);
+        let (mut sum_est, mut sum_did) = (0.0, 0.0);
+        for seed in 1..=seeds {
+            let demo = DemoData::generate_with_seed(seed);
+            let list = demo.default_list().unwrap();
+            let outcome = demo.outcome_stunting().unwrap();
+            let cutoff = cutoff_of(list.iter().map(|(_, s, sel)| (*s, *sel))).unwrap();
+            let x: Vec<f64> = list.iter().map(|(_, s, _)| s - cutoff).collect();
+            let y: Vec<f64> = demo
+                .districts
+                .iter()
+                .zip(&outcome)
+                .map(|(d, o)| o - d.stunting)
+                .collect();
+            let Ok(fit) = RdParams::default().fit(&x, &y) else {
+                continue;
+            };
+            fitted += 1;
+            sum_est += fit.estimate;
+            robust +=
+                u64::from(fit.ci_robust[0] <= PLANTED_EFFECT && PLANTED_EFFECT <= fit.ci_robust[1]);
+            conventional += u64::from(
+                fit.ci_conventional[0] <= PLANTED_EFFECT
+                    && PLANTED_EFFECT <= fit.ci_conventional[1],
+            );
+            let units: Vec<DidUnit> = demo
+                .districts
+                .iter()
+                .zip(&outcome)
+                .zip(&list)
+                .map(|((d, o), (_, _, sel))| DidUnit {
+                    cluster: d.province_code.clone(),
+                    treated: *sel,
+                    before: d.stunting,
+                    after: *o,
+                })
+                .collect();
+            let did = DidParams.fit(&units).unwrap();
+            sum_did += did.estimate;
+            did_cover += u64::from(did.ci[0] <= PLANTED_EFFECT && PLANTED_EFFECT <= did.ci[1]);
+        }
+        let rate = |c: u64| c as f64 / fitted as f64;
+        println!(
+            "coverage over {fitted} of {seeds} seeds: RD robust {:.3}, RD conventional {:.3}, \
+             DiD {:.3}; mean RD estimate {:.3}, mean DiD estimate {:.3} (planted {PLANTED_EFFECT})",
+            rate(robust),
+            rate(conventional),
+            rate(did_cover),
+            sum_est / fitted as f64,
+            sum_did / fitted as f64
+        );
+        assert_eq!(fitted, seeds, "every seed gives a fit");
+        let r = rate(robust);
+        assert!((0.92..=0.98).contains(&r), "robust coverage {r}");
+    }
 }
