@@ -458,6 +458,11 @@ mod tests {
             sha(demo.population_csv()),
             "927fe34c9bbb8b20f038bfd99483d48a29e3de007504fb87a8321e10e484a0c2"
         );
+        // The outcome year (stream 3) came later; the tables above kept their bytes.
+        assert_eq!(
+            sha(demo.outcome_stunting_csv().unwrap()),
+            "692b2f95092067cdfd024c8a78df6e3c512ecb5895253a85f74e4825fd11b1e1"
+        );
     }
 
     #[test]

@@ -45,6 +45,30 @@ async fn the_demo_outcome_year_is_a_demo_stunting_dataset_that_states_its_plante
 }
 
 #[actix_web::test]
+async fn the_effect_is_planted_on_the_list_the_service_ranks_by_default() {
+    let app = spawn_app().await;
+    let (status, body) = app.get_json("/api/v1/shortlist").await;
+    assert_eq!(status, 200, "{body}");
+    let mut served: Vec<String> = body["shortlist"]["districts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    let mut planted: Vec<String> = model::demo::DemoData::generate()
+        .default_list()
+        .unwrap()
+        .into_iter()
+        .filter(|(_, _, selected)| *selected)
+        .map(|(code, _, _)| code)
+        .collect();
+    served.sort();
+    planted.sort();
+    assert_eq!(served.len(), 100);
+    assert_eq!(served, planted);
+}
+
+#[actix_web::test]
 async fn the_default_ranking_still_reads_the_demo_baseline_year_not_the_outcome_year() {
     let app = spawn_app().await;
     let (status, body) = app.get_json("/api/v1/shortlist").await;

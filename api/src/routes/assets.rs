@@ -38,6 +38,7 @@ pub static ASSETS: &[Asset] = &[
     asset!("js/compare.js", JS),
     asset!("js/data.js", JS),
     asset!("js/district.js", JS),
+    asset!("js/evaluation.js", JS),
     asset!("js/dom.js", JS),
     asset!("js/i18n.js", JS),
     asset!("js/main.js", JS),
