@@ -322,13 +322,13 @@ test('comparing two saved runs shows who entered, who left and who moved', async
 test('the evaluation view draws the RD plot with the estimate card, the DiD and the reading', async () => {
   await load(`/?run=${savedRuns[0]}`);
   await openTab('Evaluasi');
-  assert.equal(await page.getByLabel('Run', { exact: true }).inputValue(), savedRuns[0]);
-  assert.equal(await page.getByLabel('Tahun hasil').inputValue(), '2024');
+  assert.equal(await page.locator('#evaluation-run').inputValue(), savedRuns[0]);
+  assert.equal(await page.getByLabel(/^Tahun hasil/).inputValue(), '2024');
   await page.locator('#rd-plot').waitFor();
   assert.ok((await page.locator('#rd-plot .rd-bin').count()) >= 10, 'binned means on each side');
   assert.equal(await page.locator('#rd-plot .rd-fit').count(), 2);
   assert.equal(await page.locator('#rd-plot .rd-cutoff').count(), 1);
-  assert.match(await page.locator('#rd-card').innerText(), /IK 95 % robust\s+\[−?\d+,\d+; −?\d+,\d+\]/);
+  assert.match(await page.locator('#rd-card').innerText(), /IK 95 % robust\s+\[[−-]?\d+,\d+; [−-]?\d+,\d+\]/);
   assert.match(await page.locator('#rd-card').innerText(), /tajam/);
   assert.match(await page.locator('#did-card').innerText(), /Klaster \(provinsi\)\s+34/);
   const reading = await page.locator('#evaluation-reading').innerText();
@@ -341,7 +341,7 @@ test('the evaluation view draws the RD plot with the estimate card, the DiD and 
   // The same in English: labels, number format and the API's English reading.
   await page.getByRole('button', { name: /Ganti bahasa/ }).click();
   await page.locator('#evaluation-reading').filter({ hasText: 'Synthetic demo data' }).waitFor();
-  assert.match(await page.locator('#rd-card').innerText(), /Robust 95 % CI\s+\[−?\d+\.\d+; −?\d+\.\d+\]/);
+  assert.match(await page.locator('#rd-card').innerText(), /Robust 95 % CI\s+\[[−-]?\d+\.\d+; [−-]?\d+\.\d+\]/);
   await shot('14-evaluation-390-en', { fullPage: true });
   await page.setViewportSize({ width: 1366, height: 768 });
   await shot('14-evaluation-en');

@@ -21,10 +21,16 @@ function outcomeYears(ctx, baseline) {
 function rdPlot(plot, width = 680, height = 380) {
   const m = MARGIN;
   const xs = plot.points.map((p) => p.x);
-  const ys = plot.bins.map((b) => b.y).concat([plot.fit_left.intercept, plot.fit_right.intercept]);
+  // The y range holds the bins, the fits and the middle 95 % of the districts; the few beyond
+  // it are left out of the drawing rather than piled on its edge.
+  const sorted = plot.points.map((p) => p.y).sort((a, b) => a - b);
+  const quantile = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const ys = plot.bins
+    .map((b) => b.y)
+    .concat([plot.fit_left.intercept, plot.fit_right.intercept, quantile(0.025), quantile(0.975)]);
   const pad = (lo, hi) => [lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05];
   const [x0, x1] = pad(Math.min(...xs), Math.max(...xs));
-  const [y0, y1] = pad(Math.min(...ys) - 1, Math.max(...ys) + 1);
+  const [y0, y1] = pad(Math.min(...ys), Math.max(...ys));
   const x = scale(x0, x1, m.left, width - m.right);
   const y = scale(y0, y1, height - m.bottom, m.top);
   const chart = svg('svg', { class: 'chart', id: 'rd-plot', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': t('evaluation.plot_label') });
@@ -36,14 +42,14 @@ function rdPlot(plot, width = 680, height = 380) {
   }
   for (const v of ticks(y0, y1)) {
     grid.append(svg('line', { x1: m.left, x2: width - m.right, y1: y(v), y2: y(v) }));
-    axis.append(svg('text', { x: m.left - 6, y: y(v) + 4, 'text-anchor': 'end', text: num(v, 0) }));
+    axis.append(svg('text', { x: m.left - 6, y: y(v) + 4, 'text-anchor': 'end', text: num(v, Number.isInteger(v) ? 0 : 1) }));
   }
   axis.append(svg('text', { x: (m.left + width - m.right) / 2, y: height - 8, 'text-anchor': 'middle', text: t('evaluation.x') }));
   axis.append(svg('text', { x: -(m.top + height - m.bottom) / 2, y: 14, transform: 'rotate(-90)', 'text-anchor': 'middle', text: t('evaluation.y') }));
   chart.append(grid, axis);
   const dots = svg('g', { class: 'rd-points' });
-  for (const p of plot.points) {
-    const c = svg('circle', { cx: x(p.x), cy: y(Math.max(y0, Math.min(y1, p.y))), r: 2, class: p.x >= 0 ? 'in' : 'out' });
+  for (const p of plot.points.filter((q) => q.y >= y0 && q.y <= y1)) {
+    const c = svg('circle', { cx: x(p.x), cy: y(p.y), r: 2, class: p.x >= 0 ? 'in' : 'out' });
     c.append(svg('title', { text: `${p.code}: ${num(p.x, 3)}; ${num(p.y, 1)}` }));
     dots.append(c);
   }
