@@ -194,6 +194,10 @@ pub static INDONESIAN: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::n
         ("invalid_resamples", "Jumlah resampel tidak valid"),
         ("invalid_role", "Peran token tidak dikenal"),
         (
+            "invalid_outcome_year",
+            "Tahun hasil harus sesudah tahun stunting run",
+        ),
+        (
             "invalid_rows",
             "Ada baris yang tidak valid; tidak ada yang diimpor",
         ),
@@ -219,6 +223,10 @@ pub static INDONESIAN: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::n
         ("missing_population", "Data penduduk tidak ada"),
         ("missing_previous_year", "Data tahun sebelumnya tidak ada"),
         ("no_data", "Tidak ada data"),
+        (
+            "no_outcome_data",
+            "Tidak ada dataset stunting untuk tahun hasil; impor satu",
+        ),
         (
             "no_population_data",
             "Perhitungan ini memerlukan dataset penduduk balita; impor satu",

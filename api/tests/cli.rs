@@ -96,11 +96,11 @@ fn a_bad_import_exits_2_lists_every_bad_line_and_writes_nothing() {
     let good = cli.file("good.csv", "code,prevalence\n11.40,20\n");
     let first = stdout(&cli.run(&["import", "stunting", &good, "--year", "2023"]));
     let second = stdout(&cli.run(&["import", "stunting", &good, "--year", "2023"]));
-    // Datasets 1-5 are the demo regions, stunting, SPBE, under-five population and the
-    // stunting of the year before.
-    assert!(first.starts_with("imported: dataset 6 "), "{first}");
+    // Datasets 1-6 are the demo regions, stunting, SPBE, under-five population, the
+    // stunting of the year before and the outcome year.
+    assert!(first.starts_with("imported: dataset 7 "), "{first}");
     assert!(
-        second.starts_with("already imported") && second.contains("dataset 6 "),
+        second.starts_with("already imported") && second.contains("dataset 7 "),
         "{second}"
     );
 }

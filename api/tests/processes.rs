@@ -292,9 +292,9 @@ async fn two_replicas_started_together(db: &Database) {
         let (status, _) = get_json(server, "/readyz").await;
         assert_eq!(status, 200, "{}", server.stderr());
     }
-    // The demo data were loaded exactly once: five datasets, whole.
-    assert_eq!(dataset_ids(&first).await, vec![1, 2, 3, 4, 5]);
-    assert_eq!(dataset_ids(&second).await, vec![1, 2, 3, 4, 5]);
+    // The demo data were loaded exactly once: six datasets, whole.
+    assert_eq!(dataset_ids(&first).await, vec![1, 2, 3, 4, 5, 6]);
+    assert_eq!(dataset_ids(&second).await, vec![1, 2, 3, 4, 5, 6]);
     let counts = db.row_counts();
     assert!(
         counts.iter().all(|(_, s, c)| *s == i64::from(*c)),
@@ -370,7 +370,7 @@ async fn two_replicas_started_together(db: &Database) {
     assert_eq!(statuses, [200, 201], "{x:?} {y:?}");
     assert_eq!(x.1["dataset"]["id"], y.1["dataset"]["id"]);
     let ids = dataset_ids(&first).await;
-    assert_eq!(ids.len(), 5 + 1 + 2 + 1, "{ids:?}");
+    assert_eq!(ids.len(), 6 + 1 + 2 + 1, "{ids:?}");
     assert_eq!(ids, dataset_ids(&second).await);
     let counts = db.row_counts();
     assert!(

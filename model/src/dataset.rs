@@ -228,7 +228,14 @@ impl Dataset {
             .find(|d| d.year == year && d.indicator.as_deref() == indicator))
     }
 
-    /// The dataset of this kind and year that analyses use: the newest real one, else the newest demo one.
+    /// True for a stunting table marked for evaluations only
+    /// ([`crate::demo::EVALUATION_ONLY`]), such as the demo outcome year.
+    pub fn is_evaluation_only(&self) -> bool {
+        self.indicator.as_deref() == Some(crate::demo::EVALUATION_ONLY)
+    }
+
+    /// The dataset of this kind and year that analyses use: the newest real one, else the newest
+    /// demo one. Without an indicator, a table marked evaluation-only is never picked.
     ///
     /// # Errors
     /// `ModelError::Database`.
@@ -244,11 +251,16 @@ impl Dataset {
             .order(datasets::id.desc())
             .select(Dataset::as_select())
             .load(conn)?;
-        all.retain(|d| indicator.is_none() || d.indicator.as_deref() == indicator);
+        all.retain(|d| match indicator {
+            Some(_) => d.indicator.as_deref() == indicator,
+            None => !d.is_evaluation_only(),
+        });
         Ok(all.iter().find(|d| !d.demo).or(all.first()).cloned())
     }
 
-    /// Years present for a kind (and, when given, an indicator), newest first.
+    /// Years present for a kind (and, when given, an indicator), newest first. Without an
+    /// indicator, tables marked evaluation-only are left out, so the latest stunting year a
+    /// ranking reads by default never becomes an evaluation's outcome year.
     ///
     /// # Errors
     /// `ModelError::Database`.
@@ -259,15 +271,18 @@ impl Dataset {
     ) -> Result<Vec<i32>> {
         let mut query = datasets::table
             .filter(datasets::kind.eq(kind.as_str()))
-            .select(datasets::year)
+            .select((datasets::year, datasets::indicator))
             .into_boxed();
         if let Some(indicator) = indicator {
             query = query.filter(datasets::indicator.eq(indicator));
         }
         let mut years: Vec<i32> = query
-            .load::<Option<i32>>(conn)?
+            .load::<(Option<i32>, Option<String>)>(conn)?
             .into_iter()
-            .flatten()
+            .filter(|(_, i)| {
+                indicator.is_some() || i.as_deref() != Some(crate::demo::EVALUATION_ONLY)
+            })
+            .filter_map(|(y, _)| y)
             .collect();
         years.sort_unstable_by(|a, b| b.cmp(a));
         years.dedup();

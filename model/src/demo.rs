@@ -24,6 +24,27 @@ pub const POPULATION_STREAM: u64 = 1;
 /// The ChaCha8 stream (of [`DEMO_SEED`]) that draws the demo stunting of the year before.
 pub const PREVIOUS_YEAR_STREAM: u64 = 2;
 
+/// The year the demo's data pretend to be (the baseline of the demo outcome).
+pub const DEMO_YEAR: i32 = 2022;
+
+/// The ChaCha8 stream (of [`DEMO_SEED`]) that draws the demo outcome year.
+pub const OUTCOME_STREAM: u64 = 3;
+
+/// The demo outcome year: a follow-up survey two years after the demo's baseline.
+pub const OUTCOME_YEAR: i32 = 2024;
+
+/// The effect planted in the demo outcome year for the districts of the default list,
+/// percentage points of stunting prevalence.
+pub const PLANTED_EFFECT: f64 = -1.5;
+
+/// Standard error used for the outcome noise where a district's own is missing (as the
+/// ranking's default, `UncertaintyParams::default_stunting_se`).
+pub const DEFAULT_OUTCOME_SE: f64 = 2.0;
+
+/// The indicator that marks a stunting dataset read by evaluations only: the ranking, the
+/// analysis and the previous-year reads never pick it as a year's stunting table.
+pub const EVALUATION_ONLY: &str = "evaluation_only";
+
 /// The national under-five total the demo population is scaled to (about Indonesia's).
 pub const DEMO_UNDER5_TOTAL: f64 = 22_000_000.0;
 
@@ -57,6 +78,8 @@ pub struct DemoDistrict {
 /// The whole demo data set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DemoData {
+    /// The seed it was drawn from ([`DEMO_SEED`] for the shipped demo).
+    pub seed: u64,
     /// Survey/evaluation year the demo values pretend to be.
     pub year: i32,
     /// The districts.
@@ -75,7 +98,16 @@ impl DemoData {
         reason = "distribution parameters are constants"
     )]
     pub fn generate() -> DemoData {
-        let mut rng = ChaCha8Rng::seed_from_u64(DEMO_SEED);
+        DemoData::generate_with_seed(DEMO_SEED)
+    }
+
+    /// Generates a demo set from another seed (the coverage study draws many).
+    #[expect(
+        clippy::missing_panics_doc,
+        reason = "distribution parameters are constants"
+    )]
+    pub fn generate_with_seed(seed: u64) -> DemoData {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let spbe_dist = Normal::new(2.3, 0.65).expect("valid normal");
         let province_effect = Normal::new(0.0, 4.0).expect("valid normal");
         let noise = Normal::new(0.0, 6.5).expect("valid normal");
@@ -119,9 +151,10 @@ impl DemoData {
                 });
             }
         }
-        assign_under5(&mut districts);
+        assign_under5(&mut districts, seed);
         DemoData {
-            year: 2022,
+            seed,
+            year: DEMO_YEAR,
             districts,
         }
     }
@@ -164,7 +197,7 @@ impl DemoData {
     /// format, drawn on its own stream: each district about 2.8 points higher (SSGI 2021 → 2022
     /// fell from 24.4 % to 21.6 % nationally) with noise of sd 2.5 points, same standard errors.
     pub fn previous_stunting_csv(&self) -> String {
-        let mut rng = ChaCha8Rng::seed_from_u64(DEMO_SEED);
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         rng.set_stream(PREVIOUS_YEAR_STREAM);
         let change = Normal::new(2.8, 2.5).expect("valid normal");
         let mut out = String::from("code,prevalence,se,n,method\n");
@@ -177,6 +210,100 @@ impl DemoData {
             ));
         }
         out
+    }
+
+    /// The default list of the demo: each district's code, score and whether the default
+    /// scenario (`RankingRequest::default()`) selects it, in the order of [`Self::districts`].
+    ///
+    /// # Errors
+    /// As [`crate::ranking::rank`] (never for the shipped demo).
+    pub fn default_list(&self) -> crate::Result<Vec<(String, f64, bool)>> {
+        let candidates: Vec<crate::ranking::Candidate> = self
+            .districts
+            .iter()
+            .map(|d| crate::ranking::Candidate {
+                code: d.code.clone(),
+                province_code: d.province_code.clone(),
+                stunting: d.stunting,
+                stunting_se: d.stunting_se,
+                spbe: d.spbe,
+                under5: Some(d.under5 as f64),
+                previous: None,
+                previous_se: None,
+            })
+            .collect();
+        let ranking = crate::ranking::rank(&candidates, &crate::ranking::Scenario::default())?;
+        let by_code: std::collections::HashMap<&str, (f64, bool)> = ranking
+            .entries
+            .iter()
+            .map(|e| (e.code.as_str(), (e.score, e.selected)))
+            .collect();
+        Ok(self
+            .districts
+            .iter()
+            .map(|d| {
+                let (score, selected) = by_code[d.code.as_str()];
+                (d.code.clone(), score, selected)
+            })
+            .collect())
+    }
+
+    /// The demo stunting of [`OUTCOME_YEAR`], one value per district in the order of
+    /// [`Self::districts`], drawn on [`OUTCOME_STREAM`]: the baseline plus a smooth trend in the
+    /// default list's score s, trend(s) = −1 − 2(s − ½) + 1.5(s − ½)², plus
+    /// [`PLANTED_EFFECT`] for the selected districts, plus survey noise with the district's
+    /// own standard error (or [`DEFAULT_OUTCOME_SE`]); rounded to 0.1 and kept in 0.5–60 %.
+    ///
+    /// # Errors
+    /// As [`Self::default_list`].
+    #[expect(
+        clippy::missing_panics_doc,
+        reason = "distribution parameters are constants"
+    )]
+    pub fn outcome_stunting(&self) -> crate::Result<Vec<f64>> {
+        let list = self.default_list()?;
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+        rng.set_stream(OUTCOME_STREAM);
+        let unit = Normal::new(0.0, 1.0).expect("valid normal");
+        Ok(self
+            .districts
+            .iter()
+            .zip(list)
+            .map(|(d, (_, s, selected))| {
+                let trend = -1.0 - 2.0 * (s - 0.5) + 1.5 * (s - 0.5).powi(2);
+                let effect = if selected { PLANTED_EFFECT } else { 0.0 };
+                let se = d.stunting_se.unwrap_or(DEFAULT_OUTCOME_SE);
+                let noise = se * unit.sample(&mut rng);
+                round_to((d.stunting + trend + effect + noise).clamp(0.5, 60.0), 1)
+            })
+            .collect())
+    }
+
+    /// [`Self::outcome_stunting`] in the stunting import format (same standard errors, sample
+    /// sizes and methods as the baseline).
+    ///
+    /// # Errors
+    /// As [`Self::default_list`].
+    pub fn outcome_stunting_csv(&self) -> crate::Result<String> {
+        let mut out = String::from("code,prevalence,se,n,method\n");
+        for (d, value) in self.districts.iter().zip(self.outcome_stunting()?) {
+            let se = d.stunting_se.map(|s| s.to_string()).unwrap_or_default();
+            out.push_str(&format!(
+                "{},{},{},{},{}\n",
+                d.code, value, se, d.sample_size, d.method
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The `source` of the demo outcome dataset: says it is synthetic and states the planted
+    /// effect.
+    pub fn outcome_source() -> String {
+        format!(
+            "Lokus synthetic demo outcome {OUTCOME_YEAR} (not official statistics): \
+             {DEMO_YEAR} values + smooth trend in the default list's score + planted effect \
+             {PLANTED_EFFECT:+.1} points for its 100 selected districts + survey noise"
+        )
     }
 
     /// The demo SPBE table in the SPBE import format.
@@ -192,8 +319,8 @@ impl DemoData {
 /// Draws each district's under-five population from a lognormal (median about 40,000 for a
 /// kabupaten, 22,000 for a kota) on its own stream, then scales the whole to
 /// [`DEMO_UNDER5_TOTAL`].
-fn assign_under5(districts: &mut [DemoDistrict]) {
-    let mut rng = ChaCha8Rng::seed_from_u64(DEMO_SEED);
+fn assign_under5(districts: &mut [DemoDistrict], seed: u64) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(POPULATION_STREAM);
     let kabupaten = LogNormal::new(40_000f64.ln(), 0.6).expect("valid lognormal");
     let kota = LogNormal::new(22_000f64.ln(), 0.6).expect("valid lognormal");
@@ -330,6 +457,11 @@ mod tests {
         assert_eq!(
             sha(demo.population_csv()),
             "927fe34c9bbb8b20f038bfd99483d48a29e3de007504fb87a8321e10e484a0c2"
+        );
+        // The outcome year (stream 3) came later; the tables above kept their bytes.
+        assert_eq!(
+            sha(demo.outcome_stunting_csv().unwrap()),
+            "692b2f95092067cdfd024c8a78df6e3c512ecb5895253a85f74e4825fd11b1e1"
         );
     }
 

@@ -19,6 +19,7 @@ pub mod dataset;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod evaluation;
 pub mod impact;
 pub mod import;
 pub mod indicator;

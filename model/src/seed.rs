@@ -114,14 +114,28 @@ pub fn load_demo(conn: &mut DbConnection) -> Result<()> {
             demo.previous_stunting_csv(),
         ),
     ];
-    for (kind, year, csv) in tables {
+    let source = "Lokus synthetic demo data (generated, not official statistics)".to_string();
+    let mut tables: Vec<_> = tables
+        .into_iter()
+        .map(|(kind, year, csv)| (kind, year, csv, kind.default_indicator(), source.clone()))
+        .collect();
+    // The follow-up year with a planted effect, for evaluations only: marked so that the
+    // ranking keeps reading the demo's own year (see `crate::demo::EVALUATION_ONLY`).
+    tables.push((
+        DatasetKind::Stunting,
+        Some(crate::demo::OUTCOME_YEAR),
+        demo.outcome_stunting_csv()?,
+        Some(crate::demo::EVALUATION_ONLY),
+        DemoData::outcome_source(),
+    ));
+    for (kind, year, csv, indicator, source) in tables {
         import(
             conn,
             &ImportRequest {
                 kind,
                 year,
-                source: Some("Lokus synthetic demo data (generated, not official statistics)"),
-                indicator: kind.default_indicator(),
+                source: Some(&source),
+                indicator,
                 format: Some(Format::Csv),
                 content: csv.as_bytes(),
                 demo: true,

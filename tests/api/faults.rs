@@ -129,8 +129,8 @@ async fn eight_imports_and_32_readers_for_10_s_get_no_5xx_and_the_counts_add_up(
     let (_, listed) = app.get_json("/api/v1/datasets?per_page=1").await;
     assert_eq!(
         listed["meta"]["total"].as_u64(),
-        Some(5 + created as u64),
-        "the five demo datasets and every committed import"
+        Some(6 + created as u64),
+        "the six demo datasets and every committed import"
     );
 }
 
@@ -164,7 +164,7 @@ async fn an_import_on_a_full_disk_is_507_insufficient_storage_and_the_old_data_s
         "{body}"
     );
     let (_, listed) = app.get_json("/api/v1/datasets?per_page=1").await;
-    assert_eq!(listed["meta"]["total"], 5, "nothing was written");
+    assert_eq!(listed["meta"]["total"], 6, "nothing was written");
     let again = app.get("/api/v1/shortlist?format=csv").await;
     assert_eq!(again.status().as_u16(), 200);
     assert_eq!(
@@ -212,7 +212,7 @@ async fn an_import_on_a_read_only_database_is_503_database_read_only_and_reads_k
         "the old data stays served"
     );
     let (status, listed) = app.get_json("/api/v1/datasets?per_page=1").await;
-    assert_eq!((status, listed["meta"]["total"].as_u64()), (200, Some(5)));
+    assert_eq!((status, listed["meta"]["total"].as_u64()), (200, Some(6)));
     on_every_connection(&app, "PRAGMA query_only = OFF;").await;
     let (status, _) = app.upload("kind=stunting&year=2026", "text/csv", csv).await;
     assert_eq!(status, 201);

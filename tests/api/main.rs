@@ -13,6 +13,8 @@ mod backends;
 mod contract;
 /// Defects found in review, each reproduced before its fix.
 mod defects;
+/// Did it work? Regression discontinuity and difference-in-differences of a saved list.
+mod evaluation;
 /// Excel downloads of shortlists, saved runs and diffs, read back and checked against the JSON.
 mod excel;
 /// Faults: concurrent imports and readers, the database down, full or read-only.

@@ -411,6 +411,37 @@ async fn every_operation_answers_as_its_schema_says() {
     )
     .await;
 
+    // Evaluation of a saved default list against the demo outcome year.
+    let t = "/api/v1/rankings";
+    let run = w
+        .expect(
+            &app,
+            get(t, t)
+                .post("application/json", "{}".to_string())
+                .header("Authorization", editor.clone()),
+            201,
+        )
+        .await;
+    let default = run["ranking"]["id"].as_i64().unwrap();
+    for t in ["/api/v1/evaluation", "/api/v1/evaluation/plot"] {
+        w.expect(
+            &app,
+            get(t, format!("{t}?run={default}&outcome_year=2024")),
+            200,
+        )
+        .await;
+        w.expect(
+            &app,
+            get(t, format!("{t}?run={default}&outcome_year=2023")),
+            422,
+        )
+        .await;
+        w.expect(&app, get(t, format!("{t}?run=9999&outcome_year=2024")), 404)
+            .await;
+        w.expect(&app, get(t, format!("{t}?run={default}")), 400)
+            .await;
+    }
+
     // The shortlist and the projection.
     let t = "/api/v1/shortlist";
     for (path, status) in [

@@ -38,14 +38,14 @@ fn exercise_storage(url: &str) {
     assert!(model::db::migrations_are_current(&mut conn).unwrap());
     assert_eq!(
         Dataset::list(&mut conn).unwrap().len(),
-        5,
-        "demo regions, stunting, spbe, population, stunting of the year before"
+        6,
+        "demo regions, stunting, spbe, population, stunting of the year before, outcome year"
     );
     drop(conn);
     // A second start neither re-migrates nor reloads the demo data.
     let pool = prepare_database(&settings).expect("prepare again");
     let mut conn = pool.get().unwrap();
-    assert_eq!(Dataset::list(&mut conn).unwrap().len(), 5);
+    assert_eq!(Dataset::list(&mut conn).unwrap().len(), 6);
 
     if let Some(path) = shared_data("regions.csv") {
         let bytes = std::fs::read(path).unwrap();

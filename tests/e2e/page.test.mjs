@@ -319,6 +319,36 @@ test('comparing two saved runs shows who entered, who left and who moved', async
   await shot('13-compare');
 });
 
+test('the evaluation view draws the RD plot with the estimate card, the DiD and the reading', async () => {
+  await load(`/?run=${savedRuns[0]}`);
+  await openTab('Evaluasi');
+  assert.equal(await page.locator('#evaluation-run').inputValue(), savedRuns[0]);
+  assert.equal(await page.getByLabel(/^Tahun hasil/).inputValue(), '2024');
+  await page.locator('#rd-plot').waitFor();
+  assert.ok((await page.locator('#rd-plot .rd-bin').count()) >= 10, 'binned means on each side');
+  assert.equal(await page.locator('#rd-plot .rd-fit').count(), 2);
+  assert.equal(await page.locator('#rd-plot .rd-cutoff').count(), 1);
+  assert.match(await page.locator('#rd-card').innerText(), /IK 95 % robust\s+\[[−-]?\d+,\d+; [−-]?\d+,\d+\]/);
+  assert.match(await page.locator('#rd-card').innerText(), /tajam/);
+  assert.match(await page.locator('#did-card').innerText(), /Klaster \(provinsi\)\s+34/);
+  const reading = await page.locator('#evaluation-reading').innerText();
+  assert.match(reading, /^Data demo sintetis/);
+  assert.match(reading, /galat sampel/);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await shot('14-evaluation');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shot('14-evaluation-390', { fullPage: true });
+  // The same in English: labels, number format and the API's English reading.
+  await page.getByRole('button', { name: /Ganti bahasa/ }).click();
+  await page.locator('#evaluation-reading').filter({ hasText: 'Synthetic demo data' }).waitFor();
+  assert.match(await page.locator('#rd-card').innerText(), /Robust 95 % CI\s+\[[−-]?\d+\.\d+; [−-]?\d+\.\d+\]/);
+  await shot('14-evaluation-390-en', { fullPage: true });
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await shot('14-evaluation-en');
+  await page.getByRole('button', { name: /Switch language|Indonesia/ }).click();
+  await page.setViewportSize({ width: 1366, height: 900 });
+});
+
 test('the CSV of the list downloads', async () => {
   await load('/');
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#csv-download').click()]);

@@ -39,6 +39,7 @@ pub static ASSETS: &[Asset] = &[
     asset!("js/data.js", JS),
     asset!("js/district.js", JS),
     asset!("js/dom.js", JS),
+    asset!("js/evaluation.js", JS),
     asset!("js/i18n.js", JS),
     asset!("js/main.js", JS),
     asset!("js/map.js", JS),

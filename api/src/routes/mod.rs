@@ -5,6 +5,7 @@ pub mod assets;
 pub mod audit;
 pub mod boundaries;
 pub mod datasets;
+pub mod evaluation;
 pub mod health;
 pub mod indicators;
 pub mod page;
@@ -123,6 +124,16 @@ pub fn table() -> Vec<(Method, &'static str, Route)> {
         ),
         (
             Method::GET,
+            "/api/v1/evaluation",
+            web::get().to(evaluation::find_evaluation),
+        ),
+        (
+            Method::GET,
+            "/api/v1/evaluation/plot",
+            web::get().to(evaluation::find_evaluation_plot),
+        ),
+        (
+            Method::GET,
             "/api/v1/audit",
             web::get().to(audit::list_audit),
         ),
@@ -236,6 +247,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
         analysis::find_analysis,
         rankings::list_rankings, rankings::create_ranking, rankings::find_ranking, rankings::diff_rankings,
         rankings::find_shortlist, rankings::find_projection,
+        evaluation::find_evaluation, evaluation::find_evaluation_plot,
         audit::list_audit,
     ),
     // Schemas referenced only by parameters (`value_type`) are listed here; response bodies

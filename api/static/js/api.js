@@ -63,6 +63,14 @@ export const rankingCsvUrl = (id) => `${base}/api/v1/rankings/${encodeURICompone
 export const diff = (from, to) =>
   request(`/api/v1/rankings/${encodeURIComponent(from)}/diff/${encodeURIComponent(to)}`).then((j) => j.diff);
 
+/** Regression discontinuity and difference-in-differences of saved run `run` against `year`. */
+export const evaluation = (run, year) =>
+  request(`/api/v1/evaluation${query({ run, outcome_year: year })}`).then((j) => j.evaluation);
+
+/** The points, bins and fits of the evaluation's RD plot. */
+export const evaluationPlot = (run, year) =>
+  request(`/api/v1/evaluation/plot${query({ run, outcome_year: year })}`).then((j) => j.plot);
+
 export const saveRanking = (scenario, token) =>
   request('/api/v1/rankings', {
     method: 'POST',

@@ -14,6 +14,7 @@ import * as quadrant from './quadrant.js';
 import * as map from './map.js';
 import * as provinces from './provinces.js';
 import * as compare from './compare.js';
+import * as evaluation from './evaluation.js';
 import * as data from './data.js';
 import * as print from './print.js';
 
@@ -24,6 +25,7 @@ const VIEWS = {
   map,
   provinces,
   compare,
+  evaluation,
   data,
 };
 
@@ -130,7 +132,7 @@ async function reloadReference() {
 function renderView(name) {
   const view = VIEWS[name];
   if (!view || !dirty.has(name)) return;
-  if (name !== 'compare' && name !== 'data' && !ctx.result) return;
+  if (!['compare', 'evaluation', 'data'].includes(name) && !ctx.result) return;
   dirty.delete(name);
   view.render(ctx, byId(`view-${name}`));
 }

@@ -180,7 +180,7 @@ function syncChips(ctx) {
 }
 
 function yearOptions(ctx, kind) {
-  const years = [...new Set(ctx.datasets.filter((d) => d.kind === kind && d.year).map((d) => d.year))].sort((a, b) => b - a);
+  const years = [...new Set(ctx.datasets.filter((d) => d.kind === kind && d.year && d.indicator !== 'evaluation_only').map((d) => d.year))].sort((a, b) => b - a);
   return [['', t('scenario.latest')], ...years.map((y) => [String(y), String(y)])];
 }
 

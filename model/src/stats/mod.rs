@@ -1,8 +1,11 @@
-//! Statistics over plain slices: correlation with intervals, and OLS regression.
+//! Statistics over plain slices: correlation with intervals, OLS regression, and the
+//! evaluation designs (regression discontinuity, difference-in-differences).
 //!
 //! Pure functions and linfa-style parameter types; no database, no HTTP.
 
 pub mod correlation;
+pub mod did;
+pub mod rd;
 pub mod regression;
 
 pub use correlation::{Correlation, CorrelationParams, Pearson, Spearman};
