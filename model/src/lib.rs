@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod alias;
 pub mod audit;
 pub mod backup;
 pub mod boundary;
@@ -22,6 +23,7 @@ pub mod error;
 pub mod impact;
 pub mod import;
 pub mod indicator;
+pub mod names;
 pub mod population;
 pub mod province;
 pub mod ranking;

@@ -4,6 +4,7 @@
 //! header rule, check and row error is shared by the three formats.
 
 pub mod table;
+pub mod validate;
 pub mod xlsx;
 
 use std::collections::HashMap;
@@ -217,7 +218,44 @@ pub fn import_with_sheet(
     req: &ImportRequest<'_>,
     sheet: Option<&str>,
 ) -> Result<ImportOutcome> {
-    let indicator = match req.kind {
+    let indicator = normalised_indicator(req);
+    let req = &ImportRequest {
+        indicator: indicator.as_deref(),
+        ..req.clone()
+    };
+    let (table, sha256) = read_upload(req, sheet)?;
+    let indicator = req.indicator.map(str::trim);
+    // The check for identical content and the write under one lock: the same file sent
+    // through two replicas at once is one dataset, not two.
+    crate::db::with_write_lock(conn, |conn| {
+        if (req.year.is_some() || !req.kind.has_year())
+            && let Some(existing) =
+                Dataset::find_identical(conn, req.kind, req.year, indicator, &sha256)?
+        {
+            return Ok(ImportOutcome {
+                dataset: existing,
+                created: false,
+            });
+        }
+        let Some(table) = table else {
+            return import_boundaries(conn, req, &sha256);
+        };
+        let outcome = match req.kind {
+            DatasetKind::Regions => import_regions(conn, req, &table, &sha256),
+            _ => import_observations(conn, req, &table, &sha256),
+        };
+        outcome.map_err(|e| match e {
+            ModelError::InvalidRows(rows) => {
+                ModelError::InvalidRows(table.locate(rows, column_for_field))
+            }
+            e => e,
+        })
+    })
+}
+
+/// The indicator an upload is stored under: for population `under5` unless given.
+fn normalised_indicator(req: &ImportRequest<'_>) -> Option<String> {
+    match req.kind {
         DatasetKind::Population => Some(
             req.indicator
                 .map(|i| i.trim().to_lowercase())
@@ -225,11 +263,12 @@ pub fn import_with_sheet(
                 .unwrap_or_else(|| crate::population::UNDER5.to_string()),
         ),
         _ => req.indicator.map(str::to_string),
-    };
-    let req = &ImportRequest {
-        indicator: indicator.as_deref(),
-        ..req.clone()
-    };
+    }
+}
+
+/// Checks the request as a whole and reads the upload into a table (none for boundaries),
+/// with the dataset's SHA-256; what an import and a validation share before any row is read.
+fn read_upload(req: &ImportRequest<'_>, sheet: Option<&str>) -> Result<(Option<Table>, String)> {
     if req.kind == DatasetKind::Covariate && req.indicator.is_none_or(|i| i.trim().is_empty()) {
         return Err(ModelError::invalid(
             "missing_indicator",
@@ -276,34 +315,7 @@ pub fn import_with_sheet(
     {
         hasher.update(format!("\nsheet={}", origin.name).as_bytes());
     }
-    let sha256 = hex::encode(hasher.finalize());
-    let indicator = req.indicator.map(str::trim);
-    // The check for identical content and the write under one lock: the same file sent
-    // through two replicas at once is one dataset, not two.
-    crate::db::with_write_lock(conn, |conn| {
-        if (req.year.is_some() || !req.kind.has_year())
-            && let Some(existing) =
-                Dataset::find_identical(conn, req.kind, req.year, indicator, &sha256)?
-        {
-            return Ok(ImportOutcome {
-                dataset: existing,
-                created: false,
-            });
-        }
-        let Some(table) = table else {
-            return import_boundaries(conn, req, &sha256);
-        };
-        let outcome = match req.kind {
-            DatasetKind::Regions => import_regions(conn, req, &table, &sha256),
-            _ => import_observations(conn, req, &table, &sha256),
-        };
-        outcome.map_err(|e| match e {
-            ModelError::InvalidRows(rows) => {
-                ModelError::InvalidRows(table.locate(rows, column_for_field))
-            }
-            e => e,
-        })
-    })
+    Ok((table, hex::encode(hasher.finalize())))
 }
 
 fn cell(row: &table::Row, col: Option<usize>) -> Option<&str> {
@@ -437,6 +449,48 @@ fn import_observations(
             created: false,
         });
     }
+    let Checked {
+        mut rows, errors, ..
+    } = check_observations(&index, req, table, errors)?;
+    if !errors.is_empty() {
+        return Err(ModelError::InvalidRows(errors));
+    }
+    let outcome = conn.transaction::<_, ModelError, _>(|conn| {
+        let dataset = write_dataset(conn, req, year, sha256, rows.len())?;
+        for row in &mut rows {
+            row.dataset_id = dataset.id;
+        }
+        // Row by row: diesel's batch insert is not available through the multi-backend connection.
+        for row in &rows {
+            diesel::insert_into(observations::table)
+                .values(row)
+                .execute(conn)?;
+        }
+        Ok(dataset)
+    })?;
+    Ok(ImportOutcome {
+        dataset: outcome,
+        created: true,
+    })
+}
+
+/// The rows of a per-district table, checked: the observations to write, every row's
+/// district as resolved, and every row error.
+struct Checked {
+    rows: Vec<NewObservation>,
+    resolutions: Vec<validate::Resolution>,
+    errors: Vec<RowError>,
+}
+
+/// Checks every row of a per-district table against the region reference; `errors` holds
+/// what was found before (the year). A problem with the header (a missing column, no year) is
+/// `InvalidRows` at once, as for an import; row problems are returned with the rows.
+fn check_observations(
+    index: &RegionIndex,
+    req: &ImportRequest<'_>,
+    table: &Table,
+    mut errors: Vec<RowError>,
+) -> Result<Checked> {
     let ids = IdColumns::find(table);
     if ids.code.is_none() && ids.bps_code.is_none() && ids.name.is_none() {
         errors.push(RowError::field(
@@ -456,10 +510,14 @@ fn import_observations(
     }
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut rows = Vec::new();
+    let mut resolutions = Vec::with_capacity(table.rows.len());
     for row in &table.rows {
         let before = errors.len();
-        let region = match index.resolve(&ids.query(row)) {
-            Ok(r) => Some(r),
+        let query = ids.query(row);
+        let resolved = index.resolve_detailed(&query);
+        resolutions.push(validate::Resolution::of(row.line, &query, &resolved));
+        let region = match resolved {
+            Ok((r, _)) => Some(r),
             Err(e) => {
                 errors.push(RowError {
                     candidates: e.candidates,
@@ -573,25 +631,10 @@ fn import_observations(
             });
         }
     }
-    if !errors.is_empty() {
-        return Err(ModelError::InvalidRows(errors));
-    }
-    let outcome = conn.transaction::<_, ModelError, _>(|conn| {
-        let dataset = write_dataset(conn, req, year, sha256, rows.len())?;
-        for row in &mut rows {
-            row.dataset_id = dataset.id;
-        }
-        // Row by row: diesel's batch insert is not available through the multi-backend connection.
-        for row in &rows {
-            diesel::insert_into(observations::table)
-                .values(row)
-                .execute(conn)?;
-        }
-        Ok(dataset)
-    })?;
-    Ok(ImportOutcome {
-        dataset: outcome,
-        created: true,
+    Ok(Checked {
+        rows,
+        resolutions,
+        errors,
     })
 }
 
@@ -670,12 +713,13 @@ fn is_code(text: &str, digits: (usize, usize)) -> bool {
     }
 }
 
-fn import_regions(
+/// Checks every row of a region reference table: the districts to write and the provinces
+/// known before, or `InvalidRows` listing every problem.
+fn check_regions(
     conn: &mut DbConnection,
     req: &ImportRequest<'_>,
     table: &Table,
-    sha256: &str,
-) -> Result<ImportOutcome> {
+) -> Result<(Vec<RegionRow>, Vec<Province>)> {
     let mut errors = Vec::new();
     let code_col = require_column(table, columns::CODE, &mut errors);
     let bps_col = require_column(table, columns::BPS_CODE, &mut errors);
@@ -816,6 +860,16 @@ fn import_regions(
     if !errors.is_empty() {
         return Err(ModelError::InvalidRows(errors));
     }
+    Ok((rows, known_provinces))
+}
+
+fn import_regions(
+    conn: &mut DbConnection,
+    req: &ImportRequest<'_>,
+    table: &Table,
+    sha256: &str,
+) -> Result<ImportOutcome> {
+    let (rows, known_provinces) = check_regions(conn, req, table)?;
     let dataset = conn.transaction::<_, ModelError, _>(|conn| {
         for row in &rows {
             if !known_provinces
@@ -885,11 +939,12 @@ fn import_regions(
     })
 }
 
-fn import_boundaries(
+/// Checks a boundary layer: `(code, geometry)` per feature, or `InvalidRows` listing every
+/// bad feature (`Invalid` for a document that is not a FeatureCollection or has no feature).
+fn check_boundaries(
     conn: &mut DbConnection,
     req: &ImportRequest<'_>,
-    sha256: &str,
-) -> Result<ImportOutcome> {
+) -> Result<Vec<(String, String)>> {
     let text = std::str::from_utf8(req.content)
         .map_err(|_| ModelError::invalid("invalid_encoding", "the GeoJSON is not valid UTF-8"))?;
     let value = table::parse_json_value(text)?;
@@ -966,6 +1021,15 @@ fn import_boundaries(
             "the FeatureCollection has no features",
         ));
     }
+    Ok(rows)
+}
+
+fn import_boundaries(
+    conn: &mut DbConnection,
+    req: &ImportRequest<'_>,
+    sha256: &str,
+) -> Result<ImportOutcome> {
+    let rows = check_boundaries(conn, req)?;
     let dataset = conn.transaction::<_, ModelError, _>(|conn| {
         let dataset = write_dataset(conn, req, None, sha256, rows.len())?;
         for (code, geometry) in &rows {
