@@ -302,11 +302,3 @@ pub fn latest_id(conn: &mut DbConnection) -> Result<i32> {
         .unwrap_or(0))
 }
 
-/// The data version cached answers are keyed on: the newest dataset id plus the newest alias
-/// id. Both only grow, so the sum grows with every import and every alias added.
-///
-/// # Errors
-/// `ModelError::Database`.
-pub fn data_version(conn: &mut DbConnection) -> Result<i64> {
-    Ok(i64::from(crate::dataset::Dataset::latest_id(conn)?) + i64::from(latest_id(conn)?))
-}

@@ -170,6 +170,7 @@ pub fn from_english(text: &str) -> Vec<String> {
     if words.first().is_some_and(|w| w == "administrative") && words.len() > 1 {
         words.remove(0);
     }
+    let untranslated = words.join(" ");
     // Leading directions, e.g. "West Southeast Maluku" (the former Maluku Tenggara Barat).
     let mut directions: Vec<&[&str]> = Vec::new();
     while words.len() > 1 {
@@ -204,7 +205,11 @@ pub fn from_english(text: &str) -> Vec<String> {
     if !english || words.is_empty() {
         return Vec::new();
     }
-    let core = words.join(" ");
+    let core = words
+        .iter()
+        .map(|w| if w == "and" { "dan" } else { w.as_str() })
+        .collect::<Vec<_>>()
+        .join(" ");
     // Each direction word may have two readings (Central: Tengah or Pusat).
     let mut suffixes: Vec<String> = vec![String::new()];
     for options in directions.iter().rev() {
@@ -226,6 +231,8 @@ pub fn from_english(text: &str) -> Vec<String> {
             None => out.push(format!("{kind_text}{core}{suffix}")),
         }
     }
+    // Untranslated, for aliases held in English ("Thousand Islands").
+    out.push(format!("{kind_text}{untranslated}"));
     out
 }
 
@@ -375,6 +382,14 @@ mod tests {
         assert!(name_variants("Tidore Islands City").contains(&"Kota tidore kepulauan".into()));
         assert!(name_variants("Bintuni Bay Regency").contains(&"Kabupaten teluk bintuni".into()));
         assert!(name_variants("Upper Indragiri").contains(&"indragiri hulu".into()));
+        assert!(
+            name_variants("Pangkajene and Islands Regency")
+                .contains(&"Kabupaten pangkajene dan kepulauan".into())
+        );
+        assert!(
+            name_variants("Thousand Islands Regency")
+                .contains(&"Kabupaten thousand islands".into())
+        );
         // Indonesian names are left alone.
         assert!(from_english("Kabupaten Bone").is_empty());
         assert!(from_english("Kota Batu").is_empty());
