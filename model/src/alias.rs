@@ -184,7 +184,9 @@ pub fn add(conn: &mut DbConnection, actor: &Actor, entries: &[NewAlias]) -> Resu
         if chars > MAX_ALIAS_CHARS {
             return Err(ModelError::invalid(
                 "invalid_alias",
-                format!("aliases[{item}].alias must be at most {MAX_ALIAS_CHARS} characters, got {chars}"),
+                format!(
+                    "aliases[{item}].alias must be at most {MAX_ALIAS_CHARS} characters, got {chars}"
+                ),
             ));
         }
         if alias_key(&e.alias).is_empty() {
@@ -301,4 +303,3 @@ pub fn latest_id(conn: &mut DbConnection) -> Result<i32> {
         .first::<Option<i32>>(conn)?
         .unwrap_or(0))
 }
-

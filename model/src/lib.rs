@@ -11,8 +11,8 @@
 //! ```
 #![warn(missing_docs)]
 
-pub mod analysis;
 pub mod alias;
+pub mod analysis;
 pub mod audit;
 pub mod backup;
 pub mod boundary;

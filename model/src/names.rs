@@ -50,7 +50,10 @@ pub fn name_variants(text: &str) -> Vec<String> {
             out.push(t);
         }
     };
-    for base in [Some(main.clone()), before_capital(&main)].into_iter().flatten() {
+    for base in [Some(main.clone()), before_capital(&main)]
+        .into_iter()
+        .flatten()
+    {
         push(with_kind(&base));
         for english in from_english(&base) {
             push(with_kind(&english));
@@ -71,7 +74,9 @@ fn unify_dashes(text: &str) -> String {
         let spaced = i > 0 && chars[i - 1].is_whitespace()
             || chars.get(i + 1).is_some_and(|n| n.is_whitespace());
         match c {
-            '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2012}' | '\u{2212}' => out.push_str(" \u{2013} "),
+            '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2012}' | '\u{2212}' => {
+                out.push_str(" \u{2013} ")
+            }
             '-' | '\u{2010}' | '\u{2011}' if spaced => out.push_str(" \u{2013} "),
             '\u{2010}' | '\u{2011}' => out.push('-'),
             _ => out.push(c),
@@ -80,9 +85,10 @@ fn unify_dashes(text: &str) -> String {
     out
 }
 
-/// The name before a separating dash (`Kabupaten X – Pandan` → `Kabupaten X`), if one.
+/// The name before a separating dash or comma (`Kabupaten X – Pandan`, `Kabupaten X, NTT` →
+/// `Kabupaten X`), if one.
 fn before_capital(text: &str) -> Option<String> {
-    let (before, _) = text.split_once('\u{2013}')?;
+    let (before, _) = text.split_once(['\u{2013}', ','])?;
     let before = before.trim();
     (!before.is_empty()).then(|| before.to_string())
 }
@@ -284,11 +290,19 @@ impl NameForm {
     /// The form of a name without its kind word.
     pub fn new(name_without_kind: &str) -> NameForm {
         let key = crate::region::name_key(name_without_kind);
-        let lower = name_without_kind.to_lowercase().replace("kep.", "kepulauan ");
+        let lower = name_without_kind
+            .to_lowercase()
+            .replace("kep.", "kepulauan ");
         let words = lower
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
-            .map(|w| if w == "kep" { "kepulauan".into() } else { w.to_string() })
+            .map(|w| {
+                if w == "kep" {
+                    "kepulauan".into()
+                } else {
+                    w.to_string()
+                }
+            })
             .collect();
         NameForm { key, words }
     }
@@ -364,21 +378,36 @@ mod tests {
             "Kabupaten Tapanuli Tengah —Pandan",
         ] {
             let v = name_variants(text);
-            assert_eq!(v.last().unwrap(), "Kabupaten Tapanuli Tengah", "{text}: {v:?}");
+            assert_eq!(
+                v.last().unwrap(),
+                "Kabupaten Tapanuli Tengah",
+                "{text}: {v:?}"
+            );
         }
         assert_eq!(name_variants("Kab. Toli-Toli"), vec!["Kab. Toli-Toli"]);
+        assert_eq!(
+            name_variants("Kabupaten Sikka, NTT").last().unwrap(),
+            "Kabupaten Sikka"
+        );
     }
 
     #[test]
     fn english_forms_become_indonesian_ones() {
-        assert!(name_variants("Central Tapanuli Regency").contains(&"Kabupaten tapanuli tengah".into()));
+        assert!(
+            name_variants("Central Tapanuli Regency").contains(&"Kabupaten tapanuli tengah".into())
+        );
         assert!(name_variants("South Jakarta City").contains(&"Kota jakarta selatan".into()));
         assert!(name_variants("Central Jakarta").contains(&"jakarta pusat".into()));
         assert!(name_variants("City of Bekasi").contains(&"Kota bekasi".into()));
-        assert!(name_variants("Southwest Sumba Regency").contains(&"Kabupaten sumba barat daya".into()));
+        assert!(
+            name_variants("Southwest Sumba Regency").contains(&"Kabupaten sumba barat daya".into())
+        );
         assert!(name_variants("South East Aceh").contains(&"aceh tenggara".into()));
         assert!(name_variants("West Southeast Maluku").contains(&"maluku tenggara barat".into()));
-        assert!(name_variants("Selayar Islands Regency").contains(&"Kabupaten kepulauan selayar".into()));
+        assert!(
+            name_variants("Selayar Islands Regency")
+                .contains(&"Kabupaten kepulauan selayar".into())
+        );
         assert!(name_variants("Tidore Islands City").contains(&"Kota tidore kepulauan".into()));
         assert!(name_variants("Bintuni Bay Regency").contains(&"Kabupaten teluk bintuni".into()));
         assert!(name_variants("Upper Indragiri").contains(&"indragiri hulu".into()));
@@ -406,7 +435,10 @@ mod tests {
             misspelt_kind("Kabupatn Nias"),
             Some((RegionKind::Kabupaten, "Nias".into()))
         );
-        assert_eq!(misspelt_kind("Kot Medan"), Some((RegionKind::Kota, "Medan".into())));
+        assert_eq!(
+            misspelt_kind("Kot Medan"),
+            Some((RegionKind::Kota, "Medan".into()))
+        );
         assert_eq!(misspelt_kind("Kabupaten Nias"), None);
         assert_eq!(misspelt_kind("Kutai Barat"), None);
         assert_eq!(misspelt_kind("Kabupaen"), None);
@@ -429,7 +461,12 @@ mod tests {
     fn a_one_or_two_letter_typo_scores_above_a_neighbouring_name() {
         let tengah = NameForm::new("Tapanuli Tengah");
         let utara = NameForm::new("Tapanuli Utara");
-        for typo in ["tapanulitengha", "tapanulitenga", "tapanlitengah", "tapanulitngah"] {
+        for typo in [
+            "tapanulitengha",
+            "tapanulitenga",
+            "tapanlitengah",
+            "tapanulitngah",
+        ] {
             assert!(
                 similarity(typo, &tengah) > similarity(typo, &utara),
                 "{typo}"

@@ -131,12 +131,21 @@ pub fn province_key(text: &str) -> String {
         .replace("sumatra", "sumatera")
         .replace("java", "jawa");
     let canonical = match key.as_str() {
-        "jakarta" | "dki" | "dkijakarta" | "dkijakartaraya" | "jakartaraya"
-        | "jakartaspecialcapitalregion" | "specialcapitalregionofjakarta" => "dkijakarta",
-        "yogyakarta" | "jogja" | "jogjakarta" | "diyogyakarta" | "daerahistimewayogyakarta"
-        | "diy" | "specialregionofyogyakarta" | "yogyakartaspecialregion" => {
-            "daerahistimewayogyakarta"
-        }
+        "jakarta"
+        | "dki"
+        | "dkijakarta"
+        | "dkijakartaraya"
+        | "jakartaraya"
+        | "jakartaspecialcapitalregion"
+        | "specialcapitalregionofjakarta" => "dkijakarta",
+        "yogyakarta"
+        | "jogja"
+        | "jogjakarta"
+        | "diyogyakarta"
+        | "daerahistimewayogyakarta"
+        | "diy"
+        | "specialregionofyogyakarta"
+        | "yogyakartaspecialregion" => "daerahistimewayogyakarta",
         "babel" | "bangkabelitung" | "kepulauanbangkabelitung" => "kepulauanbangkabelitung",
         "nad" | "nanggroeacehdarussalam" | "acehdarussalam" => "aceh",
         "sumut" => "sumaterautara",
@@ -252,6 +261,10 @@ pub const SUGGESTIONS: usize = 5;
 
 /// The score a look-alike loses when the row names the other kind (`Kota` for a kabupaten).
 const OTHER_KIND: f64 = 0.9;
+
+/// The score of a name read past a misspelt kind word (`Kabupaen Simalungun`): a typo still,
+/// so never the 1 of an exact match.
+const MISSPELT_KIND: f64 = 0.98;
 
 /// In-memory index over the region reference for resolving codes and names.
 #[derive(Debug, Clone, Default)]
@@ -448,9 +461,10 @@ impl RegionIndex {
         };
         let province_code = province.map(|p| p.code.as_str());
         let by_code = match nonempty(q.code) {
-            Some(code) => Some(self.resolve_code(code).map_err(|e| {
-                e.with(self.name_hints(name, explicit_kind, province_code))
-            })?),
+            Some(code) => Some(
+                self.resolve_code(code)
+                    .map_err(|e| e.with(self.name_hints(name, explicit_kind, province_code)))?,
+            ),
             None => None,
         };
         let by_bps = match nonempty(q.bps_code) {
@@ -564,16 +578,24 @@ impl RegionIndex {
         province_code: Option<&str>,
     ) -> std::result::Result<Option<(Vec<usize>, MatchedBy)>, ResolveError> {
         for variant in crate::names::name_variants(name) {
-            let found = self.name_candidates(&variant, explicit_kind, province_code)?;
+            let mut found = self.name_candidates(&variant, explicit_kind, province_code)?;
             if found.is_empty() {
                 continue;
+            }
+            // A district's own name beats another's alias: reference tables truncate names
+            // (the BPS bridge calls Ogan Komering Ulu Timur "OGAN KOMERING ULU").
+            if found.iter().any(|(_, official)| *official) {
+                found.retain(|(_, official)| *official);
             }
             let matched_by = if found.iter().all(|(_, official)| *official) {
                 MatchedBy::Name
             } else {
                 MatchedBy::Alias
             };
-            return Ok(Some((found.into_iter().map(|(i, _)| i).collect(), matched_by)));
+            return Ok(Some((
+                found.into_iter().map(|(i, _)| i).collect(),
+                matched_by,
+            )));
         }
         Ok(None)
     }
@@ -658,15 +680,15 @@ impl RegionIndex {
         explicit_kind: Option<RegionKind>,
         province_code: Option<&str>,
     ) -> Vec<Candidate> {
-        let mut queries: Vec<(Option<RegionKind>, String)> = Vec::new();
+        let mut queries: Vec<(Option<RegionKind>, String, f64)> = Vec::new();
         for variant in crate::names::name_variants(name) {
             let (kind, rest) = split_kind_prefix(&variant);
             if kind.is_none()
                 && let Some((misspelt, rest)) = crate::names::misspelt_kind(&variant)
             {
-                queries.push((Some(misspelt), name_key(&rest)));
+                queries.push((Some(misspelt), name_key(&rest), MISSPELT_KIND));
             }
-            queries.push((kind, name_key(&rest)));
+            queries.push((kind, name_key(&rest), 1.0));
         }
         let any_real = self.regions.iter().any(|r| !r.demo);
         let mut scored: Vec<(f64, usize)> = self
@@ -678,11 +700,12 @@ impl RegionIndex {
             .map(|(i, r)| {
                 let best = queries
                     .iter()
-                    .map(|(kind, key)| {
-                        let s = self.forms[i]
-                            .iter()
-                            .map(|f| crate::names::similarity(key, f))
-                            .fold(0.0, f64::max);
+                    .map(|(kind, key, weight)| {
+                        let s = weight
+                            * self.forms[i]
+                                .iter()
+                                .map(|f| crate::names::similarity(key, f))
+                                .fold(0.0, f64::max);
                         match explicit_kind.or(*kind) {
                             Some(k) if r.kind != k.as_str() => s * OTHER_KIND,
                             _ => s,
@@ -907,5 +930,155 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(idx.resolve(&q).unwrap_err().field, "name");
+    }
+
+    fn sumut() -> RegionIndex {
+        let provinces = vec![Province {
+            code: "12".into(),
+            bps_code: "12".into(),
+            name: "Sumatera Utara".into(),
+        }];
+        let regions = vec![
+            region("12.01", "1204", "KAB. TAPANULI TENGAH", "kabupaten"),
+            region("12.02", "1205", "KAB. TAPANULI UTARA", "kabupaten"),
+            region("12.03", "1203", "KAB. TAPANULI SELATAN", "kabupaten"),
+            region("12.07", "1212", "KAB. DELI SERDANG", "kabupaten"),
+            region("12.08", "1209", "KAB. SIMALUNGUN", "kabupaten"),
+            region("12.18", "1218", "KAB. SERDANG BEDAGAI", "kabupaten"),
+            region("12.22", "1222", "KAB. LABUHANBATU SELATAN", "kabupaten"),
+            region("12.73", "1271", "KOTA SIBOLGA", "kota"),
+        ];
+        RegionIndex::new(
+            provinces,
+            regions,
+            &[
+                ("12.01".into(), "Tapteng".into()),
+                // A truncated name from a reference table, as the BPS bridge has them.
+                ("12.22".into(), "KAB. DELI SERDANG".into()),
+            ],
+        )
+    }
+
+    fn codes(candidates: &[Candidate]) -> Vec<&str> {
+        candidates.iter().map(|c| c.code.as_str()).collect()
+    }
+
+    #[test]
+    fn an_unknown_name_lists_the_look_alikes_of_its_province_best_first() {
+        let idx = sumut();
+        for (typo, best) in [
+            ("Serdnag Bedagia", "12.18"),
+            ("Tapanuli Tengha", "12.01"),
+            ("Tapanuli Utra", "12.02"),
+            ("Simalungn", "12.08"),
+            ("Kota Siboga", "12.73"),
+        ] {
+            let err = idx
+                .resolve(&by_name(typo, Some("Sumatera Utara"), None))
+                .unwrap_err();
+            assert_eq!(err.field, "name");
+            assert_eq!(
+                err.suggestions[0].code, best,
+                "{typo}: {:?}",
+                err.suggestions
+            );
+            let scores: Vec<f64> = err.suggestions.iter().map(|c| c.score).collect();
+            assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+            assert!(
+                scores[0] < 1.0 && scores[0] > scores[1],
+                "{typo}: {scores:?}"
+            );
+            assert_eq!(err.suggestions.len(), SUGGESTIONS);
+            assert_eq!(err.candidates[0], err.suggestions[0].describe());
+        }
+    }
+
+    #[test]
+    fn a_misspelt_kabupaten_is_suggested_and_never_accepted() {
+        let idx = sumut();
+        let err = idx
+            .resolve(&by_name(
+                "Kabupaen Simalungun",
+                Some("Sumatera Utara"),
+                None,
+            ))
+            .unwrap_err();
+        assert_eq!(codes(&err.suggestions)[0], "12.08");
+        assert!(err.suggestions[0].score < 1.0);
+        assert!(
+            err.message.contains("closest: 12.08 KAB. SIMALUNGUN"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn a_syllable_abbreviation_not_in_the_list_is_suggested_first() {
+        let idx = sumut();
+        let err = idx
+            .resolve(&by_name("Tapsel", Some("Sumatera Utara"), None))
+            .unwrap_err();
+        assert_eq!(codes(&err.suggestions)[0], "12.03", "{:?}", err.suggestions);
+    }
+
+    #[test]
+    fn a_match_says_whether_the_name_or_an_alias_named_the_district() {
+        let idx = sumut();
+        let matched = |name: &str| {
+            idx.resolve_detailed(&by_name(name, Some("Sumatera Utara"), None))
+                .map(|(r, m)| (r.code.clone(), m))
+        };
+        assert_eq!(matched("Tapteng"), Ok(("12.01".into(), MatchedBy::Alias)));
+        assert_eq!(
+            matched("Tapanuli Tengah (Tapteng)"),
+            Ok(("12.01".into(), MatchedBy::Name))
+        );
+        assert_eq!(
+            matched("Central Tapanuli Regency"),
+            Ok(("12.01".into(), MatchedBy::Name))
+        );
+        assert_eq!(
+            matched("Kabupaten Tapanuli Tengah – Pandan"),
+            Ok(("12.01".into(), MatchedBy::Name))
+        );
+        // A district's own name beats another district's (truncated) alias.
+        assert_eq!(
+            matched("Kab. Deli Serdang"),
+            Ok(("12.07".into(), MatchedBy::Name))
+        );
+        let q = RegionQuery {
+            code: Some("12.18"),
+            ..Default::default()
+        };
+        assert_eq!(idx.resolve_detailed(&q).unwrap().1, MatchedBy::Code);
+    }
+
+    #[test]
+    fn without_a_province_the_look_alikes_come_from_the_whole_country() {
+        let idx = index();
+        let err = idx
+            .resolve(&by_name("Serdang Bedagi", None, None))
+            .unwrap_err();
+        assert_eq!(err.suggestions[0].code, "12.18");
+        assert_eq!(err.suggestions.len(), 5);
+    }
+
+    #[test]
+    fn province_short_and_english_forms_are_known() {
+        let idx = index();
+        for p in [
+            "Sumut",
+            "North Sumatra",
+            "Prov. Sumatera Utara",
+            "SUMATERA UTARA",
+            "12",
+        ] {
+            assert_eq!(idx.province(p).map(|p| p.code.as_str()), Some("12"), "{p}");
+        }
+        assert_eq!(
+            idx.province("West Java").map(|p| p.code.as_str()),
+            Some("32")
+        );
+        assert_eq!(idx.province("Kalsel").map(|p| p.code.as_str()), Some("63"));
     }
 }

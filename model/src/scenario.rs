@@ -471,7 +471,12 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
             }
         })
         .collect();
-    let fingerprint = fingerprint(&params, &joined.datasets, &joined.districts, &joined.aliases);
+    let fingerprint = fingerprint(
+        &params,
+        &joined.datasets,
+        &joined.districts,
+        &joined.aliases,
+    );
     Ok(RankingResult {
         params,
         fingerprint,

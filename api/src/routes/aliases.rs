@@ -156,7 +156,10 @@ pub struct AliasesRequest {
 }
 
 /// A JSON body (415 otherwise) with no unknown field (400 `invalid_json`).
-fn parse_json<T: serde::de::DeserializeOwned>(req: &HttpRequest, body: &[u8]) -> Result<T, ApiError> {
+fn parse_json<T: serde::de::DeserializeOwned>(
+    req: &HttpRequest,
+    body: &[u8],
+) -> Result<T, ApiError> {
     let is_json = req
         .headers()
         .get(header::CONTENT_TYPE)
