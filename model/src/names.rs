@@ -265,9 +265,8 @@ pub fn misspelt_kind(text: &str) -> Option<(crate::region::RegionKind, String)> 
         .chars()
         .filter(|c| c.is_alphanumeric())
         .collect();
-    let near = |target: &str, most: usize| {
-        word != target && strsim::damerau_levenshtein(&word, target) <= most
-    };
+    let near =
+        |target: &str, most: usize| word != target && strsim::osa_distance(&word, target) <= most;
     if word.len() >= 6 && near("kabupaten", 2) {
         Some((RegionKind::Kabupaten, rest.to_string()))
     } else if word.len() >= 3 && near("kota", 1) {
@@ -309,14 +308,18 @@ impl NameForm {
 }
 
 /// Similarity of a folded query to a name form, in [0, 1]: the best of Jaro-Winkler and
-/// normalised Damerau-Levenshtein (which catch typos), and 0.9 when the query can be read as
+/// normalised optimal-string-alignment distance (which catch typos), and 0.9 when the query can be read as
 /// a syllable abbreviation of the name (`tapteng` = TAPanuli TENGah, `hst` = Hulu Sungai Tengah).
 pub fn similarity(query: &str, form: &NameForm) -> f64 {
     if query.is_empty() || form.key.is_empty() {
         return 0.0;
     }
     let jw = strsim::jaro_winkler(query, &form.key);
-    let dl = strsim::normalized_damerau_levenshtein(query, &form.key);
+    // Optimal string alignment: Levenshtein with adjacent transpositions (`Serdnag`), without
+    // the allocation of the unrestricted Damerau distance.
+    let longest = query.chars().count().max(form.key.chars().count());
+    #[expect(clippy::cast_precision_loss, reason = "names are short")]
+    let dl = 1.0 - strsim::osa_distance(query, &form.key) as f64 / longest as f64;
     let abbreviation = if is_abbreviation(query, &form.words) {
         0.9
     } else {

@@ -445,6 +445,19 @@ impl RegionIndex {
         &self,
         q: &RegionQuery<'_>,
     ) -> std::result::Result<(&Region, MatchedBy), ResolveError> {
+        self.resolve_with(q, true)
+    }
+
+    /// As [`RegionIndex::resolve_detailed`]; without `suggest`, an unknown name gets no
+    /// look-alikes (what bounds the work a file of many unknown names can cause).
+    ///
+    /// # Errors
+    /// A [`ResolveError`] naming the column, the problem and the candidates.
+    pub fn resolve_with(
+        &self,
+        q: &RegionQuery<'_>,
+        suggest: bool,
+    ) -> std::result::Result<(&Region, MatchedBy), ResolveError> {
         let explicit_kind = match nonempty(q.kind) {
             Some(k) => Some(RegionKind::parse(k).ok_or_else(|| {
                 ResolveError::new("kind", format!("kind '{k}' is not 'kabupaten' or 'kota'"))
@@ -526,7 +539,11 @@ impl RegionIndex {
             )
             .with(self.exact(&many))),
             None => {
-                let suggestions = self.suggest(name, explicit_kind, province_code);
+                let suggestions = if suggest {
+                    self.suggest(name, explicit_kind, province_code)
+                } else {
+                    Vec::new()
+                };
                 let place = province.map(|p| format!(" in {}", p.name)).unwrap_or_default();
                 let mut message = format!("no district named '{name}'{place}");
                 if let Some(best) = suggestions.first() {

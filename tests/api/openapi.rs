@@ -291,14 +291,24 @@ async fn every_operation_answers_as_its_schema_says() {
         .expect(
             &app,
             check("kind=stunting&year=2019")
-                .post("text/csv", format!("code,name,prevalence\n{},,20\n,Nowhere Regency,21\n", codes[0]))
+                .post(
+                    "text/csv",
+                    format!(
+                        "code,name,prevalence\n{},,20\n,Nowhere Regency,21\n",
+                        codes[0]
+                    ),
+                )
                 .header("Authorization", editor.clone()),
             200,
         )
         .await;
     assert_eq!(body["validation"]["valid"], false);
-    w.expect(&app, check("kind=stunting").post("text/csv", "code,prevalence\n"), 401)
-        .await;
+    w.expect(
+        &app,
+        check("kind=stunting").post("text/csv", "code,prevalence\n"),
+        401,
+    )
+    .await;
     w.expect(
         &app,
         check("kind=stunting&year=2019")

@@ -474,6 +474,11 @@ fn import_observations(
     })
 }
 
+/// Past this many row errors a file's unknown names get no look-alikes: each costs a
+/// comparison with every district of its province (of the country without one), and a file of
+/// 100,000 unknown names would otherwise hold a worker for minutes.
+pub const MAX_SUGGESTED_ROWS: usize = 1000;
+
 /// The rows of a per-district table, checked: the observations to write, every row's
 /// district as resolved, and every row error.
 struct Checked {
@@ -514,7 +519,8 @@ fn check_observations(
     for row in &table.rows {
         let before = errors.len();
         let query = ids.query(row);
-        let resolved = index.resolve_detailed(&query);
+        let suggest = errors.len() < MAX_SUGGESTED_ROWS;
+        let resolved = index.resolve_with(&query, suggest);
         resolutions.push(validate::Resolution::of(row.line, &query, &resolved));
         let region = match resolved {
             Ok((r, _)) => Some(r),
