@@ -219,7 +219,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self.code() {
             "not_found" => StatusCode::NOT_FOUND,
-            "conflict" => StatusCode::CONFLICT,
+            "conflict" | "alias_conflict" => StatusCode::CONFLICT,
             "internal_error" => StatusCode::INTERNAL_SERVER_ERROR,
             "database_unavailable" | "database_read_only" => StatusCode::SERVICE_UNAVAILABLE,
             "insufficient_storage" => StatusCode::INSUFFICIENT_STORAGE,

@@ -73,6 +73,15 @@ pub static INDONESIAN: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::n
     vec![
         ("bad_request", "Permintaan tidak dapat diproses"),
         (
+            "alias_conflict",
+            "Alias sudah menamai kabupaten/kota lain; nama itu akan menjadi ambigu",
+        ),
+        ("invalid_alias", "Alias tidak valid"),
+        (
+            "unknown_region",
+            "Kode tidak termasuk kabupaten/kota dalam referensi wilayah",
+        ),
+        (
             "too_many_rows",
             "Berkas memuat lebih banyak baris daripada batas impor",
         ),
@@ -303,6 +312,24 @@ fn problem_in_indonesian(message: &str) -> String {
     }
     if let Some(v) = between(message, "", " is not a year") {
         return format!("{v} bukan tahun");
+    }
+    if let Some(rest) = message.strip_prefix("no district named ") {
+        // "no district named 'X' in P; closest: 12.01 KAB. X"
+        let (what, closest) = match rest.split_once("; closest: ") {
+            Some((w, c)) => (w, Some(c)),
+            None => (rest, None),
+        };
+        let what = match what.rsplit_once("' in ") {
+            Some((name, province)) => format!("{name}' di {province}"),
+            None => what.to_string(),
+        };
+        return match closest {
+            Some(c) => format!("tidak ada kabupaten/kota bernama {what}; yang paling mirip: {c}"),
+            None => format!("tidak ada kabupaten/kota bernama {what}"),
+        };
+    }
+    if let Some(v) = between(message, "unknown province ", "") {
+        return format!("provinsi {v} tidak dikenal");
     }
     if let Some(v) = between(message, "unknown Kemendagri code ", "") {
         return format!("kode Kemendagri {v} tidak dikenal");

@@ -454,6 +454,9 @@ pub struct AppState {
     /// imports through this process set it at once, and a background check every
     /// [`VERSION_CHECK_INTERVAL`] sees imports through other replicas.
     pub version: Arc<AtomicI64>,
+    /// The newest alias id last seen; −1 until first read. Aliases are reference data (the
+    /// fingerprint covers them), so cached answers are keyed on `version` plus this.
+    pub alias_version: Arc<AtomicI64>,
     /// Bound on uncached computations.
     pub compute: Arc<ComputeSlots>,
     /// The default documents being computed (one computation per document at a time).
@@ -548,6 +551,7 @@ impl AppState {
                 Vec::new(),
             ))),
             version: Arc::new(AtomicI64::new(-1)),
+            alias_version: Arc::new(AtomicI64::new(-1)),
             compute: Arc::new(ComputeSlots::new(slots)),
             flights: Arc::default(),
             limiter: Arc::default(),
@@ -557,25 +561,28 @@ impl AppState {
         }
     }
 
-    /// The data version: from memory, read from the database only the first time.
+    /// The data version: from memory, read from the database only the first time. It is the
+    /// newest dataset id plus the newest alias id; both only grow.
     ///
     /// # Errors
     /// Database errors on that first read.
     pub fn data_version(&self) -> Result<i64, crate::error::ApiError> {
-        let known = self.version.load(Ordering::Acquire);
-        if known >= 0 {
-            return Ok(known);
+        match self.known_version() {
+            Some(known) => Ok(known),
+            None => self.refresh_version(),
         }
-        self.refresh_version()
+    }
+
+    fn known_version(&self) -> Option<i64> {
+        let datasets = self.version.load(Ordering::Acquire);
+        let aliases = self.alias_version.load(Ordering::Acquire);
+        (datasets >= 0 && aliases >= 0).then_some(datasets + aliases)
     }
 
     /// A cached value at the known data version, without touching the database: what a hit
     /// costs is a lock and a lookup, so callers try it before moving work to a thread.
     pub fn cached<T: Weigh>(&self, cache: &Mutex<ComputeCache<T>>, key: &str) -> Option<Arc<T>> {
-        let version = self.version.load(Ordering::Acquire);
-        if version < 0 {
-            return None;
-        }
+        let version = self.known_version()?;
         cache.lock().ok()?.get(key, version)
     }
 
@@ -638,8 +645,18 @@ impl AppState {
     /// # Errors
     /// Database errors.
     pub fn refresh_version(&self) -> Result<i64, crate::error::ApiError> {
-        let latest = i64::from(model::dataset::Dataset::latest_id(&mut *self.pool.get()?)?);
-        Ok(self.version.fetch_max(latest, Ordering::AcqRel).max(latest))
+        let mut conn = self.pool.get()?;
+        let datasets = i64::from(model::dataset::Dataset::latest_id(&mut conn)?);
+        let aliases = i64::from(model::alias::latest_id(&mut conn)?);
+        let datasets = self
+            .version
+            .fetch_max(datasets, Ordering::AcqRel)
+            .max(datasets);
+        let aliases = self
+            .alias_version
+            .fetch_max(aliases, Ordering::AcqRel)
+            .max(aliases);
+        Ok(datasets + aliases)
     }
 }
 

@@ -135,6 +135,9 @@ pub struct JoinedData {
     pub population: Option<Dataset>,
     /// The stunting dataset of the latest earlier year, when one exists.
     pub previous: Option<Dataset>,
+    /// Every alias of the region reference, as `(code, alias)` sorted: reference data that
+    /// the fingerprint covers.
+    pub aliases: Vec<(String, String)>,
 }
 
 /// Years a query may name: a year inside them without data is not found, outside them invalid.
@@ -326,6 +329,7 @@ impl JoinedData {
             covariate_names: req.covariates.clone(),
             population,
             previous,
+            aliases: index.aliases().to_vec(),
         })
     }
 

@@ -11,6 +11,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod alias;
 pub mod analysis;
 pub mod audit;
 pub mod backup;
@@ -23,6 +24,7 @@ pub mod evaluation;
 pub mod impact;
 pub mod import;
 pub mod indicator;
+pub mod names;
 pub mod population;
 pub mod province;
 pub mod ranking;

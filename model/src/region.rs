@@ -72,10 +72,14 @@ impl RegionKind {
     }
 }
 
-/// Lower-cases, expands `Kep.` and drops everything but letters and digits.
+/// Lower-cases, expands `Kep.`/`Kep` to `Kepulauan` and drops everything but letters and
+/// digits (so case, spacing, dashes and punctuation never matter).
 pub fn name_key(text: &str) -> String {
     let lower = text.to_lowercase().replace("kep.", "kepulauan ");
-    lower.chars().filter(|c| c.is_alphanumeric()).collect()
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .map(|w| if w == "kep" { "kepulauan" } else { w })
+        .collect()
 }
 
 /// Splits a leading kind word (`KAB.`, `Kabupaten`, `Kota`, `Kota Adm.`) off a district name.
@@ -92,8 +96,8 @@ pub fn split_kind_prefix(text: &str) -> (Option<RegionKind>, String) {
     match (kind, kind_glued) {
         (Some(k), _) => {
             let mut rest = &words[1..];
-            if k == RegionKind::Kota
-                && rest.len() > 1
+            // "Kota Adm. Jakarta Pusat", "Kab. Adm. Kep. Seribu".
+            if rest.len() > 1
                 && matches!(
                     rest[0].trim_end_matches('.'),
                     "adm" | "administrasi" | "administratif"
@@ -110,22 +114,63 @@ pub fn split_kind_prefix(text: &str) -> (Option<RegionKind>, String) {
     }
 }
 
-/// Key for matching province names: `Provinsi`/`Prov.` dropped, letters and digits only.
+/// Key for matching province names: `Provinsi`/`Prov.` dropped, letters and digits only; the
+/// common short forms (`Sumut`, `Jabar`, `NTT`, `Kepri`, `DIY`, `Babel`, …) and English names
+/// (`West Java`, `North Sumatra`, `Riau Islands`) folded to the Kemendagri name's key.
 pub fn province_key(text: &str) -> String {
     let lower = text.trim().to_lowercase();
     let stripped = lower
         .strip_prefix("provinsi ")
         .or_else(|| lower.strip_prefix("prov. "))
+        .or_else(|| lower.strip_prefix("prov "))
+        .or_else(|| lower.strip_prefix("province of "))
         .unwrap_or(&lower);
-    let key = name_key(stripped);
-    match key.as_str() {
-        "jakarta" | "dkijakarta" | "dkijakartaraya" => "dkijakarta".into(),
-        "yogyakarta" | "diyogyakarta" | "daerahistimewayogyakarta" | "diy" => {
-            "daerahistimewayogyakarta".into()
-        }
-        "babel" | "bangkabelitung" | "kepulauanbangkabelitung" => "kepulauanbangkabelitung".into(),
-        _ => key,
-    }
+    let stripped = stripped.strip_suffix(" province").unwrap_or(stripped);
+    let english = crate::names::from_english(stripped);
+    let key = name_key(english.first().map_or(stripped, String::as_str))
+        .replace("sumatra", "sumatera")
+        .replace("java", "jawa");
+    let canonical = match key.as_str() {
+        "jakarta"
+        | "dki"
+        | "dkijakarta"
+        | "dkijakartaraya"
+        | "jakartaraya"
+        | "jakartaspecialcapitalregion"
+        | "specialcapitalregionofjakarta" => "dkijakarta",
+        "yogyakarta"
+        | "jogja"
+        | "jogjakarta"
+        | "diyogyakarta"
+        | "daerahistimewayogyakarta"
+        | "diy"
+        | "specialregionofyogyakarta"
+        | "yogyakartaspecialregion" => "daerahistimewayogyakarta",
+        "babel" | "bangkabelitung" | "kepulauanbangkabelitung" => "kepulauanbangkabelitung",
+        "nad" | "nanggroeacehdarussalam" | "acehdarussalam" => "aceh",
+        "sumut" => "sumaterautara",
+        "sumbar" => "sumaterabarat",
+        "sumsel" => "sumateraselatan",
+        "kepri" => "kepulauanriau",
+        "jabar" => "jawabarat",
+        "jateng" => "jawatengah",
+        "jatim" => "jawatimur",
+        "ntb" => "nusatenggarabarat",
+        "ntt" => "nusatenggaratimur",
+        "kalbar" => "kalimantanbarat",
+        "kalteng" => "kalimantantengah",
+        "kalsel" => "kalimantanselatan",
+        "kaltim" => "kalimantantimur",
+        "kaltara" => "kalimantanutara",
+        "sulut" => "sulawesiutara",
+        "sulteng" => "sulawesitengah",
+        "sulsel" => "sulawesiselatan",
+        "sultra" => "sulawesitenggara",
+        "sulbar" => "sulawesibarat",
+        "malut" => "malukuutara",
+        other => return other.to_string(),
+    };
+    canonical.into()
 }
 
 /// What an imported row says about which district it is.
@@ -143,6 +188,40 @@ pub struct RegionQuery<'a> {
     pub kind: Option<&'a str>,
 }
 
+/// How a row was tied to its district.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchedBy {
+    /// By its Kemendagri code.
+    Code,
+    /// By its BPS code.
+    BpsCode,
+    /// By its official name (or its 2025 name), after normalisation.
+    Name,
+    /// By an alias: a former name, an abbreviation, a spelling seen in tables.
+    Alias,
+}
+
+/// A district a row may mean, with how close its name is to what the row says.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Candidate {
+    /// Kemendagri code, e.g. `12.01`.
+    pub code: String,
+    /// Official name, e.g. `KAB. TAPANULI TENGAH`.
+    pub name: String,
+    /// Province name.
+    pub province_name: String,
+    /// Similarity in [0, 1]: 1 for an exact (normalised) name or alias, lower for look-alikes.
+    pub score: f64,
+}
+
+impl Candidate {
+    /// `12.01 KAB. TAPANULI TENGAH (Sumatera Utara)`, as row errors list candidates.
+    pub fn describe(&self) -> String {
+        format!("{} {} ({})", self.code, self.name, self.province_name)
+    }
+}
+
 /// Why a row could not be tied to exactly one district.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResolveError {
@@ -150,8 +229,10 @@ pub struct ResolveError {
     pub field: &'static str,
     /// What is wrong.
     pub message: String,
-    /// Districts it could be (`code name (province)`).
+    /// Districts it could be (`code name (province)`), best first.
     pub candidates: Vec<String>,
+    /// The same districts with their scores, best first.
+    pub suggestions: Vec<Candidate>,
 }
 
 impl ResolveError {
@@ -160,13 +241,30 @@ impl ResolveError {
             field,
             message,
             candidates: Vec::new(),
+            suggestions: Vec::new(),
         }
+    }
+
+    fn with(mut self, suggestions: Vec<Candidate>) -> Self {
+        self.candidates = suggestions.iter().map(Candidate::describe).collect();
+        self.suggestions = suggestions;
+        self
     }
 }
 
 fn nonempty(v: Option<&str>) -> Option<&str> {
     v.map(str::trim).filter(|s| !s.is_empty())
 }
+
+/// How many look-alike districts a row with an unknown name lists.
+pub const SUGGESTIONS: usize = 5;
+
+/// The score a look-alike loses when the row names the other kind (`Kota` for a kabupaten).
+const OTHER_KIND: f64 = 0.9;
+
+/// The score of a name read past a misspelt kind word (`Kabupaen Simalungun`): a typo still,
+/// so never the 1 of an exact match.
+const MISSPELT_KIND: f64 = 0.98;
 
 /// In-memory index over the region reference for resolving codes and names.
 #[derive(Debug, Clone, Default)]
@@ -175,8 +273,23 @@ pub struct RegionIndex {
     provinces: Vec<Province>,
     by_code: HashMap<String, usize>,
     by_bps: HashMap<String, usize>,
-    by_name: HashMap<String, Vec<usize>>,
+    /// Folded name → districts; `true` where the key is the district's own (official or 2025)
+    /// name, `false` where it comes from an alias only.
+    by_name: HashMap<String, Vec<(usize, bool)>>,
+    /// Every name form of each district (official, 2025, aliases), for suggestions.
+    forms: Vec<Vec<crate::names::NameForm>>,
     province_by_key: HashMap<String, usize>,
+    aliases: Vec<(String, String)>,
+}
+
+/// The key an alias is found under: its first normalised form without the kind word
+/// (`Kabupaten Tapanuli Tengah (Tapteng)` → `tapanulitengah`).
+pub fn alias_key(alias: &str) -> String {
+    let first = crate::names::name_variants(alias)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    name_key(&split_kind_prefix(&first).1)
 }
 
 impl RegionIndex {
@@ -187,6 +300,7 @@ impl RegionIndex {
         aliases: &[(String, String)],
     ) -> Self {
         let mut index = RegionIndex {
+            forms: vec![Vec::new(); regions.len()],
             regions,
             provinces,
             ..Default::default()
@@ -199,26 +313,41 @@ impl RegionIndex {
         for (i, r) in index.regions.iter().enumerate() {
             index.by_code.insert(r.code.clone(), i);
             index.by_bps.insert(r.bps_code.clone(), i);
-            names.push((name_key(&split_kind_prefix(&r.name).1), i));
+            names.push((split_kind_prefix(&r.name).1, i));
             if let Some(n) = &r.name_2025 {
-                names.push((name_key(&split_kind_prefix(n).1), i));
+                names.push((split_kind_prefix(n).1, i));
             }
         }
-        for (key, i) in names {
-            index.add_name(key, i);
+        for (name, i) in names {
+            index.add_name(name_key(&name), i, true);
+            index.forms[i].push(crate::names::NameForm::new(&name));
         }
-        for (code, alias) in aliases {
+        let mut sorted = aliases.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        for (code, alias) in &sorted {
             if let Some(&i) = index.by_code.get(code) {
-                index.add_name(name_key(&split_kind_prefix(alias).1), i);
+                let key = alias_key(alias);
+                if key.is_empty() {
+                    continue;
+                }
+                index.add_name(key, i, false);
+                let first = crate::names::name_variants(alias)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default();
+                index.forms[i].push(crate::names::NameForm::new(&split_kind_prefix(&first).1));
             }
         }
+        index.aliases = sorted;
         index
     }
 
-    fn add_name(&mut self, key: String, i: usize) {
+    fn add_name(&mut self, key: String, i: usize, official: bool) {
         let entry = self.by_name.entry(key).or_default();
-        if !entry.contains(&i) {
-            entry.push(i);
+        match entry.iter_mut().find(|(j, _)| *j == i) {
+            Some(found) => found.1 |= official,
+            None => entry.push((i, official)),
         }
     }
 
@@ -251,6 +380,12 @@ impl RegionIndex {
         &self.provinces
     }
 
+    /// Every alias held, as `(region code, alias)` sorted by code then alias (reference data:
+    /// a ranking's fingerprint covers them).
+    pub fn aliases(&self) -> &[(String, String)] {
+        &self.aliases
+    }
+
     /// The region with this Kemendagri code.
     pub fn by_code(&self, code: &str) -> Option<&Region> {
         self.by_code.get(code).map(|&i| &self.regions[i])
@@ -265,12 +400,31 @@ impl RegionIndex {
             .map(|&i| &self.provinces[i])
     }
 
-    fn describe(&self, i: usize) -> String {
+    /// The districts an alias would also name (any kind, any province): an alias must name
+    /// one district only.
+    pub fn named_by(&self, alias: &str) -> Vec<&Region> {
+        self.by_name
+            .get(&alias_key(alias))
+            .map(|found| found.iter().map(|&(i, _)| &self.regions[i]).collect())
+            .unwrap_or_default()
+    }
+
+    fn candidate(&self, i: usize, score: f64) -> Candidate {
         let r = &self.regions[i];
         let province = self
             .province(&r.province_code)
             .map_or(r.province_code.as_str(), |p| p.name.as_str());
-        format!("{} {} ({})", r.code, r.name, province)
+        Candidate {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            province_name: province.to_string(),
+            // Three decimals: enough to order, and stable across platforms.
+            score: (score * 1000.0).round() / 1000.0,
+        }
+    }
+
+    fn exact(&self, found: &[usize]) -> Vec<Candidate> {
+        found.iter().map(|&i| self.candidate(i, 1.0)).collect()
     }
 
     /// Resolves a row to exactly one district, or says why it cannot; never guesses.
@@ -278,92 +432,143 @@ impl RegionIndex {
     /// # Errors
     /// A [`ResolveError`] naming the column, the problem and the candidates.
     pub fn resolve(&self, q: &RegionQuery<'_>) -> std::result::Result<&Region, ResolveError> {
+        self.resolve_detailed(q).map(|(r, _)| r)
+    }
+
+    /// As [`RegionIndex::resolve`], also saying how the row was matched. A row whose name is
+    /// unknown gets the look-alike districts of its province (or of the country when it names
+    /// none) as candidates, best first; they are suggestions and never resolve the row.
+    ///
+    /// # Errors
+    /// A [`ResolveError`] naming the column, the problem and the candidates.
+    pub fn resolve_detailed(
+        &self,
+        q: &RegionQuery<'_>,
+    ) -> std::result::Result<(&Region, MatchedBy), ResolveError> {
+        self.resolve_with(q, true)
+    }
+
+    /// As [`RegionIndex::resolve_detailed`]; without `suggest`, an unknown name gets no
+    /// look-alikes (what bounds the work a file of many unknown names can cause).
+    ///
+    /// # Errors
+    /// A [`ResolveError`] naming the column, the problem and the candidates.
+    pub fn resolve_with(
+        &self,
+        q: &RegionQuery<'_>,
+        suggest: bool,
+    ) -> std::result::Result<(&Region, MatchedBy), ResolveError> {
         let explicit_kind = match nonempty(q.kind) {
             Some(k) => Some(RegionKind::parse(k).ok_or_else(|| {
                 ResolveError::new("kind", format!("kind '{k}' is not 'kabupaten' or 'kota'"))
             })?),
             None => None,
         };
-        let province =
-            match nonempty(q.province) {
-                Some(p) => Some(self.province(p).ok_or_else(|| {
-                    ResolveError::new("province", format!("unknown province '{p}'"))
-                })?),
-                None => None,
-            };
+        let name = nonempty(q.name);
+        let province = match nonempty(q.province) {
+            Some(p) => Some(self.province(p).ok_or_else(|| {
+                ResolveError::new("province", format!("unknown province '{p}'"))
+                    .with(self.name_hints(name, explicit_kind, None))
+            })?),
+            None => None,
+        };
+        let province_code = province.map(|p| p.code.as_str());
         let by_code = match nonempty(q.code) {
-            Some(code) => Some(self.resolve_code(code)?),
+            Some(code) => Some(
+                self.resolve_code(code)
+                    .map_err(|e| e.with(self.name_hints(name, explicit_kind, province_code)))?,
+            ),
             None => None,
         };
         let by_bps = match nonempty(q.bps_code) {
             Some(bps) => Some(self.by_bps.get(bps).copied().ok_or_else(|| {
                 ResolveError::new("bps_code", format!("unknown BPS code '{bps}'"))
+                    .with(self.name_hints(name, explicit_kind, province_code))
             })?),
             None => None,
         };
         if let (Some(a), Some(b)) = (by_code, by_bps)
             && a != b
         {
-            let mut e = ResolveError::new(
+            return Err(ResolveError::new(
                 "bps_code",
                 format!(
                     "Kemendagri code '{}' and BPS code '{}' name different districts",
                     self.regions[a].code, self.regions[b].bps_code
                 ),
-            );
-            e.candidates = vec![self.describe(a), self.describe(b)];
-            return Err(e);
+            )
+            .with(self.exact(&[a, b])));
         }
-        let by_id = by_code.or(by_bps);
-        let Some(name) = nonempty(q.name) else {
-            return by_id.map(|i| &self.regions[i]).ok_or_else(|| {
+        let by_id = by_code
+            .map(|i| (i, MatchedBy::Code))
+            .or(by_bps.map(|i| (i, MatchedBy::BpsCode)));
+        let Some(name) = name else {
+            return by_id.map(|(i, m)| (&self.regions[i], m)).ok_or_else(|| {
                 ResolveError::new(
                     "code",
                     "no code, bps_code or name to identify the district".to_string(),
                 )
             });
         };
-        let candidates =
-            self.name_candidates(name, explicit_kind, province.map(|p| p.code.as_str()));
-        if let Some(i) = by_id {
+        let found = self.match_name(name, explicit_kind, province_code);
+        if let Some((i, matched_by)) = by_id {
             // A code wins, but a name that clearly means another district is a mistake in the file.
-            if let Ok(c) = &candidates
-                && !c.is_empty()
+            if let Ok(Some((c, _))) = &found
                 && !c.contains(&i)
             {
-                let mut e = ResolveError::new(
+                let mut all = vec![i];
+                all.extend(c.iter().copied());
+                return Err(ResolveError::new(
                     "name",
                     format!("name '{name}' does not match the district with that code"),
-                );
-                e.candidates = std::iter::once(i)
-                    .chain(c.iter().copied())
-                    .map(|j| self.describe(j))
-                    .collect();
-                return Err(e);
+                )
+                .with(self.exact(&all)));
             }
-            return Ok(&self.regions[i]);
+            return Ok((&self.regions[i], matched_by));
         }
-        let candidates = candidates?;
-        match candidates.as_slice() {
-            [one] => Ok(&self.regions[*one]),
-            [] => Err(ResolveError::new(
-                "name",
-                match province {
-                    Some(p) => format!("no district named '{name}' in {}", p.name),
-                    None => format!("no district named '{name}'"),
-                },
-            )),
-            many => {
-                let mut e = ResolveError::new(
-                    "name",
-                    format!(
-                        "name '{name}' is ambiguous: {} districts match; add the province and kind (kabupaten/kota) or use the code",
-                        many.len()
-                    ),
-                );
-                e.candidates = many.iter().map(|&j| self.describe(j)).collect();
-                Err(e)
+        match found? {
+            Some((found, matched_by)) if found.len() == 1 => {
+                Ok((&self.regions[found[0]], matched_by))
             }
+            Some((many, _)) => Err(ResolveError::new(
+                "name",
+                format!(
+                    "name '{name}' is ambiguous: {} districts match; add the province and kind (kabupaten/kota) or use the code",
+                    many.len()
+                ),
+            )
+            .with(self.exact(&many))),
+            None => {
+                let suggestions = if suggest {
+                    self.suggest(name, explicit_kind, province_code)
+                } else {
+                    Vec::new()
+                };
+                let place = province.map(|p| format!(" in {}", p.name)).unwrap_or_default();
+                let mut message = format!("no district named '{name}'{place}");
+                if let Some(best) = suggestions.first() {
+                    message.push_str(&format!("; closest: {} {}", best.code, best.name));
+                }
+                Err(ResolveError::new("name", message).with(suggestions))
+            }
+        }
+    }
+
+    /// Candidates for a row whose code or province is wrong: what its name means, else its
+    /// look-alikes; none without a name.
+    fn name_hints(
+        &self,
+        name: Option<&str>,
+        kind: Option<RegionKind>,
+        province_code: Option<&str>,
+    ) -> Vec<Candidate> {
+        let Some(name) = name else {
+            return Vec::new();
+        };
+        match self.match_name(name, kind, province_code) {
+            Ok(Some((found, _))) => self.exact(&found),
+            Err(e) => e.suggestions,
+            Ok(None) => self.suggest(name, kind, province_code),
         }
     }
 
@@ -380,13 +585,46 @@ impl RegionIndex {
         Err(ResolveError::new("code", message))
     }
 
-    /// Candidate districts for a name, honouring kind and province; ambiguity is an error.
+    /// The districts a written name means: each normalised form of it is tried in turn
+    /// ([`crate::names::name_variants`]) and the first that matches wins. `None` when no form
+    /// matches; an error when the name is ambiguous in a way only a kind column can settle.
+    fn match_name(
+        &self,
+        name: &str,
+        explicit_kind: Option<RegionKind>,
+        province_code: Option<&str>,
+    ) -> std::result::Result<Option<(Vec<usize>, MatchedBy)>, ResolveError> {
+        for variant in crate::names::name_variants(name) {
+            let mut found = self.name_candidates(&variant, explicit_kind, province_code)?;
+            if found.is_empty() {
+                continue;
+            }
+            // A district's own name beats another's alias: reference tables truncate names
+            // (the BPS bridge calls Ogan Komering Ulu Timur "OGAN KOMERING ULU").
+            if found.iter().any(|(_, official)| *official) {
+                found.retain(|(_, official)| *official);
+            }
+            let matched_by = if found.iter().all(|(_, official)| *official) {
+                MatchedBy::Name
+            } else {
+                MatchedBy::Alias
+            };
+            return Ok(Some((
+                found.into_iter().map(|(i, _)| i).collect(),
+                matched_by,
+            )));
+        }
+        Ok(None)
+    }
+
+    /// Candidate districts for one form of a name, honouring kind and province; ambiguity is
+    /// an error. Each comes with whether its own name (not an alias) matched.
     fn name_candidates(
         &self,
         name: &str,
         explicit_kind: Option<RegionKind>,
         province_code: Option<&str>,
-    ) -> std::result::Result<Vec<usize>, ResolveError> {
+    ) -> std::result::Result<Vec<(usize, bool)>, ResolveError> {
         let (prefix_kind, rest) = split_kind_prefix(name);
         if let (Some(p), Some(e)) = (prefix_kind, explicit_kind)
             && p != e
@@ -403,25 +641,25 @@ impl RegionIndex {
             && explicit_kind.is_none()
         {
             // Without a kind column, "Kota Baru" may also be the kabupaten "Kotabaru".
-            let whole: Vec<usize> = self
+            let whole: Vec<(usize, bool)> = self
                 .lookup(&name_key(name), None, province_code)
                 .into_iter()
-                .filter(|&i| RegionKind::parse(&self.regions[i].kind) != Some(p))
+                .filter(|&(i, _)| RegionKind::parse(&self.regions[i].kind) != Some(p))
                 .collect();
             if !whole.is_empty() {
                 found.extend(whole);
                 found.sort_unstable();
-                found.dedup();
+                found.dedup_by_key(|(i, _)| *i);
                 if found.len() == 1 {
-                    let mut e = ResolveError::new(
+                    let ids: Vec<usize> = found.iter().map(|(i, _)| *i).collect();
+                    return Err(ResolveError::new(
                         "name",
                         format!(
                             "name '{name}' is ambiguous: the word '{}' may be the kind or part of the name; add a kind column",
                             name.split_whitespace().next().unwrap_or_default()
                         ),
-                    );
-                    e.candidates = found.iter().map(|&j| self.describe(j)).collect();
-                    return Err(e);
+                    )
+                    .with(self.exact(&ids)));
                 }
             }
         }
@@ -433,14 +671,14 @@ impl RegionIndex {
         key: &str,
         kind: Option<RegionKind>,
         province_code: Option<&str>,
-    ) -> Vec<usize> {
+    ) -> Vec<(usize, bool)> {
         self.by_name
             .get(key)
             .map(|found| {
                 found
                     .iter()
                     .copied()
-                    .filter(|&i| {
+                    .filter(|&(i, _)| {
                         let r = &self.regions[i];
                         kind.is_none_or(|k| r.kind == k.as_str())
                             && province_code.is_none_or(|p| r.province_code == p)
@@ -448,6 +686,61 @@ impl RegionIndex {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// The districts whose names look most like `name`, best first: within the province when
+    /// one is given, among real (not demo) districts when the reference holds any. A row's
+    /// kind (written or misspelt, as in `Kabupaen`) only orders them.
+    pub fn suggest(
+        &self,
+        name: &str,
+        explicit_kind: Option<RegionKind>,
+        province_code: Option<&str>,
+    ) -> Vec<Candidate> {
+        let mut queries: Vec<(Option<RegionKind>, String, f64)> = Vec::new();
+        for variant in crate::names::name_variants(name) {
+            let (kind, rest) = split_kind_prefix(&variant);
+            if kind.is_none()
+                && let Some((misspelt, rest)) = crate::names::misspelt_kind(&variant)
+            {
+                queries.push((Some(misspelt), name_key(&rest), MISSPELT_KIND));
+            }
+            queries.push((kind, name_key(&rest), 1.0));
+        }
+        let any_real = self.regions.iter().any(|r| !r.demo);
+        let mut scored: Vec<(f64, usize)> = self
+            .regions
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| province_code.is_none_or(|p| r.province_code == p))
+            .filter(|(_, r)| !(any_real && r.demo))
+            .map(|(i, r)| {
+                let best = queries
+                    .iter()
+                    .map(|(kind, key, weight)| {
+                        let s = weight
+                            * self.forms[i]
+                                .iter()
+                                .map(|f| crate::names::similarity(key, f))
+                                .fold(0.0, f64::max);
+                        match explicit_kind.or(*kind) {
+                            Some(k) if r.kind != k.as_str() => s * OTHER_KIND,
+                            _ => s,
+                        }
+                    })
+                    .fold(0.0, f64::max);
+                (best, i)
+            })
+            .collect();
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| self.regions[a.1].code.cmp(&self.regions[b.1].code))
+        });
+        scored
+            .into_iter()
+            .take(SUGGESTIONS)
+            .map(|(s, i)| self.candidate(i, s))
+            .collect()
     }
 }
 
@@ -654,5 +947,155 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(idx.resolve(&q).unwrap_err().field, "name");
+    }
+
+    fn sumut() -> RegionIndex {
+        let provinces = vec![Province {
+            code: "12".into(),
+            bps_code: "12".into(),
+            name: "Sumatera Utara".into(),
+        }];
+        let regions = vec![
+            region("12.01", "1204", "KAB. TAPANULI TENGAH", "kabupaten"),
+            region("12.02", "1205", "KAB. TAPANULI UTARA", "kabupaten"),
+            region("12.03", "1203", "KAB. TAPANULI SELATAN", "kabupaten"),
+            region("12.07", "1212", "KAB. DELI SERDANG", "kabupaten"),
+            region("12.08", "1209", "KAB. SIMALUNGUN", "kabupaten"),
+            region("12.18", "1218", "KAB. SERDANG BEDAGAI", "kabupaten"),
+            region("12.22", "1222", "KAB. LABUHANBATU SELATAN", "kabupaten"),
+            region("12.73", "1271", "KOTA SIBOLGA", "kota"),
+        ];
+        RegionIndex::new(
+            provinces,
+            regions,
+            &[
+                ("12.01".into(), "Tapteng".into()),
+                // A truncated name from a reference table, as the BPS bridge has them.
+                ("12.22".into(), "KAB. DELI SERDANG".into()),
+            ],
+        )
+    }
+
+    fn codes(candidates: &[Candidate]) -> Vec<&str> {
+        candidates.iter().map(|c| c.code.as_str()).collect()
+    }
+
+    #[test]
+    fn an_unknown_name_lists_the_look_alikes_of_its_province_best_first() {
+        let idx = sumut();
+        for (typo, best) in [
+            ("Serdnag Bedagia", "12.18"),
+            ("Tapanuli Tengha", "12.01"),
+            ("Tapanuli Utra", "12.02"),
+            ("Simalungn", "12.08"),
+            ("Kota Siboga", "12.73"),
+        ] {
+            let err = idx
+                .resolve(&by_name(typo, Some("Sumatera Utara"), None))
+                .unwrap_err();
+            assert_eq!(err.field, "name");
+            assert_eq!(
+                err.suggestions[0].code, best,
+                "{typo}: {:?}",
+                err.suggestions
+            );
+            let scores: Vec<f64> = err.suggestions.iter().map(|c| c.score).collect();
+            assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+            assert!(
+                scores[0] < 1.0 && scores[0] > scores[1],
+                "{typo}: {scores:?}"
+            );
+            assert_eq!(err.suggestions.len(), SUGGESTIONS);
+            assert_eq!(err.candidates[0], err.suggestions[0].describe());
+        }
+    }
+
+    #[test]
+    fn a_misspelt_kabupaten_is_suggested_and_never_accepted() {
+        let idx = sumut();
+        let err = idx
+            .resolve(&by_name(
+                "Kabupaen Simalungun",
+                Some("Sumatera Utara"),
+                None,
+            ))
+            .unwrap_err();
+        assert_eq!(codes(&err.suggestions)[0], "12.08");
+        assert!(err.suggestions[0].score < 1.0);
+        assert!(
+            err.message.contains("closest: 12.08 KAB. SIMALUNGUN"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn a_syllable_abbreviation_not_in_the_list_is_suggested_first() {
+        let idx = sumut();
+        let err = idx
+            .resolve(&by_name("Tapsel", Some("Sumatera Utara"), None))
+            .unwrap_err();
+        assert_eq!(codes(&err.suggestions)[0], "12.03", "{:?}", err.suggestions);
+    }
+
+    #[test]
+    fn a_match_says_whether_the_name_or_an_alias_named_the_district() {
+        let idx = sumut();
+        let matched = |name: &str| {
+            idx.resolve_detailed(&by_name(name, Some("Sumatera Utara"), None))
+                .map(|(r, m)| (r.code.clone(), m))
+        };
+        assert_eq!(matched("Tapteng"), Ok(("12.01".into(), MatchedBy::Alias)));
+        assert_eq!(
+            matched("Tapanuli Tengah (Tapteng)"),
+            Ok(("12.01".into(), MatchedBy::Name))
+        );
+        assert_eq!(
+            matched("Central Tapanuli Regency"),
+            Ok(("12.01".into(), MatchedBy::Name))
+        );
+        assert_eq!(
+            matched("Kabupaten Tapanuli Tengah – Pandan"),
+            Ok(("12.01".into(), MatchedBy::Name))
+        );
+        // A district's own name beats another district's (truncated) alias.
+        assert_eq!(
+            matched("Kab. Deli Serdang"),
+            Ok(("12.07".into(), MatchedBy::Name))
+        );
+        let q = RegionQuery {
+            code: Some("12.18"),
+            ..Default::default()
+        };
+        assert_eq!(idx.resolve_detailed(&q).unwrap().1, MatchedBy::Code);
+    }
+
+    #[test]
+    fn without_a_province_the_look_alikes_come_from_the_whole_country() {
+        let idx = index();
+        let err = idx
+            .resolve(&by_name("Serdang Bedagi", None, None))
+            .unwrap_err();
+        assert_eq!(err.suggestions[0].code, "12.18");
+        assert_eq!(err.suggestions.len(), 5);
+    }
+
+    #[test]
+    fn province_short_and_english_forms_are_known() {
+        let idx = index();
+        for p in [
+            "Sumut",
+            "North Sumatra",
+            "Prov. Sumatera Utara",
+            "SUMATERA UTARA",
+            "12",
+        ] {
+            assert_eq!(idx.province(p).map(|p| p.code.as_str()), Some("12"), "{p}");
+        }
+        assert_eq!(
+            idx.province("West Java").map(|p| p.code.as_str()),
+            Some("32")
+        );
+        assert_eq!(idx.province("Kalsel").map(|p| p.code.as_str()), Some("63"));
     }
 }

@@ -478,7 +478,12 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
             }
         })
         .collect();
-    let fingerprint = fingerprint(&params, &joined.datasets, &joined.districts);
+    let fingerprint = fingerprint(
+        &params,
+        &joined.datasets,
+        &joined.districts,
+        &joined.aliases,
+    );
     Ok(RankingResult {
         params,
         fingerprint,
@@ -555,12 +560,13 @@ fn restrict(joined: &JoinedData, req: &RankingRequest) -> Result<Option<JoinedDa
 }
 
 /// SHA-256 (hex) over the rules version, the resolved params, each dataset's id and hash, and
-/// the region reference of the joined districts (codes, names, kinds, provinces), which a
-/// region import may change in place.
+/// the region reference: the joined districts (codes, names, kinds, provinces), which a region
+/// import may change in place, and every alias (`(code, alias)`, sorted), which editors add.
 pub fn fingerprint(
     params: &RankingRequest,
     datasets: &[Dataset],
     districts: &[crate::analysis::JoinedDistrict],
+    aliases: &[(String, String)],
 ) -> String {
     let mut h = Sha256::new();
     h.update(RULES_VERSION.as_bytes());
@@ -577,6 +583,9 @@ pub fn fingerprint(
             )
             .as_bytes(),
         );
+    }
+    for (code, alias) in aliases {
+        h.update(format!("\u{1d}{code}\u{1f}{alias}").as_bytes());
     }
     hex::encode(h.finalize())
 }

@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 
+use crate::alias::AliasSource;
 use crate::dataset::DatasetKind;
 use crate::db::DbConnection;
 use crate::db::schema::{datasets, provinces, region_aliases};
@@ -60,18 +61,34 @@ pub fn sync_reference(conn: &mut DbConnection) -> Result<()> {
             }
         }
         for (code, alias) in shipped_aliases() {
-            let exists: i64 = region_aliases::table
+            let source: Option<String> = region_aliases::table
                 .filter(region_aliases::region_code.eq(&code))
                 .filter(region_aliases::alias.eq(&alias))
-                .count()
-                .get_result(conn)?;
-            if exists == 0 {
-                diesel::insert_into(region_aliases::table)
-                    .values((
-                        region_aliases::region_code.eq(&code),
-                        region_aliases::alias.eq(&alias),
-                    ))
+                .select(region_aliases::source)
+                .first(conn)
+                .optional()?;
+            match source.as_deref() {
+                None => {
+                    diesel::insert_into(region_aliases::table)
+                        .values((
+                            region_aliases::region_code.eq(&code),
+                            region_aliases::alias.eq(&alias),
+                            region_aliases::source.eq(AliasSource::Seed.as_str()),
+                        ))
+                        .execute(conn)?;
+                }
+                // Held before the seed list named it (a regions import, or before sources
+                // were kept): it ships now. An editor's own alias keeps its author.
+                Some("reference") => {
+                    diesel::update(
+                        region_aliases::table
+                            .filter(region_aliases::region_code.eq(&code))
+                            .filter(region_aliases::alias.eq(&alias)),
+                    )
+                    .set(region_aliases::source.eq(AliasSource::Seed.as_str()))
                     .execute(conn)?;
+                }
+                Some(_) => {}
             }
         }
         Ok(())

@@ -40,6 +40,8 @@ mod imports;
 mod language;
 /// Satu Data metadata: indicators, units of export columns, small-area estimates flagged.
 mod metadata;
+/// Names from the real world: validation, aliases, look-alike suggestions.
+mod names;
 /// The published OpenAPI document: valid 3.1, and every real response matches its schema.
 mod openapi;
 /// The planners' page: provinces for the tile map, boundaries, embedded assets, CSP.

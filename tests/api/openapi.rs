@@ -283,6 +283,113 @@ async fn every_operation_answers_as_its_schema_says() {
     w.expect(&app, get(t, "/api/v1/datasets/9999"), 404).await;
     w.expect(&app, get(t, "/api/v1/datasets/abc"), 400).await;
 
+    // Validation and aliases.
+    let t = "/api/v1/datasets/validate";
+    let check = |query: &str| get(t, format!("/api/v1/datasets/validate?{query}"));
+    let codes = app.district_codes().await;
+    let body = w
+        .expect(
+            &app,
+            check("kind=stunting&year=2019")
+                .post(
+                    "text/csv",
+                    format!(
+                        "code,name,prevalence\n{},,20\n,Nowhere Regency,21\n",
+                        codes[0]
+                    ),
+                )
+                .header("Authorization", editor.clone()),
+            200,
+        )
+        .await;
+    assert_eq!(body["validation"]["valid"], false);
+    w.expect(
+        &app,
+        check("kind=stunting").post("text/csv", "code,prevalence\n"),
+        401,
+    )
+    .await;
+    w.expect(
+        &app,
+        check("kind=stunting&year=2019")
+            .post("text/csv", "code,prevalence\n")
+            .header("Authorization", viewer.clone()),
+        403,
+    )
+    .await;
+    w.expect(
+        &app,
+        check("kind=stunting")
+            .post("text/csv", "code,prevalence\n11.40,20\n")
+            .header("Authorization", editor.clone()),
+        422,
+    )
+    .await;
+    w.expect(
+        &app,
+        check("kind=stunting&year=2019")
+            .post("image/png", "x")
+            .header("Authorization", editor.clone()),
+        415,
+    )
+    .await;
+    let t = "/api/v1/aliases";
+    let add = |body: Value| get(t, t).post("application/json", body.to_string());
+    w.expect(
+        &app,
+        add(json!({"aliases": [{"alias": "Nama Uji", "code": codes[0]}]}))
+            .header("Authorization", editor.clone()),
+        201,
+    )
+    .await;
+    w.expect(
+        &app,
+        add(json!({"aliases": [{"alias": "Nama Uji", "code": codes[0]}]}))
+            .header("Authorization", editor.clone()),
+        200,
+    )
+    .await;
+    w.expect(
+        &app,
+        add(json!({"aliases": [{"alias": "Nama Uji", "code": codes[1]}]}))
+            .header("Authorization", editor.clone()),
+        409,
+    )
+    .await;
+    w.expect(
+        &app,
+        add(json!({"aliases": [{"alias": "Nama", "code": "99.99"}]}))
+            .header("Authorization", editor.clone()),
+        422,
+    )
+    .await;
+    w.expect(&app, add(json!({"aliases": []})), 401).await;
+    w.expect(
+        &app,
+        add(json!({"aliases": []})).header("Authorization", viewer.clone()),
+        403,
+    )
+    .await;
+    w.expect(
+        &app,
+        add(json!({"alias": "x"})).header("Authorization", editor.clone()),
+        400,
+    )
+    .await;
+    w.expect(
+        &app,
+        get(t, t)
+            .post("text/plain", "{}")
+            .header("Authorization", editor.clone()),
+        415,
+    )
+    .await;
+    w.expect(&app, get(t, "/api/v1/aliases?source=user"), 200)
+        .await;
+    w.expect(&app, get(t, "/api/v1/aliases?source=nobody"), 400)
+        .await;
+    w.expect(&app, get(t, "/api/v1/aliases?page=0"), 422).await;
+
     // Templates.
     let t = "/api/v1/templates/{kind}.csv";
     w.expect(&app, get(t, "/api/v1/templates/stunting.csv"), 200)

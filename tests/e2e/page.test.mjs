@@ -280,6 +280,70 @@ test('importing the boundary file shows the choropleth', async (t) => {
   await shot('11-map-choropleth');
 });
 
+test('names the API does not know are shown with candidates; a pick is saved as an alias and the upload goes on', async (t) => {
+  const regions = SHARED && join(SHARED, 'regions.csv');
+  try {
+    readFileSync(regions);
+  } catch {
+    if (process.env.CI && process.env.CI !== 'false') throw new Error(`${regions} is missing`);
+    t.skip('shared region reference absent');
+    return;
+  }
+  await load('/');
+  // The real region reference (again: the same content is not imported twice).
+  await upload({ kind: 'regions', file: regions, name: 'regions.csv', mime: 'text/csv' });
+  // An abbreviation the seeded aliases know, and a typo in "Kabupaten" they cannot know. An old
+  // year, so the demo list on screen stays as it is.
+  const csv = Buffer.from('name,province,prevalence\nTapteng,Sumatera Utara,30.5\nKabupaen Simalungun,Sumatera Utara,21.0\n');
+  const start = async (button) => {
+    await openTab('Data');
+    await page.locator('#upload-kind').selectOption('stunting');
+    await page.locator('#upload-year').fill('2015');
+    await page.locator('#upload-file').setInputFiles({ name: 'press.csv', mimeType: 'text/csv', buffer: csv });
+    await page.locator('#upload-token').fill(TOKEN);
+    await page.getByRole('button', { name: button, exact: true }).click();
+    await page.locator('#validation-table').waitFor({ timeout: 30_000 });
+  };
+  const shots = async (name) => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.locator('#validation').scrollIntoViewIfNeeded();
+    await shot(`${name}-1366`);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('#validation').scrollIntoViewIfNeeded();
+    await shot(`${name}-390`);
+    await page.setViewportSize({ width: 1366, height: 900 });
+  };
+  await start('Unggah');
+  const table = page.locator('#validation-table');
+  // Only the unknown name is listed; the abbreviation resolved on its own.
+  assert.equal(await table.locator('tbody tr').count(), 1);
+  assert.match(await table.locator('tbody tr').innerText(), /Kabupaen Simalungun/);
+  assert.match(await page.locator('#validation-summary').innerText(), /1 dari 2 baris dikenali; 1 nama perlu dipilih/);
+  const options = await table.locator('select.candidate option').allInnerTexts();
+  assert.equal(options[0], '— pilih —', 'nothing is chosen for the user');
+  assert.match(options[1], /^KAB\. SIMALUNGUN \(Sumatera Utara\) · kemiripan \d+/);
+  await shots('12-validation-id');
+  // Saving without a pick says so; cancelling sends nothing.
+  await page.locator('#validation-save').click();
+  assert.match(await page.locator('#validation').innerText(), /Pilih kabupaten\/kota untuk setidaknya satu nama/);
+  await page.locator('#validation-cancel').click();
+  assert.match(await page.locator('#upload-result').innerText(), /dibatalkan/);
+  // The same in English, then the pick.
+  await page.getByRole('button', { name: /Ganti bahasa/ }).click();
+  await start('Upload');
+  assert.match(await page.locator('#validation-summary').innerText(), /1 of 2 rows recognised; 1 names need a choice/);
+  await shots('12-validation-en');
+  await table.locator('select.candidate').selectOption('12.08');
+  await page.locator('#validation-save').click();
+  await page.locator('#upload-ok').waitFor({ timeout: 60_000 });
+  assert.match(await page.locator('#upload-ok').innerText(), /stunting 2015, 2 rows/);
+  const aliases = await page.evaluate(async (base) => (await fetch(`${base}/api/v1/aliases?source=user`)).json(), BASE);
+  assert.deepEqual(
+    aliases.aliases.map((a) => [a.alias, a.code, a.added_by]),
+    [['Kabupaen Simalungun', '12.08', 'e2e-editor']],
+  );
+});
+
 test('saving a run with a token puts it in the URL and the link reopens the same list', async () => {
   await load('/');
   await page.locator('#sc-token').fill(TOKEN);

@@ -51,6 +51,7 @@ pub static ASSETS: &[Asset] = &[
     asset!("js/shortlist.js", JS),
     asset!("js/state.js", JS),
     asset!("js/svg.js", JS),
+    asset!("js/validation.js", JS),
 ];
 
 static ETAGS: LazyLock<HashMap<&'static str, String>> =

@@ -96,7 +96,7 @@ pub enum GeoJsonCollection {
 pub const XLSX_MEDIA_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-fn upload_format(req: &HttpRequest) -> Result<Option<Format>, ApiError> {
+pub(crate) fn upload_format(req: &HttpRequest) -> Result<Option<Format>, ApiError> {
     let Some(value) = req.headers().get(header::CONTENT_TYPE) else {
         return Ok(None);
     };

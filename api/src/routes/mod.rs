@@ -1,5 +1,6 @@
 //! The one routing table, and the OpenAPI document generated from the handlers.
 
+pub mod aliases;
 pub mod analysis;
 pub mod assets;
 pub mod audit;
@@ -49,6 +50,16 @@ pub fn table() -> Vec<(Method, &'static str, Route)> {
         ),
         (
             Method::GET,
+            "/api/v1/aliases",
+            web::get().to(aliases::list_aliases),
+        ),
+        (
+            Method::POST,
+            "/api/v1/aliases",
+            web::post().to(aliases::create_aliases),
+        ),
+        (
+            Method::GET,
             "/api/v1/provinces",
             web::get().to(provinces::list_provinces),
         ),
@@ -66,6 +77,12 @@ pub fn table() -> Vec<(Method, &'static str, Route)> {
             Method::POST,
             "/api/v1/datasets",
             web::post().to(datasets::create_dataset),
+        ),
+        // Before `/api/v1/datasets/{id}`, which would otherwise take `validate` for an id.
+        (
+            Method::POST,
+            "/api/v1/datasets/validate",
+            web::post().to(aliases::validate_dataset),
         ),
         (
             Method::GET,
@@ -242,6 +259,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
         regions::list_regions, regions::find_region, provinces::list_provinces,
         boundaries::find_boundaries,
         datasets::list_datasets, datasets::create_dataset, datasets::find_dataset,
+        aliases::validate_dataset, aliases::list_aliases, aliases::create_aliases,
         indicators::list_indicators,
         templates::csv_template, templates::xlsx_template_file,
         analysis::find_analysis,
@@ -254,7 +272,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
     // bring their own.
     components(schemas(
         crate::error::ErrorBody, crate::extract::Meta, regions::RegionView, regions::RegionKindName,
-        datasets::DatasetKindName, templates::TemplateKind, rankings::FormatName, rankings::DiffFormatName,
+        datasets::DatasetKindName, aliases::AliasSourceName, templates::TemplateKind, rankings::FormatName, rankings::DiffFormatName,
         model::scenario::RankingRequest, model::ranking::Method, model::ranking::Normalisation,
         model::ranking::SpbeDirection,
     )),

@@ -92,4 +92,26 @@ export function uploadDataset({ kind, year, source, indicator, file, token }) {
   );
 }
 
+/** Validates a file as an upload would, writing nothing: the answer's `validation`. */
+export function validateDataset({ kind, year, source, indicator, file, token }) {
+  const params = { kind };
+  if (year) params.year = year;
+  if (source) params.source = source;
+  if (indicator) params.indicator = indicator;
+  const name = (file.name || '').toLowerCase();
+  const contentType = name.endsWith('.json') || name.endsWith('.geojson') ? 'application/json' : 'text/csv';
+  return request(`/api/v1/datasets/validate${query(params)}`, { method: 'POST', token, body: file, contentType }).then(
+    (j) => j.validation,
+  );
+}
+
+/** Saves aliases (`[{alias, code}]`), all or none. */
+export const saveAliases = (aliases, token) =>
+  request('/api/v1/aliases', {
+    method: 'POST',
+    token,
+    body: JSON.stringify({ aliases }),
+    contentType: 'application/json',
+  }).then((j) => j.aliases);
+
 export const templateUrl = (kind) => `${base}/api/v1/templates/${encodeURIComponent(kind)}.csv`;

@@ -2,6 +2,7 @@
 // either the new dataset or every bad row exactly as the API reports it.
 
 import * as api from './api.js';
+import * as validation from './validation.js';
 import { el, replace } from './dom.js';
 import { dateTime, int, t } from './i18n.js';
 
@@ -116,6 +117,9 @@ function uploadForm(ctx) {
     submit.disabled = true;
     replace(out, el('p', { class: 'note', text: t('data.uploading') }));
     try {
+      const params = { kind: kind.value, year: year.value, source: source.value, indicator: indicator.value };
+      if (!(await validation.gate({ params, file: chosen, token: secret, root: out }))) return;
+      replace(out, el('p', { class: 'note', text: t('data.uploading') }));
       const before = ctx.datasets.map((d) => d.id);
       const d = await api.uploadDataset({ kind: kind.value, year: year.value, source: source.value, indicator: indicator.value, file: chosen, token: secret });
       const fresh = !before.includes(d.id);

@@ -27,6 +27,9 @@ diesel::table! {
         id -> Integer,
         region_code -> Text,
         alias -> Text,
+        source -> Text,
+        added_by -> Nullable<Text>,
+        added_at -> Nullable<Text>,
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod shape;
 pub mod table;
+pub mod validate;
 pub mod xlsx;
 
 use std::collections::HashMap;
@@ -244,15 +245,7 @@ enum Parsed {
 /// # Errors
 /// As [`import_with_sheet`], for everything that needs no stored data.
 pub fn prepare_import(req: &ImportRequest<'_>, sheet: Option<&str>) -> Result<PreparedImport> {
-    let indicator = match req.kind {
-        DatasetKind::Population => Some(
-            req.indicator
-                .map(|i| i.trim().to_lowercase())
-                .filter(|i| !i.is_empty())
-                .unwrap_or_else(|| crate::population::UNDER5.to_string()),
-        ),
-        _ => req.indicator.map(str::to_string),
-    };
+    let indicator = normalised_indicator(req);
     if req.kind == DatasetKind::Covariate
         && indicator.as_deref().is_none_or(|i| i.trim().is_empty())
     {
@@ -357,6 +350,30 @@ pub fn import_prepared(
             e => e,
         })
     })
+}
+
+/// The indicator an upload is stored under: for population `under5` unless given.
+fn normalised_indicator(req: &ImportRequest<'_>) -> Option<String> {
+    match req.kind {
+        DatasetKind::Population => Some(
+            req.indicator
+                .map(|i| i.trim().to_lowercase())
+                .filter(|i| !i.is_empty())
+                .unwrap_or_else(|| crate::population::UNDER5.to_string()),
+        ),
+        _ => req.indicator.map(str::to_string),
+    }
+}
+
+/// What an import and a validation share before any row is read: the request checked as a
+/// whole and the upload read into a table (none for boundaries), with the dataset's SHA-256.
+fn read_upload(req: &ImportRequest<'_>, sheet: Option<&str>) -> Result<(Option<Table>, String)> {
+    let prepared = prepare_import(req, sheet)?;
+    let table = match prepared.parsed {
+        Parsed::Table(table) => Some(table),
+        Parsed::Boundaries(_) => None,
+    };
+    Ok((table, prepared.sha256))
 }
 
 fn cell(row: &table::Row, col: Option<usize>) -> Option<&str> {
@@ -490,6 +507,53 @@ fn import_observations(
             created: false,
         });
     }
+    let Checked {
+        mut rows, errors, ..
+    } = check_observations(&index, req, table, errors)?;
+    if !errors.is_empty() {
+        return Err(ModelError::InvalidRows(errors));
+    }
+    let outcome = conn.transaction::<_, ModelError, _>(|conn| {
+        let dataset = write_dataset(conn, req, year, sha256, rows.len())?;
+        for row in &mut rows {
+            row.dataset_id = dataset.id;
+        }
+        // Row by row: diesel's batch insert is not available through the multi-backend connection.
+        for row in &rows {
+            diesel::insert_into(observations::table)
+                .values(row)
+                .execute(conn)?;
+        }
+        Ok(dataset)
+    })?;
+    Ok(ImportOutcome {
+        dataset: outcome,
+        created: true,
+    })
+}
+
+/// Past this many row errors a file's unknown names get no look-alikes: each costs a
+/// comparison with every district of its province (of the country without one), and a file of
+/// 100,000 unknown names would otherwise hold a worker for minutes.
+pub const MAX_SUGGESTED_ROWS: usize = 1000;
+
+/// The rows of a per-district table, checked: the observations to write, every row's
+/// district as resolved, and every row error.
+struct Checked {
+    rows: Vec<NewObservation>,
+    resolutions: Vec<validate::Resolution>,
+    errors: Vec<RowError>,
+}
+
+/// Checks every row of a per-district table against the region reference; `errors` holds
+/// what was found before (the year). A problem with the header (a missing column, no year) is
+/// `InvalidRows` at once, as for an import; row problems are returned with the rows.
+fn check_observations(
+    index: &RegionIndex,
+    req: &ImportRequest<'_>,
+    table: &Table,
+    mut errors: Vec<RowError>,
+) -> Result<Checked> {
     let ids = IdColumns::find(table);
     if ids.code.is_none() && ids.bps_code.is_none() && ids.name.is_none() {
         errors.push(RowError::field(
@@ -509,10 +573,15 @@ fn import_observations(
     }
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut rows = Vec::new();
+    let mut resolutions = Vec::with_capacity(table.rows.len());
     for row in &table.rows {
         let before = errors.len();
-        let region = match index.resolve(&ids.query(row)) {
-            Ok(r) => Some(r),
+        let query = ids.query(row);
+        let suggest = errors.len() < MAX_SUGGESTED_ROWS;
+        let resolved = index.resolve_with(&query, suggest);
+        resolutions.push(validate::Resolution::of(row.line, &query, &resolved));
+        let region = match resolved {
+            Ok((r, _)) => Some(r),
             Err(e) => {
                 errors.push(RowError {
                     candidates: e.candidates,
@@ -626,25 +695,10 @@ fn import_observations(
             });
         }
     }
-    if !errors.is_empty() {
-        return Err(ModelError::InvalidRows(errors));
-    }
-    let outcome = conn.transaction::<_, ModelError, _>(|conn| {
-        let dataset = write_dataset(conn, req, year, sha256, rows.len())?;
-        for row in &mut rows {
-            row.dataset_id = dataset.id;
-        }
-        // Row by row: diesel's batch insert is not available through the multi-backend connection.
-        for row in &rows {
-            diesel::insert_into(observations::table)
-                .values(row)
-                .execute(conn)?;
-        }
-        Ok(dataset)
-    })?;
-    Ok(ImportOutcome {
-        dataset: outcome,
-        created: true,
+    Ok(Checked {
+        rows,
+        resolutions,
+        errors,
     })
 }
 
@@ -723,12 +777,13 @@ fn is_code(text: &str, digits: (usize, usize)) -> bool {
     }
 }
 
-fn import_regions(
+/// Checks every row of a region reference table: the districts to write and the provinces
+/// known before, or `InvalidRows` listing every problem.
+fn check_regions(
     conn: &mut DbConnection,
     req: &ImportRequest<'_>,
     table: &Table,
-    sha256: &str,
-) -> Result<ImportOutcome> {
+) -> Result<(Vec<RegionRow>, Vec<Province>)> {
     let mut errors = Vec::new();
     let code_col = require_column(table, columns::CODE, &mut errors);
     let bps_col = require_column(table, columns::BPS_CODE, &mut errors);
@@ -869,6 +924,16 @@ fn import_regions(
     if !errors.is_empty() {
         return Err(ModelError::InvalidRows(errors));
     }
+    Ok((rows, known_provinces))
+}
+
+fn import_regions(
+    conn: &mut DbConnection,
+    req: &ImportRequest<'_>,
+    table: &Table,
+    sha256: &str,
+) -> Result<ImportOutcome> {
+    let (rows, known_provinces) = check_regions(conn, req, table)?;
     let dataset = conn.transaction::<_, ModelError, _>(|conn| {
         for row in &rows {
             if !known_provinces
@@ -1003,12 +1068,50 @@ fn read_boundaries(req: &ImportRequest<'_>) -> Result<Boundaries> {
     })
 }
 
+/// Checks a boundary layer against the region reference: `(code, geometry)` per feature, or
+/// `InvalidRows` listing every bad feature (what a validation of the upload reports).
+fn check_boundaries(
+    conn: &mut DbConnection,
+    req: &ImportRequest<'_>,
+) -> Result<Vec<(String, String)>> {
+    let layer = read_boundaries(req)?;
+    check_layer(conn, &layer)?;
+    Ok(layer
+        .features
+        .into_iter()
+        .map(|(_, code, geometry)| (code, geometry))
+        .collect())
+}
+
 fn import_boundaries(
     conn: &mut DbConnection,
     req: &ImportRequest<'_>,
     layer: &Boundaries,
     sha256: &str,
 ) -> Result<ImportOutcome> {
+    check_layer(conn, layer)?;
+    let dataset = conn.transaction::<_, ModelError, _>(|conn| {
+        let dataset = write_dataset(conn, req, None, sha256, layer.features.len())?;
+        for (_, code, geometry) in &layer.features {
+            diesel::insert_into(boundaries::table)
+                .values((
+                    boundaries::dataset_id.eq(dataset.id),
+                    boundaries::region_code.eq(code),
+                    boundaries::geometry.eq(geometry),
+                ))
+                .execute(conn)?;
+        }
+        Ok(dataset)
+    })?;
+    Ok(ImportOutcome {
+        dataset,
+        created: true,
+    })
+}
+
+/// The layer's geometry problems found while reading, and every feature whose code is unknown
+/// or repeated: `InvalidRows` listing them all, by feature.
+fn check_layer(conn: &mut DbConnection, layer: &Boundaries) -> Result<()> {
     let index = RegionIndex::load(conn)?;
     let mut errors = layer.errors.clone();
     let mut seen: HashMap<&str, usize> = HashMap::new();
@@ -1031,23 +1134,7 @@ fn import_boundaries(
         errors.sort_by_key(|e| e.line);
         return Err(ModelError::InvalidRows(errors));
     }
-    let dataset = conn.transaction::<_, ModelError, _>(|conn| {
-        let dataset = write_dataset(conn, req, None, sha256, layer.features.len())?;
-        for (_, code, geometry) in &layer.features {
-            diesel::insert_into(boundaries::table)
-                .values((
-                    boundaries::dataset_id.eq(dataset.id),
-                    boundaries::region_code.eq(code),
-                    boundaries::geometry.eq(geometry),
-                ))
-                .execute(conn)?;
-        }
-        Ok(dataset)
-    })?;
-    Ok(ImportOutcome {
-        dataset,
-        created: true,
-    })
+    Ok(())
 }
 
 #[cfg(test)]
