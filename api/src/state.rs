@@ -423,7 +423,9 @@ impl AppState {
     /// # Errors
     /// Database errors.
     pub fn refresh_version(&self) -> Result<i64, crate::error::ApiError> {
-        let latest = i64::from(model::dataset::Dataset::latest_id(&mut *self.pool.get()?)?);
+        let latest = i64::from(model::dataset::Dataset::data_version(
+            &mut *self.pool.get()?,
+        )?);
         Ok(self.version.fetch_max(latest, Ordering::AcqRel).max(latest))
     }
 }

@@ -44,6 +44,7 @@ pub static ASSETS: &[Asset] = &[
     asset!("js/map.js", JS),
     asset!("js/print.js", JS),
     asset!("js/provinces.js", JS),
+    asset!("js/review.js", JS),
     asset!("js/quadrant.js", JS),
     asset!("js/scatter.js", JS),
     asset!("js/scenario.js", JS),

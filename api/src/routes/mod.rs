@@ -73,6 +73,21 @@ pub fn table() -> Vec<(Method, &'static str, Route)> {
         ),
         (
             Method::GET,
+            "/api/v1/datasets/{id}/review",
+            web::get().to(datasets::review_dataset),
+        ),
+        (
+            Method::POST,
+            "/api/v1/datasets/{id}/publish",
+            web::post().to(datasets::publish_dataset),
+        ),
+        (
+            Method::POST,
+            "/api/v1/datasets/{id}/reject",
+            web::post().to(datasets::reject_dataset),
+        ),
+        (
+            Method::GET,
             "/api/v1/indicators",
             web::get().to(indicators::list_indicators),
         ),
@@ -231,6 +246,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
         regions::list_regions, regions::find_region, provinces::list_provinces,
         boundaries::find_boundaries,
         datasets::list_datasets, datasets::create_dataset, datasets::find_dataset,
+        datasets::review_dataset, datasets::publish_dataset, datasets::reject_dataset,
         indicators::list_indicators,
         templates::csv_template, templates::xlsx_template_file,
         analysis::find_analysis,
@@ -242,7 +258,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
     // bring their own.
     components(schemas(
         crate::error::ErrorBody, crate::extract::Meta, regions::RegionView, regions::RegionKindName,
-        datasets::DatasetKindName, templates::TemplateKind, rankings::FormatName, rankings::DiffFormatName,
+        datasets::DatasetKindName, model::dataset::DatasetStatus, templates::TemplateKind, rankings::FormatName, rankings::DiffFormatName,
         model::scenario::RankingRequest, model::ranking::Method, model::ranking::Normalisation,
         model::ranking::SpbeDirection,
     )),
