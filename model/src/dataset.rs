@@ -469,6 +469,7 @@ impl Dataset {
         options: PublishOptions,
     ) -> Result<Dataset> {
         conn.transaction::<_, ModelError, _>(|conn| {
+            begin_write(conn)?;
             let dataset = Dataset::find(conn, id)?;
             if dataset.status() != DatasetStatus::Staged {
                 return Err(ModelError::conflict(
@@ -579,6 +580,7 @@ impl Dataset {
             ));
         }
         conn.transaction::<_, ModelError, _>(|conn| {
+            begin_write(conn)?;
             let dataset = Dataset::find(conn, id)?;
             if dataset.status() != DatasetStatus::Staged {
                 return Err(ModelError::conflict(
@@ -608,6 +610,20 @@ impl Dataset {
             Dataset::find(conn, id)
         })
     }
+}
+
+/// Takes the write lock at the start of a transaction. On SQLite a transaction that reads first
+/// and writes later fails at once (`SQLITE_BUSY_SNAPSHOT`, no busy wait) when another
+/// connection committed in between, e.g. a token's `last_used_at`; a first statement that
+/// writes (here: to no row) waits for the lock instead and then reads the newest state.
+///
+/// # Errors
+/// `ModelError::Database`.
+pub(crate) fn begin_write(conn: &mut DbConnection) -> Result<()> {
+    diesel::update(datasets::table.filter(datasets::id.eq(-1)))
+        .set(datasets::status.eq(datasets::status))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// The longest rejection reason kept.

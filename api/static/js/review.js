@@ -12,6 +12,7 @@ const EDITOR_KEY = 'lokus.editor_token';
 
 let deskRoot = null;
 let reviewOut = null;
+let statusOut = null;
 let tokenInput = null;
 let openId = null;
 let deskCtx = null;
@@ -168,11 +169,12 @@ function decision(review) {
     button.disabled = true;
     try {
       const d = await call(secret);
-      replace(out, el('p', { class: 'ok', id: 'review-done', text: t(`desk.done.${d.status}`, { id: d.id }) }));
       openId = null;
+      replace(reviewOut);
+      replace(statusOut, el('p', { class: 'ok', id: 'review-done', text: t(`desk.done.${d.status}`, { id: d.id }) }));
+      await loadStaged();
       await deskCtx.reloadReference();
       await deskCtx.refresh();
-      await loadStaged(false);
     } catch (error) {
       replace(out, el('p', { class: 'alert', id: 'review-refused', text: t('desk.refused', { code: error.code, message: error.message }) }));
     } finally {
@@ -219,6 +221,7 @@ function showReview(review) {
 
 async function open(id) {
   const secret = token();
+  replace(statusOut);
   if (!secret) return replace(reviewOut, el('p', { class: 'alert', text: t('scenario.need_token') }));
   openId = id;
   replace(reviewOut, el('p', { class: 'note', text: t('desk.reviewing') }));
@@ -229,7 +232,7 @@ async function open(id) {
   }
 }
 
-async function loadStaged(keepReview = true) {
+async function loadStaged() {
   const list = el('div', { id: 'staged' });
   replace(deskRoot, list);
   let staged = [];
@@ -238,7 +241,6 @@ async function loadStaged(keepReview = true) {
   } catch (error) {
     return replace(list, el('p', { class: 'alert', text: error.message }));
   }
-  if (!keepReview) replace(reviewOut);
   if (!staged.length) return replace(list, el('p', { class: 'note', id: 'staged-none', text: t('desk.none') }));
   replace(
     list,
@@ -277,6 +279,7 @@ export function desk(ctx) {
     deskLang = document.documentElement.lang;
     deskRoot = el('div', { id: 'desk-staged' });
     reviewOut = el('div', { id: 'desk-review' });
+    statusOut = el('div', { id: 'desk-status', 'aria-live': 'polite' });
     tokenInput = el('input', { type: 'password', id: 'desk-token', autocomplete: 'off' });
     if (sessionStorage.getItem(STEWARD_KEY)) tokenInput.placeholder = '••••••••';
     loadStaged().then(() => (openId ? open(openId) : null));
@@ -288,6 +291,7 @@ export function desk(ctx) {
     el('p', { class: 'note', text: t('desk.help') }),
     el('label', { class: 'field desk-token' }, el('span', { text: t('desk.token') }), tokenInput),
     deskRoot,
+    statusOut,
     reviewOut,
   );
 }

@@ -290,7 +290,10 @@ pub fn import_with_sheet(
     // through two replicas at once is one dataset, not two.
     crate::db::with_write_lock(conn, |conn| match req.publish {
         // Import and publication succeed or fail together.
-        Some(_) => conn.transaction(|conn| import_locked(conn, req, table, indicator, &sha256)),
+        Some(_) => conn.transaction(|conn| {
+            crate::dataset::begin_write(conn)?;
+            import_locked(conn, req, table, indicator, &sha256)
+        }),
         None => import_locked(conn, req, table, indicator, &sha256),
     })
 }
