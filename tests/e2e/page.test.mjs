@@ -67,7 +67,9 @@ async function publishOnDesk({ acknowledge = false } = {}) {
   if (acknowledge) await page.locator('#review-acknowledge').check();
   await page.locator('#review-publish').click();
   await page.locator('#review-done, #review-refused').first().waitFor({ timeout: 60_000 });
-  assert.ok(await page.locator('#review-done').isVisible(), await page.locator('#desk').innerText());
+  assert.equal(await page.locator('#review-refused').count(), 0, await page.locator('#desk').innerText());
+  // The page refreshes its views after a publication: wait until it shows again.
+  await page.locator('#review-done').waitFor({ state: 'visible', timeout: 30_000 });
 }
 
 /** One CSV row per demo district, from the API: `value(i)` for the i-th code. */
@@ -293,14 +295,19 @@ test('an upload is staged and its review shows coverage, changes, outliers and t
   assert.equal(await page.locator('#review-distribution-table tbody tr').count(), 2);
   assert.ok((await page.locator('#review-outliers-table tbody tr').count()) >= 1, 'the 95 % value is flagged');
   assert.match(await page.locator('#review-shortlist-line').innerText(), /masuk|tidak berubah/);
+  const top = () => page.locator('#review h3').evaluate((h) => h.scrollIntoView({ block: 'start' }));
   await page.setViewportSize({ width: 1366, height: 768 });
-  await page.locator('#review').scrollIntoViewIfNeeded();
+  await top();
   await shot('15-review-desktop');
+  await page.locator('#review-shortlist').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await shot('16-review-desktop-decision');
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.locator('#review').scrollIntoViewIfNeeded();
-  await shot('16-review-phone');
-  await page.locator('#review-shortlist').scrollIntoViewIfNeeded();
-  await shot('17-review-phone-shortlist');
+  await top();
+  await shot('17-review-phone');
+  const right = await page.locator('#desk').evaluate((d) => d.getBoundingClientRect().right);
+  assert.ok(right <= 390, `the desk fits 390 px (its right edge at ${right})`);
+  await page.locator('#review-decision').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await shot('18-review-phone-decision');
   await page.setViewportSize({ width: 1366, height: 900 });
 
   // The editor who uploaded it may not publish: the server says why, and nothing changes.
@@ -318,7 +325,7 @@ test('an upload is staged and its review shows coverage, changes, outliers and t
   assert.notEqual(after.shortlist.fingerprint, before.shortlist.fingerprint);
   assert.ok(after.shortlist.datasets.some((d) => String(d.id) === id));
   assert.equal(await page.locator(`#staged-table [data-review="${id}"]`).count(), 0);
-  await shot('18-published');
+  await shot('19-published');
 });
 
 test('a partial upload is flagged in its review and the steward rejects it with a reason', async () => {

@@ -149,10 +149,8 @@ function shortlistSection(review) {
     el('p', { class: 'note mono', text: t('desk.fingerprints', { before: fp(s.fingerprint_before), after: fp(s.fingerprint_after) }) }),
     s.error_before ? el('p', { class: 'note', text: t('desk.error_before', { message: s.error_before }) }) : null,
     s.error_after ? el('p', { class: 'note', text: t('desk.error_after', { message: s.error_after }) }) : null,
-    el('div', { class: 'desk-moves' },
-      el('div', {}, el('h5', { text: t('desk.entering') }), moves(s.entering, 'review-entering', 'rank_after')),
-      el('div', {}, el('h5', { text: t('desk.leaving') }), moves(s.leaving, 'review-leaving', 'rank_before')),
-    ),
+    folded(t('desk.entering'), s.entering.length, moves(s.entering, 'review-entering', 'rank_after'), 'review-entering-fold'),
+    folded(t('desk.leaving'), s.leaving.length, moves(s.leaving, 'review-leaving', 'rank_before'), 'review-leaving-fold'),
   );
 }
 
