@@ -58,6 +58,12 @@ pub enum Command {
         /// For a workbook: the sheet to read (default: the first).
         #[arg(long)]
         sheet: Option<String>,
+        /// Stage the dataset for a steward's review instead of publishing it at once.
+        #[arg(long)]
+        stage: bool,
+        /// Publish even though the file covers fewer districts than the live dataset it replaces.
+        #[arg(long)]
+        acknowledge_partial: bool,
     },
     /// Print the current shortlist.
     Rank {
@@ -232,6 +238,8 @@ fn model_code(e: &model::ModelError) -> &'static str {
         model::ModelError::InvalidRows(_) => "invalid_rows",
         model::ModelError::Infeasible(_) => "infeasible_constraints",
         model::ModelError::InsufficientData { .. } => "insufficient_data",
+        model::ModelError::Conflict { code, .. } => code,
+        model::ModelError::PartialCoverage { .. } => "partial_coverage",
         _ => "internal_error",
     }
 }
@@ -350,6 +358,8 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
             source,
             indicator,
             sheet,
+            stage,
+            acknowledge_partial,
         } => {
             let content = std::fs::read(&file)
                 .map_err(|e| (2, format!("cannot read {}: {e}", file.display())))?;
@@ -380,6 +390,9 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
                     demo: false,
                     actor: &model::audit::Actor::local("cli"),
                     limits: settings.import_limits,
+                    // An operator on the server publishes directly, unless asked to stage.
+                    publish: (!stage)
+                        .then_some(model::dataset::PublishOptions::direct(acknowledge_partial)),
                 },
                 sheet.as_deref(),
             )
@@ -387,7 +400,9 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
                 (
                     if matches!(
                         e,
-                        model::ModelError::InvalidRows(_) | model::ModelError::Invalid { .. }
+                        model::ModelError::InvalidRows(_)
+                            | model::ModelError::Invalid { .. }
+                            | model::ModelError::PartialCoverage { .. }
                     ) {
                         2
                     } else {
@@ -403,12 +418,13 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
                 "already imported (identical content; nothing written)"
             };
             println!(
-                "{verb}: dataset {} ({} {}, {} rows, sha256 {})",
+                "{verb}: dataset {} ({} {}, {} rows, sha256 {}), {}",
                 d.id,
                 d.kind,
                 d.year.map(|y| y.to_string()).unwrap_or_default(),
                 d.row_count,
-                d.sha256
+                d.sha256,
+                d.status
             );
             Ok(())
         }

@@ -78,6 +78,7 @@ pub const STATIC_CODES: &[&str] = &[
     "invalid_rows",
     "infeasible_constraints",
     "insufficient_data",
+    "partial_coverage",
     "conflict",
     "internal_error",
     "unauthorized",
@@ -100,6 +101,20 @@ pub struct ErrorBody {
     pub message: String,
     /// For imports: every bad row (line, field, message, candidates). Otherwise empty.
     pub details: Vec<RowError>,
+    /// For `partial_coverage`: the districts of the dataset to publish and of the live one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<PartialCoverage>,
+}
+
+/// The two counts of a `partial_coverage` refusal.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PartialCoverage {
+    /// Districts the dataset to publish covers.
+    pub staged: i32,
+    /// Districts the live dataset covers.
+    pub live: i32,
+    /// The live dataset.
+    pub live_dataset_id: i32,
 }
 
 impl ApiError {
@@ -141,6 +156,13 @@ impl ApiError {
             ApiError::Model(ModelError::NotFound { entity, id }) => {
                 format!("Tidak ditemukan: {entity} {id}")
             }
+            ApiError::Model(ModelError::PartialCoverage {
+                staged,
+                live,
+                live_dataset_id,
+            }) => format!(
+                "{sentence}: dataset ini mencakup {staged} kabupaten/kota, lebih sedikit dari {live} pada dataset aktif {live_dataset_id}; terbitkan dengan acknowledge_partial untuk tetap menggantinya"
+            ),
             ApiError::PayloadTooLarge(_) | ApiError::Forbidden(_) | ApiError::Unauthorized(_) => {
                 sentence.to_string()
             }
@@ -165,6 +187,8 @@ impl ApiError {
                 ModelError::InvalidRows(_) => "invalid_rows",
                 ModelError::Infeasible(_) => "infeasible_constraints",
                 ModelError::InsufficientData { .. } => "insufficient_data",
+                ModelError::Conflict { code, .. } => code,
+                ModelError::PartialCoverage { .. } => "partial_coverage",
                 m if m.is_unavailable() => "database_unavailable",
                 m if m.is_storage_full() => "insufficient_storage",
                 m if m.is_read_only() => "database_read_only",
@@ -220,6 +244,13 @@ impl ResponseError for ApiError {
         match self.code() {
             "not_found" => StatusCode::NOT_FOUND,
             "conflict" | "alias_conflict" => StatusCode::CONFLICT,
+            _ if matches!(
+                self,
+                ApiError::Model(ModelError::Conflict { .. } | ModelError::PartialCoverage { .. })
+            ) =>
+            {
+                StatusCode::CONFLICT
+            }
             "internal_error" => StatusCode::INTERNAL_SERVER_ERROR,
             "database_unavailable" | "database_read_only" => StatusCode::SERVICE_UNAVAILABLE,
             "insufficient_storage" => StatusCode::INSUFFICIENT_STORAGE,
@@ -292,10 +323,23 @@ impl ResponseError for ApiError {
                 Lang::Id => "id",
             },
         ));
+        let coverage = match self {
+            ApiError::Model(ModelError::PartialCoverage {
+                staged,
+                live,
+                live_dataset_id,
+            }) => Some(PartialCoverage {
+                staged: *staged,
+                live: *live,
+                live_dataset_id: *live_dataset_id,
+            }),
+            _ => None,
+        };
         response.json(ErrorBody {
             error: self.code().to_string(),
             message,
             details,
+            coverage,
         })
     }
 }

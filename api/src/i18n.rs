@@ -154,6 +154,22 @@ pub static INDONESIAN: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::n
             "Data yang sama sedang ditulis oleh permintaan lain; coba lagi",
         ),
         ("duplicate_code", "Kode muncul lebih dari sekali"),
+        (
+            "four_eyes",
+            "Pengunggah tidak boleh menerbitkan unggahannya sendiri; orang kedua (walidata) yang menerbitkannya",
+        ),
+        (
+            "not_staged",
+            "Dataset ini tidak lagi berstatus staged; hanya dataset staged yang dapat ditinjau, diterbitkan atau ditolak",
+        ),
+        (
+            "partial_coverage",
+            "Dataset ini mencakup lebih sedikit kabupaten/kota daripada dataset aktif",
+        ),
+        (
+            "invalid_reason",
+            "Alasan penolakan harus diisi (1 sampai 2.000 karakter)",
+        ),
         ("empty_file", "Berkas tidak berisi baris data"),
         ("forbidden", "Token ini tidak berhak melakukan tindakan ini"),
         (

@@ -646,7 +646,7 @@ impl AppState {
     /// Database errors.
     pub fn refresh_version(&self) -> Result<i64, crate::error::ApiError> {
         let mut conn = self.pool.get()?;
-        let datasets = i64::from(model::dataset::Dataset::latest_id(&mut conn)?);
+        let datasets = i64::from(model::dataset::Dataset::data_version(&mut conn)?);
         let aliases = i64::from(model::alias::latest_id(&mut conn)?);
         let datasets = self
             .version

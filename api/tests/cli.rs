@@ -94,8 +94,17 @@ fn a_bad_import_exits_2_lists_every_bad_line_and_writes_nothing() {
         "{err}"
     );
     let good = cli.file("good.csv", "code,prevalence\n11.40,20\n");
-    let first = stdout(&cli.run(&["import", "stunting", &good, "--year", "2023"]));
-    let second = stdout(&cli.run(&["import", "stunting", &good, "--year", "2023"]));
+    // One district against the 514 of the live demo year before: the operator says so.
+    let import = [
+        "import",
+        "stunting",
+        &good,
+        "--year",
+        "2023",
+        "--acknowledge-partial",
+    ];
+    let first = stdout(&cli.run(&import));
+    let second = stdout(&cli.run(&import));
     // Datasets 1-6 are the demo regions, stunting, SPBE, under-five population, the
     // stunting of the year before and the outcome year.
     assert!(first.starts_with("imported: dataset 7 "), "{first}");
@@ -103,6 +112,47 @@ fn a_bad_import_exits_2_lists_every_bad_line_and_writes_nothing() {
         second.starts_with("already imported") && second.contains("dataset 7 "),
         "{second}"
     );
+}
+
+#[test]
+fn import_publishes_directly_unless_stage_and_a_partial_file_needs_acknowledge_partial() {
+    let cli = Cli::new();
+    assert!(cli.run(&["rank", "--k", "1"]).status.success());
+    let partial = cli.file("partial.csv", "code,prevalence\n11.40,20\n11.41,30\n");
+    let out = cli.run(&["import", "stunting", &partial, "--year", "2023"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("covers 2 districts, fewer than the 514"),
+        "{err}"
+    );
+
+    let out = cli.run(&["import", "stunting", &partial, "--year", "2023", "--stage"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let staged = stdout(&out);
+    assert!(
+        staged.starts_with("imported: dataset 6 ") && staged.trim_end().ends_with(", staged"),
+        "{staged}"
+    );
+
+    // A table for every demo district publishes directly.
+    let mut csv = String::from("code,prevalence\n");
+    for d in model::demo::DemoData::generate().districts {
+        csv.push_str(&format!("{},25\n", d.code));
+    }
+    let full = cli.file("full.csv", &csv);
+    let out = cli.run(&["import", "stunting", &full, "--year", "2023"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let published = stdout(&out);
+    assert!(published.trim_end().ends_with(", published"), "{published}");
 }
 
 #[test]
@@ -168,7 +218,14 @@ fn import_population_reads_a_csv_and_a_named_sheet_of_a_workbook() {
         "balita.csv",
         "kode;jumlah_balita\n11.40;12.345\n11.41;6789\n",
     );
-    let out = cli.run(&["import", "population", &csv, "--year", "2023"]);
+    let out = cli.run(&[
+        "import",
+        "population",
+        &csv,
+        "--year",
+        "2023",
+        "--acknowledge-partial",
+    ]);
     assert!(
         out.status.success(),
         "{}",

@@ -198,15 +198,13 @@ impl Drop for Server {
 
 /// `lokus token create --role editor` on the database: the token's secret.
 fn editor_token(url: &str) -> String {
+    token_of(url, "editor", "process-test")
+}
+
+/// `lokus token create --role ROLE --label LABEL` on the database: the token's secret.
+fn token_of(url: &str, role: &str, label: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_lokus"))
-        .args([
-            "token",
-            "create",
-            "--role",
-            "editor",
-            "--label",
-            "process-test",
-        ])
+        .args(["token", "create", "--role", role, "--label", label])
         .env("LOKUS_DATABASE_URL", url)
         .env("LOKUS_LOG", "warn")
         .output()
@@ -318,6 +316,15 @@ async fn two_replicas_started_together(db: &Database) {
     assert_eq!(status, 201, "{body}");
     let id = body["dataset"]["id"].as_i64().unwrap();
     assert!(dataset_ids(&second).await.contains(&id));
+    // Staged until a steward publishes it, on the first replica.
+    let steward = token_of(&db.url, "steward", "process-steward");
+    let response = client()
+        .post(first.url(&format!("/api/v1/datasets/{id}/publish")))
+        .bearer_auth(&steward)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
     let started = Instant::now();
     loop {
         let (_, now) = get_json(&second, "/api/v1/shortlist?method=need&k=3").await;

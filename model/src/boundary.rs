@@ -4,18 +4,19 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use crate::dataset::{Dataset, DatasetKind};
+use crate::dataset::{Dataset, DatasetKind, DatasetStatus};
 use crate::db::DbConnection;
 use crate::db::schema::{boundaries, datasets};
 use crate::error::{ModelError, Result};
 
-/// The newest boundary layer and its geometries (raw GeoJSON text) by district code.
+/// The newest published boundary layer and its geometries (raw GeoJSON text) by district code.
 ///
 /// # Errors
 /// `ModelError::NotFound` when no boundary layer has been imported.
 pub fn latest_layer(conn: &mut DbConnection) -> Result<(Dataset, HashMap<String, String>)> {
     let dataset: Dataset = datasets::table
         .filter(datasets::kind.eq(DatasetKind::Boundaries.as_str()))
+        .filter(datasets::status.eq(DatasetStatus::Published.as_str()))
         .order(datasets::id.desc())
         .select(Dataset::as_select())
         .first(conn)
@@ -29,6 +30,18 @@ pub fn latest_layer(conn: &mut DbConnection) -> Result<(Dataset, HashMap<String,
         .select((boundaries::region_code, boundaries::geometry))
         .load(conn)?;
     Ok((dataset, rows.into_iter().collect()))
+}
+
+/// The district codes of a boundary layer, by code.
+///
+/// # Errors
+/// `ModelError::Database`.
+pub fn codes_of(conn: &mut DbConnection, dataset_id: i32) -> Result<Vec<String>> {
+    Ok(boundaries::table
+        .filter(boundaries::dataset_id.eq(dataset_id))
+        .order(boundaries::region_code)
+        .select(boundaries::region_code)
+        .load(conn)?)
 }
 
 /// A GeoJSON FeatureCollection of `features` = (code, properties as JSON text), with the

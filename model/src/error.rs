@@ -79,6 +79,28 @@ pub enum ModelError {
         /// Number available.
         got: usize,
     },
+    /// A request at odds with the state of what it names (409), with its stable code
+    /// (e.g. `four_eyes`, `not_staged`).
+    #[error("{message}")]
+    Conflict {
+        /// Stable snake_case code for machines.
+        code: &'static str,
+        /// Sentence for humans.
+        message: String,
+    },
+    /// Publishing a dataset that covers fewer districts than the live one it replaces,
+    /// without `acknowledge_partial` (409 `partial_coverage`).
+    #[error(
+        "this dataset covers {staged} districts, fewer than the {live} of the live dataset {live_dataset_id}; publish with acknowledge_partial to replace it anyway"
+    )]
+    PartialCoverage {
+        /// Districts the dataset to publish covers.
+        staged: i32,
+        /// Districts the live dataset covers.
+        live: i32,
+        /// The live dataset.
+        live_dataset_id: i32,
+    },
     /// A database error (unexpected).
     #[error("database error")]
     Database(#[from] diesel::result::Error),
@@ -98,6 +120,14 @@ pub enum ModelError {
 }
 
 impl ModelError {
+    /// A conflict with the state of what the request names, with its stable code.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        ModelError::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
     /// A bad parameter, with its stable code.
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
         ModelError::Invalid {

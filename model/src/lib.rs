@@ -29,6 +29,7 @@ pub mod population;
 pub mod province;
 pub mod ranking;
 pub mod region;
+pub mod review;
 pub mod run;
 pub mod scenario;
 pub mod seed;

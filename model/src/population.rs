@@ -116,6 +116,7 @@ mod tests {
             demo,
             actor: &TEST_ACTOR,
             limits: crate::import::Limits::default(),
+            publish: Some(crate::dataset::PublishOptions::direct(true)),
         }
     }
 

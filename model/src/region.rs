@@ -22,7 +22,17 @@ pub struct Province {
 }
 
 /// A kabupaten or kota, keyed by its Kemendagri code.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    Serialize,
+    serde::Deserialize,
+)]
 #[diesel(table_name = regions)]
 #[diesel(treat_none_as_null = true)]
 pub struct Region {

@@ -158,6 +158,8 @@ pub fn load_demo(conn: &mut DbConnection) -> Result<()> {
                 demo: true,
                 actor: &crate::audit::Actor::local("system"),
                 limits: crate::import::Limits::default(),
+                // The system publishes its own demo data: there is no second person to ask.
+                publish: Some(crate::dataset::PublishOptions::direct(true)),
             },
         )?;
     }

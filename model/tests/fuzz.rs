@@ -58,6 +58,7 @@ fn import_holds_its_contract(
             demo: false,
             actor: &model::audit::Actor::local("fuzz"),
             limits: Limits::default(),
+            publish: Some(model::dataset::PublishOptions::direct(true)),
         },
     );
     let after = Dataset::list(conn).unwrap().len();

@@ -43,6 +43,7 @@ fn import_csv(conn: &mut model::db::DbConnection, kind: DatasetKind, year: Optio
             demo: false,
             actor: &model::audit::Actor::local("test"),
             limits: model::import::Limits::default(),
+            publish: Some(model::dataset::PublishOptions::direct(true)),
         },
     )
     .expect("import");

@@ -317,9 +317,40 @@ impl TestApp {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
-    /// Uploads a dataset as the editor.
+    /// Uploads a dataset as the editor and, when it is staged, has the steward publish it
+    /// (acknowledging a partial table): the upload's status with the published dataset, as an
+    /// upload answered before stewardship. Failures come back as the upload answered them.
     pub async fn upload(
         &self,
+        query: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, Value) {
+        let (status, body) = self.stage(query, content_type, body).await;
+        if body["dataset"]["status"] != "staged" {
+            return (status, body);
+        }
+        let id = body["dataset"]["id"].as_i64().expect("dataset id");
+        let (published, answer) = self.publish(id, true).await;
+        assert_eq!(published, 200, "publish dataset {id}: {answer}");
+        (status, answer)
+    }
+
+    /// Uploads a dataset as the editor; it stays staged.
+    pub async fn stage(
+        &self,
+        query: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, Value) {
+        self.upload_as(&self.editor_token, query, content_type, body)
+            .await
+    }
+
+    /// Uploads a dataset with `token`.
+    pub async fn upload_as(
+        &self,
+        token: &str,
         query: &str,
         content_type: &str,
         body: impl Into<reqwest::Body>,
@@ -327,9 +358,46 @@ impl TestApp {
         let response = self
             .client
             .post(self.url(&format!("/api/v1/datasets?{query}")))
-            .bearer_auth(&self.editor_token)
+            .bearer_auth(token)
             .header("Content-Type", content_type)
             .body(body)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Publishes dataset `id` as the steward.
+    pub async fn publish(&self, id: i64, acknowledge_partial: bool) -> (u16, Value) {
+        self.post_json_as(
+            &self.steward_token,
+            &format!("/api/v1/datasets/{id}/publish"),
+            &serde_json::json!({ "acknowledge_partial": acknowledge_partial }),
+        )
+        .await
+    }
+
+    /// POSTs a JSON body with `token`.
+    pub async fn post_json_as(&self, token: &str, path: &str, body: &Value) -> (u16, Value) {
+        let response = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// GETs a JSON document with `token`.
+    pub async fn get_json_as(&self, token: &str, path: &str) -> (u16, Value) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
             .send()
             .await
             .expect("request");

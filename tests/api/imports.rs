@@ -232,10 +232,15 @@ async fn the_audit_log_records_who_imported_what() {
     let entries = model::audit::AuditEntry::recent(&mut conn, 5).unwrap();
     let entry = entries
         .iter()
-        .find(|e| e.target == format!("dataset:{id}"))
+        .find(|e| e.target == format!("dataset:{id}") && e.action == "import_dataset")
         .expect("audit entry");
     assert_eq!(entry.actor, "test-editor");
-    assert_eq!(entry.action, "import_dataset");
+    // The steward who published it is recorded too.
+    let published = entries
+        .iter()
+        .find(|e| e.target == format!("dataset:{id}") && e.action == "publish_dataset")
+        .expect("publish entry");
+    assert_eq!(published.actor, "test-steward");
 }
 
 #[actix_web::test]

@@ -59,6 +59,7 @@ struct Walker {
 
 /// One request: method, path template (as in the document), the concrete URL path, headers and
 /// an optional body.
+#[derive(Clone)]
 struct Call<'a> {
     method: Method,
     template: &'a str,
@@ -230,14 +231,16 @@ async fn every_operation_answers_as_its_schema_says() {
     let t = "/api/v1/datasets";
     let csv = "code,prevalence\n11.40,20\n11.41,30\n";
     let upload = |query: &str| get(t, format!("/api/v1/datasets?{query}"));
-    w.expect(
-        &app,
-        upload("kind=stunting&year=2019")
-            .post("text/csv", csv)
-            .header("Authorization", editor.clone()),
-        201,
-    )
-    .await;
+    let staged = w
+        .expect(
+            &app,
+            upload("kind=stunting&year=2019")
+                .post("text/csv", csv)
+                .header("Authorization", editor.clone()),
+            201,
+        )
+        .await;
+    let staged_id = staged["dataset"]["id"].as_i64().unwrap();
     w.expect(
         &app,
         upload("kind=stunting&year=2019")
@@ -280,6 +283,123 @@ async fn every_operation_answers_as_its_schema_says() {
     w.expect(&app, get(t, t), 200).await;
     let t = "/api/v1/datasets/{id}";
     w.expect(&app, get(t, "/api/v1/datasets/1"), 200).await;
+
+    // Stewardship: the review, publish and reject.
+    let steward = format!("Bearer {}", app.steward_token);
+    let t = "/api/v1/datasets";
+    w.expect(&app, get(t, "/api/v1/datasets?status=staged"), 200)
+        .await;
+    w.expect(&app, get(t, "/api/v1/datasets?status=bogus"), 400)
+        .await;
+    let t = "/api/v1/datasets/{id}/review";
+    let review = |id: i64| get(t, format!("/api/v1/datasets/{id}/review"));
+    w.expect(
+        &app,
+        review(staged_id).header("Authorization", editor.clone()),
+        200,
+    )
+    .await;
+    w.expect(&app, review(staged_id), 401).await;
+    w.expect(
+        &app,
+        review(staged_id).header("Authorization", viewer.clone()),
+        403,
+    )
+    .await;
+    w.expect(
+        &app,
+        review(9999).header("Authorization", editor.clone()),
+        404,
+    )
+    .await;
+    w.expect(&app, review(1).header("Authorization", editor.clone()), 409)
+        .await;
+    let t = "/api/v1/datasets/{id}/reject";
+    let other = w
+        .expect(
+            &app,
+            upload("kind=stunting&year=2018")
+                .post("text/csv", csv)
+                .header("Authorization", editor.clone()),
+            201,
+        )
+        .await;
+    let reject = get(
+        t,
+        format!("/api/v1/datasets/{}/reject", other["dataset"]["id"]),
+    );
+    w.expect(
+        &app,
+        reject
+            .clone()
+            .post("application/json", r#"{"reason": " "}"#)
+            .header("Authorization", steward.clone()),
+        422,
+    )
+    .await;
+    w.expect(
+        &app,
+        reject
+            .clone()
+            .post("application/json", r#"{"reason": "typed from a photo"}"#)
+            .header("Authorization", editor.clone()),
+        403,
+    )
+    .await;
+    w.expect(
+        &app,
+        reject
+            .clone()
+            .post("application/json", r#"{"reason": "typed from a photo"}"#)
+            .header("Authorization", steward.clone()),
+        200,
+    )
+    .await;
+    w.expect(
+        &app,
+        reject
+            .post("application/json", r#"{"reason": "again"}"#)
+            .header("Authorization", steward.clone()),
+        409,
+    )
+    .await;
+    let t = "/api/v1/datasets/{id}/publish";
+    let publish = get(t, format!("/api/v1/datasets/{staged_id}/publish"));
+    w.expect(
+        &app,
+        publish
+            .clone()
+            .post("application/json", "{}")
+            .header("Authorization", editor.clone()),
+        403,
+    )
+    .await;
+    w.expect(
+        &app,
+        publish
+            .clone()
+            .post("application/json", r#"{"acknowledge_partial": true}"#)
+            .header("Authorization", steward.clone()),
+        200,
+    )
+    .await;
+    w.expect(
+        &app,
+        publish
+            .post("application/json", "{}")
+            .header("Authorization", steward.clone()),
+        409,
+    )
+    .await;
+    w.expect(
+        &app,
+        get(t, "/api/v1/datasets/9999/publish")
+            .post("application/json", "{}")
+            .header("Authorization", steward.clone()),
+        404,
+    )
+    .await;
+    let t = "/api/v1/datasets/{id}";
     w.expect(&app, get(t, "/api/v1/datasets/9999"), 404).await;
     w.expect(&app, get(t, "/api/v1/datasets/abc"), 400).await;
 

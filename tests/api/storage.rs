@@ -24,6 +24,7 @@ fn request<'a>(kind: DatasetKind, year: Option<i32>, content: &'a [u8]) -> Impor
         demo: false,
         actor: &TEST_ACTOR,
         limits: model::import::Limits::default(),
+        publish: Some(model::dataset::PublishOptions::direct(true)),
     }
 }
 

@@ -10,6 +10,7 @@ import { chromium } from 'playwright-core';
 
 const BASE = process.env.LOKUS_URL;
 const TOKEN = process.env.LOKUS_TOKEN;
+const STEWARD_TOKEN = process.env.LOKUS_STEWARD_TOKEN;
 const SHARED = process.env.LOKUS_SHARED_DATA;
 const FIRST_PAINT_MS = Number(process.env.LOKUS_FIRST_PAINT_MS || 1000);
 const ORIGIN = new URL(BASE).origin;
@@ -58,6 +59,27 @@ async function upload({ kind, year, file, name, mime }) {
   await page.getByRole('button', { name: 'Unggah' }).click();
   await page.locator('#upload-ok, #upload-errors').first().waitFor({ timeout: 60_000 });
 }
+
+/** Publishes the staged upload whose review is open, as the steward, on the desk. */
+async function publishOnDesk({ acknowledge = false } = {}) {
+  await page.locator('#review').waitFor({ timeout: 60_000 });
+  await page.locator('#desk-token').fill(STEWARD_TOKEN);
+  if (acknowledge) await page.locator('#review-acknowledge').check();
+  await page.locator('#review-publish').click();
+  await page.locator('#review-done, #review-refused').first().waitFor({ timeout: 60_000 });
+  assert.equal(await page.locator('#review-refused').count(), 0, await page.locator('#desk').innerText());
+  // The page refreshes its views after a publication: wait until it shows again.
+  await page.locator('#review-done').waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/** One CSV row per demo district, from the API: `value(i)` for the i-th code. */
+async function demoCsv(header, value, count = Infinity) {
+  const response = await fetch(`${BASE}/api/v1/regions?per_page=1000`);
+  const codes = (await response.json()).regions.map((r) => r.code).slice(0, count);
+  return Buffer.from(`${header}\n${codes.map((c, i) => `${c},${value(i)}`).join('\n')}\n`);
+}
+
+const datasetStatus = async (id) => (await (await fetch(`${BASE}/api/v1/datasets/${id}`)).json()).dataset.status;
 
 before(async () => {
   browser = await chromium.launch({
@@ -258,6 +280,77 @@ test('uploading a bad file shows its row errors as the API reports them', async 
   await shot('10-upload-errors');
 });
 
+test('an upload is staged and its review shows coverage, changes, outliers and the effect on the list', async () => {
+  await load('/');
+  const csv = await demoCsv('code,prevalence', (i) => (i === 7 ? 95 : 20 + (i % 17)));
+  await upload({ kind: 'stunting', year: 2022, file: csv, name: 'stunting-2022.csv', mime: 'text/csv' });
+  assert.ok(await page.locator('#upload-staged').isVisible(), await page.locator('#upload-result').innerText());
+  await page.locator('#review').waitFor({ timeout: 60_000 });
+  const id = await page.locator('#review').getAttribute('data-id');
+  assert.equal(await datasetStatus(id), 'staged');
+  assert.ok((await page.locator(`#staged-table [data-review="${id}"]`).count()) === 1, 'listed as staged');
+  assert.match(await page.locator('#review-coverage-line').innerText(), /514 dari 514/);
+  assert.match(await page.locator('#review-compared').innerText(), /tahun yang sama, 2022/);
+  assert.ok((await page.locator('#review-changes-table tbody tr').count()) > 0);
+  assert.equal(await page.locator('#review-distribution-table tbody tr').count(), 2);
+  assert.ok((await page.locator('#review-outliers-table tbody tr').count()) >= 1, 'the 95 % value is flagged');
+  assert.match(await page.locator('#review-shortlist-line').innerText(), /masuk|tidak berubah/);
+  const top = () => page.locator('#review h3').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await top();
+  await shot('15-review-desktop');
+  await page.locator('#review-shortlist').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await shot('16-review-desktop-decision');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await top();
+  await shot('17-review-phone');
+  const right = await page.locator('#desk').evaluate((d) => d.getBoundingClientRect().right);
+  assert.ok(right <= 390, `the desk fits 390 px (its right edge at ${right})`);
+  await page.locator('#review-decision').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await shot('18-review-phone-decision');
+  await page.setViewportSize({ width: 1366, height: 900 });
+
+  // The editor who uploaded it may not publish: the server says why, and nothing changes.
+  await page.locator('#review-publish').click();
+  await page.locator('#review-refused').waitFor();
+  assert.match(await page.locator('#review-refused').innerText(), /forbidden/);
+  assert.equal(await datasetStatus(id), 'staged');
+
+  // The steward publishes it: the list now rests on it.
+  const before = await (await fetch(`${BASE}/api/v1/shortlist`)).json();
+  await publishOnDesk();
+  assert.match(await page.locator('#review-done').innerText(), new RegExp(`#${id}`));
+  assert.equal(await datasetStatus(id), 'published');
+  const after = await (await fetch(`${BASE}/api/v1/shortlist`)).json();
+  assert.notEqual(after.shortlist.fingerprint, before.shortlist.fingerprint);
+  assert.ok(after.shortlist.datasets.some((d) => String(d.id) === id));
+  assert.equal(await page.locator(`#staged-table [data-review="${id}"]`).count(), 0);
+  await shot('19-published');
+});
+
+test('a partial upload is flagged in its review and the steward rejects it with a reason', async () => {
+  await load('/');
+  const csv = await demoCsv('code,prevalence', () => 30, 3);
+  await upload({ kind: 'stunting', year: 2023, file: csv, name: 'three-rows.csv', mime: 'text/csv' });
+  await page.locator('#review').waitFor({ timeout: 60_000 });
+  const id = await page.locator('#review').getAttribute('data-id');
+  assert.ok(await page.locator('#review-partial').isVisible());
+  assert.match(await page.locator('#review-coverage-line').innerText(), /3 dari 514/);
+  // Without the acknowledgement the server refuses it, naming both counts.
+  await page.locator('#desk-token').fill(STEWARD_TOKEN);
+  await page.locator('#review-publish').click();
+  await page.locator('#review-refused').waitFor();
+  assert.match(await page.locator('#review-refused').innerText(), /partial_coverage/);
+  await page.locator('#review-reason').fill('Hanya 3 baris: berkas terpotong');
+  await page.locator('#review-reject').click();
+  await page.locator('#review-done').waitFor();
+  assert.equal(await datasetStatus(id), 'rejected');
+  const dataset = (await (await fetch(`${BASE}/api/v1/datasets/${id}`)).json()).dataset;
+  assert.equal(dataset.rejection_reason, 'Hanya 3 baris: berkas terpotong');
+  assert.equal(dataset.reviewed_by, 'e2e-steward');
+  assert.ok(await page.locator('#staged-none').isVisible());
+});
+
 test('importing the boundary file shows the choropleth', async (t) => {
   const regions = SHARED && join(SHARED, 'regions.csv');
   const geo = SHARED && join(SHARED, 'boundaries_kabkota.geojson');
@@ -272,8 +365,10 @@ test('importing the boundary file shows the choropleth', async (t) => {
   // The boundary layer is keyed by real Kemendagri codes, so the real region reference goes first.
   await upload({ kind: 'regions', file: regions, name: 'regions.csv', mime: 'text/csv' });
   assert.ok(await page.locator('#upload-ok').isVisible(), await page.locator('#upload-result').innerText());
+  await publishOnDesk();
   await upload({ kind: 'boundaries', file: geo, name: 'boundaries_kabkota.geojson', mime: 'application/geo+json' });
   assert.ok(await page.locator('#upload-ok').isVisible(), await page.locator('#upload-result').innerText());
+  await publishOnDesk();
   await openTab('Peta');
   await page.locator('#choropleth').waitFor({ timeout: 30_000 });
   assert.equal(await page.locator('#choropleth path').count(), 510);

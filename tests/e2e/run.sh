@@ -27,8 +27,9 @@ export LOKUS_LOG="${LOKUS_LOG:-warn}"
 # LOKUS_BASE_PATH=/lokus/1.0 runs the same tests with the service under a gateway prefix.
 PREFIX="${LOKUS_BASE_PATH:-}"
 
-# The editor token is made against the same database before the server starts.
+# The editor and steward tokens are made against the same database before the server starts.
 LOKUS_TOKEN="$("$BIN" token create --role editor --label e2e-editor)"
+LOKUS_STEWARD_TOKEN="$("$BIN" token create --role steward --label e2e-steward)"
 "$BIN" serve > "$WORK/serve.log" 2>&1 &
 SERVER=$!
 cleanup() {
@@ -50,6 +51,7 @@ fi
 mkdir -p artifacts
 export LOKUS_URL="http://127.0.0.1:$PORT$PREFIX"
 export LOKUS_TOKEN
+export LOKUS_STEWARD_TOKEN
 export LOKUS_SHARED_DATA="${LOKUS_SHARED_DATA:-$ROOT/../shared/data}"
 export LOKUS_SCREENSHOT="$ROOT/docs/screenshot.png"
 node --test --test-concurrency=1 page.test.mjs

@@ -46,6 +46,7 @@ pub static ASSETS: &[Asset] = &[
     asset!("js/print.js", JS),
     asset!("js/provinces.js", JS),
     asset!("js/quadrant.js", JS),
+    asset!("js/review.js", JS),
     asset!("js/scatter.js", JS),
     asset!("js/scenario.js", JS),
     asset!("js/shortlist.js", JS),

@@ -21,6 +21,7 @@ fn status(text: &str) -> HealthStatus {
 
 fn not_ready(message: &str) -> ErrorBody {
     ErrorBody {
+        coverage: None,
         error: "not_ready".into(),
         message: message.into(),
         details: Vec::new(),

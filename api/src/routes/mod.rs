@@ -91,6 +91,21 @@ pub fn table() -> Vec<(Method, &'static str, Route)> {
         ),
         (
             Method::GET,
+            "/api/v1/datasets/{id}/review",
+            web::get().to(datasets::review_dataset),
+        ),
+        (
+            Method::POST,
+            "/api/v1/datasets/{id}/publish",
+            web::post().to(datasets::publish_dataset),
+        ),
+        (
+            Method::POST,
+            "/api/v1/datasets/{id}/reject",
+            web::post().to(datasets::reject_dataset),
+        ),
+        (
+            Method::GET,
             "/api/v1/indicators",
             web::get().to(indicators::list_indicators),
         ),
@@ -260,6 +275,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
         boundaries::find_boundaries,
         datasets::list_datasets, datasets::create_dataset, datasets::find_dataset,
         aliases::validate_dataset, aliases::list_aliases, aliases::create_aliases,
+        datasets::review_dataset, datasets::publish_dataset, datasets::reject_dataset,
         indicators::list_indicators,
         templates::csv_template, templates::xlsx_template_file,
         analysis::find_analysis,
@@ -272,7 +288,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
     // bring their own.
     components(schemas(
         crate::error::ErrorBody, crate::extract::Meta, regions::RegionView, regions::RegionKindName,
-        datasets::DatasetKindName, aliases::AliasSourceName, templates::TemplateKind, rankings::FormatName, rankings::DiffFormatName,
+        datasets::DatasetKindName, aliases::AliasSourceName, model::dataset::DatasetStatus, templates::TemplateKind, rankings::FormatName, rankings::DiffFormatName,
         model::scenario::RankingRequest, model::ranking::Method, model::ranking::Normalisation,
         model::ranking::SpbeDirection,
     )),

@@ -115,3 +115,29 @@ export const saveAliases = (aliases, token) =>
   }).then((j) => j.aliases);
 
 export const templateUrl = (kind) => `${base}/api/v1/templates/${encodeURIComponent(kind)}.csv`;
+
+/** Datasets with one lifecycle status (`staged`, `published`, `rejected`, `superseded`). */
+export const datasetsByStatus = (status) =>
+  request(`/api/v1/datasets${query({ status, per_page: 1000 })}`).then((j) => j.datasets);
+
+/** What publishing a staged dataset would change (editor token). */
+export const reviewDataset = (id, token) =>
+  request(`/api/v1/datasets/${encodeURIComponent(id)}/review`, { token }).then((j) => j.review);
+
+/** Publishes a staged dataset (steward token). */
+export const publishDataset = (id, acknowledgePartial, token) =>
+  request(`/api/v1/datasets/${encodeURIComponent(id)}/publish`, {
+    method: 'POST',
+    token,
+    body: JSON.stringify({ acknowledge_partial: Boolean(acknowledgePartial) }),
+    contentType: 'application/json',
+  }).then((j) => j.dataset);
+
+/** Rejects a staged dataset with a reason (steward token). */
+export const rejectDataset = (id, reason, token) =>
+  request(`/api/v1/datasets/${encodeURIComponent(id)}/reject`, {
+    method: 'POST',
+    token,
+    body: JSON.stringify({ reason }),
+    contentType: 'application/json',
+  }).then((j) => j.dataset);

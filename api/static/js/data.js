@@ -4,6 +4,7 @@
 import * as api from './api.js';
 import * as validation from './validation.js';
 import { el, replace } from './dom.js';
+import * as review from './review.js';
 import { dateTime, int, t } from './i18n.js';
 
 const KINDS = ['stunting', 'spbe', 'covariate', 'population', 'regions', 'boundaries'];
@@ -129,11 +130,11 @@ function uploadForm(ctx) {
           'div',
           { class: 'ok', id: 'upload-ok' },
           el('p', { text: fresh ? t('data.uploaded', { id: d.id, kind: d.kind, year: d.year ?? '', rows: int(d.row_count) }) : t('data.unchanged', { id: d.id }) }),
+          d.status === 'staged' ? el('p', { class: 'note', id: 'upload-staged', text: t('desk.staged_note') }) : null,
           datasetTable([d], 'upload-dataset'),
         ),
       );
-      await ctx.reloadReference();
-      await ctx.refresh();
+      await review.staged(d);
     } catch (error) {
       replace(out, error.details ? rowErrors(error) : el('p', { class: 'alert', text: error.message }));
     } finally {
@@ -160,6 +161,7 @@ export function render(ctx, root) {
     el('h2', { class: 'spaced', text: t('data.upload_title') }),
     el('p', { class: 'note', text: t('data.upload_help') }),
     uploadParts,
+    review.desk(ctx),
     el('h3', { text: t('data.templates') }),
     el(
       'ul',

@@ -291,3 +291,52 @@ pub fn backend_of(conn: &DbConnection) -> Backend {
         DbConnection::Postgres(_) => Backend::Postgres,
     }
 }
+
+#[cfg(test)]
+mod stewardship_migration_tests {
+    use diesel::{Connection, RunQueryDsl, SqliteConnection};
+    use diesel_migrations::MigrationHarness;
+
+    use super::{DbConnection, SQLITE_MIGRATIONS};
+    use crate::dataset::{Dataset, DatasetKind, DatasetStatus};
+
+    fn stewardship_applied(c: &mut SqliteConnection) -> bool {
+        c.applied_migrations()
+            .unwrap()
+            .iter()
+            .any(|v| v.to_string().replace('-', "").starts_with("20261207000010"))
+    }
+
+    #[test]
+    fn the_migration_marks_existing_datasets_published_and_keeps_the_data_version() {
+        let mut c = SqliteConnection::establish(":memory:").unwrap();
+        c.run_pending_migrations(SQLITE_MIGRATIONS).unwrap();
+        // Back to the schema before stewardship (and any migration after it).
+        while stewardship_applied(&mut c) {
+            c.revert_last_migration(SQLITE_MIGRATIONS).unwrap();
+        }
+        diesel::sql_query(
+            "INSERT INTO datasets (kind, year, indicator, source, sha256, row_count, imported_at, \
+             imported_by, demo) VALUES \
+             ('stunting', 2022, NULL, 'old', 'a', 1, '2026-01-01T00:00:00Z', 'cli', 0), \
+             ('stunting', 2022, NULL, 'newer', 'b', 1, '2026-01-02T00:00:00Z', 'cli', 0), \
+             ('regions', NULL, NULL, 'ref', 'c', 1, '2026-01-01T00:00:00Z', 'cli', 0)",
+        )
+        .execute(&mut c)
+        .unwrap();
+        c.run_pending_migrations(SQLITE_MIGRATIONS).unwrap();
+        let mut conn = DbConnection::Sqlite(c);
+        let all = Dataset::list(&mut conn).unwrap();
+        assert_eq!(all.len(), 3);
+        for d in &all {
+            assert_eq!(d.status(), DatasetStatus::Published, "{d:?}");
+            assert_eq!(d.data_version, Some(d.id));
+        }
+        // The data version stays the newest id, and the newer import is still the one used.
+        assert_eq!(Dataset::data_version(&mut conn).unwrap(), 3);
+        let current = Dataset::current(&mut conn, DatasetKind::Stunting, 2022, None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(current.source, "newer");
+    }
+}

@@ -45,6 +45,19 @@ diesel::table! {
         imported_at -> Text,
         imported_by -> Text,
         demo -> Bool,
+        status -> Text,
+        reviewed_at -> Nullable<Text>,
+        reviewed_by -> Nullable<Text>,
+        rejection_reason -> Nullable<Text>,
+        superseded_by -> Nullable<Integer>,
+        data_version -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    dataset_payloads (dataset_id) {
+        dataset_id -> Integer,
+        body -> Text,
     }
 }
 
@@ -115,6 +128,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     regions,
     region_aliases,
     datasets,
+    dataset_payloads,
     observations,
     boundaries,
     ranking_runs,

@@ -14,9 +14,13 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::audit::{Actor, AuditEntry, now_rfc3339};
-use crate::dataset::{Dataset, DatasetKind, NewDataset, NewObservation};
+use crate::dataset::{
+    Dataset, DatasetKind, DatasetStatus, NewDataset, NewObservation, PublishOptions,
+};
 use crate::db::DbConnection;
-use crate::db::schema::{boundaries, datasets, observations, provinces, region_aliases, regions};
+use crate::db::schema::{
+    boundaries, dataset_payloads, datasets, observations, provinces, region_aliases, regions,
+};
 use crate::error::{ModelError, Result, RowError};
 use crate::region::{Province, Region, RegionIndex, RegionKind, RegionQuery};
 use crate::spbe::Predicate;
@@ -178,6 +182,10 @@ pub struct ImportRequest<'a> {
     pub actor: &'a Actor,
     /// Bounds on the table's size and its names.
     pub limits: Limits,
+    /// `None`: the dataset is staged (feeds nothing until a steward publishes it). `Some`:
+    /// published in the same transaction as the import ([`Dataset::publish`]), so a refusal
+    /// (four eyes, partial coverage) leaves nothing written.
+    pub publish: Option<PublishOptions>,
 }
 
 /// The result of an import.
@@ -325,31 +333,54 @@ pub fn import_prepared(
     let indicator = req.indicator.map(str::trim);
     // The check for identical content and the write under one lock: the same file sent
     // through two replicas at once is one dataset, not two.
-    crate::db::with_write_lock(conn, |conn| {
-        if (req.year.is_some() || !req.kind.has_year())
-            && let Some(existing) =
-                Dataset::find_identical(conn, req.kind, req.year, indicator, &sha256)?
-        {
-            return Ok(ImportOutcome {
-                dataset: existing,
-                created: false,
-            });
-        }
-        let table = match &parsed {
-            Parsed::Boundaries(features) => return import_boundaries(conn, req, features, &sha256),
-            Parsed::Table(table) => table,
-        };
-        let outcome = match req.kind {
-            DatasetKind::Regions => import_regions(conn, req, table, &sha256),
-            _ => import_observations(conn, req, table, &sha256),
-        };
-        outcome.map_err(|e| match e {
-            ModelError::InvalidRows(rows) => {
-                ModelError::InvalidRows(table.locate(rows, column_for_field))
-            }
-            e => e,
-        })
+    crate::db::with_write_lock(conn, |conn| match req.publish {
+        // Import and publication succeed or fail together.
+        Some(_) => conn.transaction(|conn| {
+            crate::dataset::begin_write(conn)?;
+            import_locked(conn, req, &parsed, indicator, &sha256)
+        }),
+        None => import_locked(conn, req, &parsed, indicator, &sha256),
     })
+}
+
+/// The import proper, under the write lock: finds identical content or writes the dataset
+/// (staged), then publishes it when the request asks to.
+fn import_locked(
+    conn: &mut DbConnection,
+    req: &ImportRequest<'_>,
+    parsed: &Parsed,
+    indicator: Option<&str>,
+    sha256: &str,
+) -> Result<ImportOutcome> {
+    let mut outcome = if (req.year.is_some() || !req.kind.has_year())
+        && let Some(existing) =
+            Dataset::find_identical(conn, req.kind, req.year, indicator, sha256)?
+    {
+        ImportOutcome {
+            dataset: existing,
+            created: false,
+        }
+    } else {
+        match parsed {
+            Parsed::Boundaries(layer) => import_boundaries(conn, req, layer, sha256)?,
+            Parsed::Table(table) => match req.kind {
+                DatasetKind::Regions => import_regions(conn, req, table, sha256),
+                _ => import_observations(conn, req, table, sha256),
+            }
+            .map_err(|e| match e {
+                ModelError::InvalidRows(rows) => {
+                    ModelError::InvalidRows(table.locate(rows, column_for_field))
+                }
+                e => e,
+            })?,
+        }
+    };
+    if let Some(options) = req.publish
+        && outcome.dataset.status() == DatasetStatus::Staged
+    {
+        outcome.dataset = Dataset::publish(conn, outcome.dataset.id, req.actor, options)?;
+    }
+    Ok(outcome)
 }
 
 /// The indicator an upload is stored under: for population `under5` unless given.
@@ -424,6 +455,7 @@ fn write_dataset(
             imported_at: &imported_at,
             imported_by: &req.actor.name,
             demo: req.demo,
+            status: DatasetStatus::Staged.as_str(),
         })
         .execute(conn)?;
     let dataset: Dataset = datasets::table
@@ -757,6 +789,7 @@ impl IdColumns {
     }
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 struct RegionRow {
     region: Region,
     province_name: Option<String>,
@@ -933,74 +966,127 @@ fn import_regions(
     table: &Table,
     sha256: &str,
 ) -> Result<ImportOutcome> {
-    let (rows, known_provinces) = check_regions(conn, req, table)?;
+    let (rows, _) = check_regions(conn, req, table)?;
+    // Staged: the validated rows wait beside the dataset and reach the reference when it is
+    // published (apply_region_payload).
+    let payload = serde_json::to_string(&rows)
+        .map_err(|e| ModelError::Numerical(format!("region payload: {e}")))?;
     let dataset = conn.transaction::<_, ModelError, _>(|conn| {
-        for row in &rows {
-            if !known_provinces
-                .iter()
-                .any(|p| p.code == row.region.province_code)
-            {
-                diesel::insert_into(provinces::table)
-                    .values(Province {
-                        code: row.region.province_code.clone(),
-                        bps_code: row
-                            .province_bps
-                            .clone()
-                            .unwrap_or_else(|| row.region.province_code.clone()),
-                        name: row.province_name.clone().unwrap_or_default(),
-                    })
-                    .execute(conn)
-                    .or_else(|e| match e {
-                        diesel::result::Error::DatabaseError(
-                            diesel::result::DatabaseErrorKind::UniqueViolation,
-                            _,
-                        ) => Ok(0),
-                        e => Err(e),
-                    })?;
-            }
-        }
-        // BPS codes are unique: free the ones that move between districts before writing.
-        let codes: Vec<&str> = rows.iter().map(|r| r.region.code.as_str()).collect();
-        for chunk in codes.chunks(200) {
-            diesel::update(regions::table.filter(regions::code.eq_any(chunk)))
-                .set(
-                    regions::bps_code.eq(diesel::dsl::sql::<diesel::sql_types::Text>(
-                        "'tmp-' || code",
-                    )),
-                )
-                .execute(conn)?;
-        }
-        for row in &rows {
-            let updated = diesel::update(regions::table.find(&row.region.code))
-                .set(&row.region)
-                .execute(conn)?;
-            if updated == 0 {
-                diesel::insert_into(regions::table)
-                    .values(&row.region)
-                    .execute(conn)?;
-            }
-            for alias in &row.aliases {
-                let exists = region_aliases::table
-                    .filter(region_aliases::region_code.eq(&row.region.code))
-                    .filter(region_aliases::alias.eq(alias))
-                    .count()
-                    .get_result::<i64>(conn)?;
-                if exists == 0 {
-                    diesel::insert_into(region_aliases::table)
-                        .values((
-                            region_aliases::region_code.eq(&row.region.code),
-                            region_aliases::alias.eq(alias),
-                        ))
-                        .execute(conn)?;
-                }
-            }
-        }
-        write_dataset(conn, req, None, sha256, rows.len())
+        let dataset = write_dataset(conn, req, None, sha256, rows.len())?;
+        diesel::insert_into(dataset_payloads::table)
+            .values((
+                dataset_payloads::dataset_id.eq(dataset.id),
+                dataset_payloads::body.eq(&payload),
+            ))
+            .execute(conn)?;
+        Ok(dataset)
     })?;
     Ok(ImportOutcome {
         dataset,
         created: true,
     })
+}
+
+/// Writes the rows of a staged region reference into the reference (provinces, districts,
+/// aliases): called by [`Dataset::publish`] inside its transaction.
+///
+/// # Errors
+/// `ModelError::Database`, e.g. a BPS code another district took since the upload.
+pub(crate) fn apply_region_payload(conn: &mut DbConnection, dataset_id: i32) -> Result<()> {
+    let Some(body) = dataset_payloads::table
+        .find(dataset_id)
+        .select(dataset_payloads::body)
+        .first::<String>(conn)
+        .optional()?
+    else {
+        // Imported before staging existed: already in the reference.
+        return Ok(());
+    };
+    let rows: Vec<RegionRow> = serde_json::from_str(&body)
+        .map_err(|e| ModelError::Numerical(format!("stored region payload: {e}")))?;
+    let known_provinces: Vec<Province> =
+        provinces::table.select(Province::as_select()).load(conn)?;
+    for row in &rows {
+        if !known_provinces
+            .iter()
+            .any(|p| p.code == row.region.province_code)
+        {
+            diesel::insert_into(provinces::table)
+                .values(Province {
+                    code: row.region.province_code.clone(),
+                    bps_code: row
+                        .province_bps
+                        .clone()
+                        .unwrap_or_else(|| row.region.province_code.clone()),
+                    name: row.province_name.clone().unwrap_or_default(),
+                })
+                .execute(conn)
+                .or_else(|e| match e {
+                    diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::UniqueViolation,
+                        _,
+                    ) => Ok(0),
+                    e => Err(e),
+                })?;
+        }
+    }
+    // BPS codes are unique: free the ones that move between districts before writing.
+    let codes: Vec<&str> = rows.iter().map(|r| r.region.code.as_str()).collect();
+    for chunk in codes.chunks(200) {
+        diesel::update(regions::table.filter(regions::code.eq_any(chunk)))
+            .set(
+                regions::bps_code.eq(diesel::dsl::sql::<diesel::sql_types::Text>(
+                    "'tmp-' || code",
+                )),
+            )
+            .execute(conn)?;
+    }
+    for row in &rows {
+        let updated = diesel::update(regions::table.find(&row.region.code))
+            .set(&row.region)
+            .execute(conn)?;
+        if updated == 0 {
+            diesel::insert_into(regions::table)
+                .values(&row.region)
+                .execute(conn)?;
+        }
+        for alias in &row.aliases {
+            let exists = region_aliases::table
+                .filter(region_aliases::region_code.eq(&row.region.code))
+                .filter(region_aliases::alias.eq(alias))
+                .count()
+                .get_result::<i64>(conn)?;
+            if exists == 0 {
+                diesel::insert_into(region_aliases::table)
+                    .values((
+                        region_aliases::region_code.eq(&row.region.code),
+                        region_aliases::alias.eq(alias),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+    }
+    diesel::delete(dataset_payloads::table.find(dataset_id)).execute(conn)?;
+    Ok(())
+}
+
+/// The districts of a staged region reference, as they would be written on publication
+/// (empty when it has been published or rejected).
+///
+/// # Errors
+/// `ModelError::Database`.
+pub fn staged_regions(conn: &mut DbConnection, dataset_id: i32) -> Result<Vec<Region>> {
+    let body = dataset_payloads::table
+        .find(dataset_id)
+        .select(dataset_payloads::body)
+        .first::<String>(conn)
+        .optional()?;
+    let rows: Vec<RegionRow> = match body {
+        Some(b) => serde_json::from_str(&b)
+            .map_err(|e| ModelError::Numerical(format!("stored region payload: {e}")))?,
+        None => Vec::new(),
+    };
+    Ok(rows.into_iter().map(|r| r.region).collect())
 }
 
 /// A boundary layer read and checked without the database: each feature's item number,

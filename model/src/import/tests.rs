@@ -28,6 +28,7 @@ fn request(kind: DatasetKind, content: &[u8]) -> ImportRequest<'_> {
         demo: false,
         actor: &TEST_ACTOR,
         limits: super::Limits::default(),
+        publish: Some(crate::dataset::PublishOptions::direct(true)),
     }
 }
 
