@@ -84,6 +84,8 @@ pub async fn validate_dataset(
                 demo: false,
                 actor: &caller.actor,
                 limits,
+                // A validation writes nothing, so `publish=true` in its query changes nothing.
+                publish: None,
             },
             query.sheet.as_deref(),
         )
