@@ -370,6 +370,7 @@ impl Application {
         std::thread::Builder::new()
             .name("lokus-data-version".into())
             .spawn(move || keep_fresh(&watched))?;
+        crate::webhooks::worker::start(&state.clone().into_inner())?;
         let mut server = HttpServer::new(move || {
             let limit = state.settings.max_body_bytes;
             let base = state.settings.base_path.clone();

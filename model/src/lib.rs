@@ -22,6 +22,7 @@ pub mod error;
 pub mod impact;
 pub mod import;
 pub mod indicator;
+pub mod outbox;
 pub mod population;
 pub mod province;
 pub mod ranking;

@@ -16,6 +16,7 @@ use crate::dataset::{Dataset, DatasetKind, NewDataset, NewObservation};
 use crate::db::DbConnection;
 use crate::db::schema::{boundaries, datasets, observations, provinces, region_aliases, regions};
 use crate::error::{ModelError, Result, RowError};
+use crate::outbox::{self, EventType};
 use crate::region::{Province, Region, RegionIndex, RegionKind, RegionQuery};
 use crate::spbe::Predicate;
 pub use table::{Format, Limits, SheetOrigin, Table, parse_count, parse_number};
@@ -376,6 +377,14 @@ fn write_dataset(
         &format!("dataset:{}", dataset.id),
         &detail,
     )?;
+    // An import goes live at once: that is its publication (the synthetic demo data never are).
+    if !req.demo {
+        outbox::enqueue(
+            conn,
+            EventType::DatasetPublished,
+            outbox::dataset_published(&dataset),
+        )?;
+    }
     Ok(dataset)
 }
 
