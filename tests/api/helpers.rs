@@ -139,6 +139,8 @@ pub struct Options {
     pub cors_origins: String,
     /// `LOKUS_FOUR_EYES` (default true).
     pub four_eyes: bool,
+    /// `LOKUS_WEBHOOK_*`: allowed hosts, retry base, give-up horizon, timeout.
+    pub webhooks: api::config::WebhookSettings,
 }
 
 impl Default for Options {
@@ -157,6 +159,7 @@ impl Default for Options {
             request_timeout_seconds: 10,
             cors_origins: String::new(),
             four_eyes: true,
+            webhooks: api::config::WebhookSettings::default(),
         }
     }
 }
@@ -227,6 +230,7 @@ async fn spawn_app_on(
         request_timeout_seconds: options.request_timeout_seconds,
         cors_origins: api::config::parse_cors_origins(&options.cors_origins).expect("origins"),
         four_eyes: options.four_eyes,
+        webhooks: options.webhooks.clone(),
         ..Settings::default()
     };
     let prepared = settings.clone();
