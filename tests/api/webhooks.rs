@@ -39,7 +39,12 @@ fn allowing(hosts: &str) -> Options {
 
 impl TestApp {
     /// A request as the approver.
-    async fn as_approver(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    async fn as_approver(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
         let mut request = self
             .client
             .request(method, self.url(path))
@@ -65,7 +70,11 @@ impl TestApp {
     async fn publish(&self, year: i32) -> Value {
         let csv = format!("code,prevalence\n11.40,{}\n11.41,30\n", year % 50);
         let (status, body) = self
-            .upload(&format!("kind=stunting&year={year}&source=test"), "text/csv", csv)
+            .upload(
+                &format!("kind=stunting&year={year}&source=test"),
+                "text/csv",
+                csv,
+            )
             .await;
         assert_eq!(status, 201, "{body}");
         body["dataset"].clone()
@@ -207,9 +216,11 @@ impl PythonReceiver {
     }
 
     async fn entry(&self, n: usize) -> Value {
-        wait_for(&format!("delivery {n} at the Python receiver"), 30, async || {
-            self.entries().get(n).cloned()
-        })
+        wait_for(
+            &format!("delivery {n} at the Python receiver"),
+            30,
+            async || self.entries().get(n).cloned(),
+        )
         .await
     }
 }
@@ -259,7 +270,10 @@ async fn every_delivery_verifies_with_the_standard_webhooks_python_library_and_a
         (list["deliveries"][0]["status"] == "delivered").then_some(list)
     })
     .await;
-    assert_eq!(deliveries["deliveries"][0]["attempts"][0]["status_code"], 204);
+    assert_eq!(
+        deliveries["deliveries"][0]["attempts"][0]["status_code"],
+        204
+    );
 
     // A tampered body, or a replay under another timestamp, is rejected by the library.
     let headers = |timestamp: &str| {
@@ -267,7 +281,10 @@ async fn every_delivery_verifies_with_the_standard_webhooks_python_library_and_a
         for (name, value) in [
             ("webhook-id", entry["webhook_id"].as_str().unwrap()),
             ("webhook-timestamp", timestamp),
-            ("webhook-signature", entry["webhook_signature"].as_str().unwrap()),
+            (
+                "webhook-signature",
+                entry["webhook_signature"].as_str().unwrap(),
+            ),
         ] {
             h.insert(name, value.parse().unwrap());
         }
@@ -292,7 +309,10 @@ async fn every_delivery_verifies_with_the_standard_webhooks_python_library_and_a
     let entries = receiver.entries();
     for forged in &entries[1..3] {
         let verdict = forged["verdicts"][0].as_str().unwrap();
-        assert!(verdict.starts_with("rejected: No matching signature"), "{forged}");
+        assert!(
+            verdict.starts_with("rejected: No matching signature"),
+            "{forged}"
+        );
     }
 
     // After a rotation both secrets sign for a while: a receiver holding either verifies.
@@ -310,9 +330,17 @@ async fn every_delivery_verifies_with_the_standard_webhooks_python_library_and_a
     std::fs::write(&receiver.secrets, format!("{new_secret}\n{secret}\n")).unwrap();
     app.publish(2020).await;
     let entry = receiver.entry(3).await;
-    assert_eq!(entry["verdicts"], json!(["verified", "verified"]), "{entry}");
     assert_eq!(
-        entry["webhook_signature"].as_str().unwrap().split(' ').count(),
+        entry["verdicts"],
+        json!(["verified", "verified"]),
+        "{entry}"
+    );
+    assert_eq!(
+        entry["webhook_signature"]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .count(),
         2
     );
 }
@@ -327,7 +355,10 @@ async fn a_receiver_answering_500_twice_then_200_sees_three_attempts_with_growin
     options.webhooks.retry_base_seconds = 0.5;
     let app = spawn_app_with(options).await;
     let (status, created) = app
-        .subscribe(&format!("http://127.0.0.1:{}/", receiver.port), &["dataset.published"])
+        .subscribe(
+            &format!("http://127.0.0.1:{}/", receiver.port),
+            &["dataset.published"],
+        )
         .await;
     assert_eq!(status, 201, "{created}");
     let id = created["webhook"]["id"].as_i64().unwrap();
@@ -365,8 +396,14 @@ async fn a_receiver_answering_500_twice_then_200_sees_three_attempts_with_growin
     assert!(attempts[1]["next_attempt_at"].is_string());
     assert_eq!(attempts[2]["next_attempt_at"], Value::Null);
     let metrics = app.metrics().await;
-    assert!(metrics.contains("lokus_webhook_attempts_total{result=\"error\"} 2"), "{metrics}");
-    assert!(metrics.contains("lokus_webhook_attempts_total{result=\"success\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("lokus_webhook_attempts_total{result=\"error\"} 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("lokus_webhook_attempts_total{result=\"success\"} 1"),
+        "{metrics}"
+    );
     assert!(metrics.contains("lokus_webhook_queue_depth 0"), "{metrics}");
 }
 
@@ -461,12 +498,22 @@ async fn a_target_outside_the_allow_list_is_refused_at_subscription_and_never_co
     let app = spawn_app_with(allowing(&format!("127.0.0.1:{}", receiver.port))).await;
 
     let (status, body) = app
-        .subscribe(&format!("http://127.0.0.1:{canary_port}/"), &["dataset.published"])
+        .subscribe(
+            &format!("http://127.0.0.1:{canary_port}/"),
+            &["dataset.published"],
+        )
         .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"], "webhook_target_refused");
-    assert!(body["message"].as_str().unwrap().contains("LOKUS_WEBHOOK_ALLOWED_HOSTS"));
-    let (_, list) = app.as_approver(reqwest::Method::GET, "/api/v1/webhooks", None).await;
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("LOKUS_WEBHOOK_ALLOWED_HOSTS")
+    );
+    let (_, list) = app
+        .as_approver(reqwest::Method::GET, "/api/v1/webhooks", None)
+        .await;
     assert_eq!(list["meta"]["total"], 0, "nothing was stored: {list}");
 
     // A subscription made before the allow-list changed (written directly): its deliveries
@@ -485,7 +532,10 @@ async fn a_target_outside_the_allow_list_is_refused_at_subscription_and_never_co
         .unwrap()
     };
     let (status, _) = app
-        .subscribe(&format!("http://127.0.0.1:{}/", receiver.port), &["dataset.published"])
+        .subscribe(
+            &format!("http://127.0.0.1:{}/", receiver.port),
+            &["dataset.published"],
+        )
         .await;
     assert_eq!(status, 201);
     app.publish(2019).await;
@@ -498,8 +548,13 @@ async fn a_target_outside_the_allow_list_is_refused_at_subscription_and_never_co
         (!list["deliveries"][0]["attempts"].as_array()?.is_empty()).then_some(list)
     })
     .await;
-    let error = list["deliveries"][0]["attempts"][0]["error"].as_str().unwrap();
-    assert!(error.starts_with("target refused: url: host 127.0.0.1:"), "{error}");
+    let error = list["deliveries"][0]["attempts"][0]["error"]
+        .as_str()
+        .unwrap();
+    assert!(
+        error.starts_with("target refused: url: host 127.0.0.1:"),
+        "{error}"
+    );
     assert!(
         matches!(canary.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
         "the canary was contacted"
@@ -530,10 +585,16 @@ async fn without_an_allow_list_plain_http_and_private_loopback_or_metadata_targe
         ("https://user:secret@8.8.8.8/", "invalid_webhook_url"),
     ] {
         let (status, body) = app.subscribe(url, &["lokus.adopted"]).await;
-        assert_eq!((status, body["error"].as_str().unwrap()), (422, code), "{url}");
+        assert_eq!(
+            (status, body["error"].as_str().unwrap()),
+            (422, code),
+            "{url}"
+        );
         assert!(body["message"].as_str().unwrap().starts_with("url:"));
     }
-    let (_, list) = app.as_approver(reqwest::Method::GET, "/api/v1/webhooks", None).await;
+    let (_, list) = app
+        .as_approver(reqwest::Method::GET, "/api/v1/webhooks", None)
+        .await;
     assert_eq!(list["meta"]["total"], 0);
 }
 
@@ -575,7 +636,11 @@ async fn only_approvers_manage_webhooks_and_bad_requests_change_nothing() {
                 Some(json!({"url": "http://127.0.0.1:9/", "events": events})),
             )
             .await;
-        assert_eq!((status, body["error"].as_str().unwrap()), (422, code), "{body}");
+        assert_eq!(
+            (status, body["error"].as_str().unwrap()),
+            (422, code),
+            "{body}"
+        );
         assert!(body["message"].as_str().unwrap().starts_with("events:"));
     }
     let (status, body) = app
@@ -585,31 +650,53 @@ async fn only_approvers_manage_webhooks_and_bad_requests_change_nothing() {
             Some(json!({"url": "http://127.0.0.1:9/", "events": ["lokus.adopted"], "colour": 1})),
         )
         .await;
-    assert_eq!((status, body["error"].as_str().unwrap()), (400, "invalid_json"));
-    let (_, list) = app.as_approver(reqwest::Method::GET, "/api/v1/webhooks", None).await;
+    assert_eq!(
+        (status, body["error"].as_str().unwrap()),
+        (400, "invalid_json")
+    );
+    let (_, list) = app
+        .as_approver(reqwest::Method::GET, "/api/v1/webhooks", None)
+        .await;
     assert_eq!(list["meta"]["total"], 0);
 
     // Created (events deduplicated, in the documented order), listed without the secret,
     // deleted; then gone.
     let (status, created) = app
-        .subscribe("http://127.0.0.1:9/", &["dataset.published", "lokus.adopted", "lokus.adopted"])
+        .subscribe(
+            "http://127.0.0.1:9/",
+            &["dataset.published", "lokus.adopted", "lokus.adopted"],
+        )
         .await;
     assert_eq!(status, 201, "{created}");
     let webhook = &created["webhook"];
-    assert_eq!(webhook["events"], json!(["lokus.adopted", "dataset.published"]));
+    assert_eq!(
+        webhook["events"],
+        json!(["lokus.adopted", "dataset.published"])
+    );
     assert_eq!(webhook["created_by"], "test-approver");
     assert_eq!(webhook["description"], "planning system");
     let id = webhook["id"].as_i64().unwrap();
-    let (_, list) = app.as_approver(reqwest::Method::GET, "/api/v1/webhooks", None).await;
+    let (_, list) = app
+        .as_approver(reqwest::Method::GET, "/api/v1/webhooks", None)
+        .await;
     assert_eq!(list["webhooks"][0]["id"], id);
     assert!(list["webhooks"][0].get("secret").is_none(), "{list}");
     let (_, audit) = app
-        .as_approver(reqwest::Method::GET, "/api/v1/audit?action=create_webhook", None)
+        .as_approver(
+            reqwest::Method::GET,
+            "/api/v1/audit?action=create_webhook",
+            None,
+        )
         .await;
     assert_eq!(audit["entries"][0]["target"], format!("webhook:{id}"));
 
     let path = format!("/api/v1/webhooks/{id}");
-    assert_eq!(app.as_approver(reqwest::Method::DELETE, &path, None).await.0, 204);
+    assert_eq!(
+        app.as_approver(reqwest::Method::DELETE, &path, None)
+            .await
+            .0,
+        204
+    );
     for (method, path) in [
         (reqwest::Method::DELETE, path.clone()),
         (reqwest::Method::POST, format!("{path}/rotate-secret")),
@@ -617,7 +704,11 @@ async fn only_approvers_manage_webhooks_and_bad_requests_change_nothing() {
         (reqwest::Method::POST, format!("{path}/deliveries/1/retry")),
     ] {
         let (status, body) = app.as_approver(method, &path, None).await;
-        assert_eq!((status, body["error"].as_str().unwrap()), (404, "not_found"), "{path}");
+        assert_eq!(
+            (status, body["error"].as_str().unwrap()),
+            (404, "not_found"),
+            "{path}"
+        );
     }
 }
 
@@ -632,12 +723,26 @@ async fn the_feed_serves_publications_oldest_first_in_pages_with_a_next_cursor()
     assert_eq!(status, 200);
     assert_eq!(empty, json!({"events": [], "next": "0", "has_more": false}));
 
-    let datasets = [app.publish(2019).await, app.publish(2020).await, app.publish(2021).await];
+    let datasets = [
+        app.publish(2019).await,
+        app.publish(2020).await,
+        app.publish(2021).await,
+    ];
     // Neither an identical re-import nor a rejected one is a publication.
     let csv = "code,prevalence\n11.40,19\n11.41,30\n";
-    assert_eq!(app.upload("kind=stunting&year=2019&source=test", "text/csv", csv).await.0, 200);
+    assert_eq!(
+        app.upload("kind=stunting&year=2019&source=test", "text/csv", csv)
+            .await
+            .0,
+        200
+    );
     let bad = "code,prevalence\n11.40,abc\n";
-    assert_eq!(app.upload("kind=stunting&year=2022", "text/csv", bad).await.0, 422);
+    assert_eq!(
+        app.upload("kind=stunting&year=2022", "text/csv", bad)
+            .await
+            .0,
+        422
+    );
 
     let (_, first) = app.get_json("/api/v1/events?limit=2").await;
     assert_eq!(first["has_more"], true);
@@ -645,10 +750,16 @@ async fn the_feed_serves_publications_oldest_first_in_pages_with_a_next_cursor()
     assert_eq!(events.len(), 2);
     assert_eq!(first["next"], events[1]["cursor"]);
     let (_, rest) = app
-        .get_json(&format!("/api/v1/events?after={}", first["next"].as_str().unwrap()))
+        .get_json(&format!(
+            "/api/v1/events?after={}",
+            first["next"].as_str().unwrap()
+        ))
         .await;
     assert_eq!(rest["has_more"], false);
-    let all: Vec<&Value> = events.iter().chain(rest["events"].as_array().unwrap()).collect();
+    let all: Vec<&Value> = events
+        .iter()
+        .chain(rest["events"].as_array().unwrap())
+        .collect();
     assert_eq!(all.len(), 3);
     for (event, dataset) in all.iter().zip(&datasets) {
         assert_eq!(event["type"], "dataset.published");
@@ -664,7 +775,10 @@ async fn the_feed_serves_publications_oldest_first_in_pages_with_a_next_cursor()
     // Nothing new: the same cursor comes back, to poll with later; the ids stay the same.
     let next = rest["next"].as_str().unwrap();
     let (_, after_all) = app.get_json(&format!("/api/v1/events?after={next}")).await;
-    assert_eq!(after_all, json!({"events": [], "next": next, "has_more": false}));
+    assert_eq!(
+        after_all,
+        json!({"events": [], "next": next, "has_more": false})
+    );
     let (_, again) = app.get_json("/api/v1/events?limit=2").await;
     assert_eq!(again["events"], first["events"]);
 
@@ -675,6 +789,10 @@ async fn the_feed_serves_publications_oldest_first_in_pages_with_a_next_cursor()
         ("/api/v1/events?after=abc", 400, "invalid_query"),
     ] {
         let (got, body) = app.get_json(path).await;
-        assert_eq!((got, body["error"].as_str().unwrap()), (status, code), "{path}");
+        assert_eq!(
+            (got, body["error"].as_str().unwrap()),
+            (status, code),
+            "{path}"
+        );
     }
 }

@@ -124,7 +124,7 @@ fn is_private_name(name: &str) -> bool {
 }
 
 /// How long a lookup may take before the target counts as unresolvable.
-const LOOKUP_TIMEOUT: Duration = Duration::from_secs(5);
+pub const LOOKUP_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The target rules of one configuration.
 #[derive(Debug, Clone)]

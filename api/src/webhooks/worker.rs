@@ -174,8 +174,9 @@ async fn tick(state: &Arc<AppState>, sender: &Sender) -> Duration {
         }
         Ok(Some(_)) => {}
     }
-    // Longer than any attempt can take, so a claim outlives its sending.
-    let lease = now + sender.timeout * 2 + Duration::from_secs(30);
+    // Longer than any attempt can take (lookup, then the request), so a claim outlives its
+    // sending; a delivery whose sender died is due again after it.
+    let lease = now + sender.timeout + super::target::LOOKUP_TIMEOUT + Duration::from_secs(10);
     let claimed = state
         .pool
         .get()
