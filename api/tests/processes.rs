@@ -10,6 +10,11 @@ use std::time::{Duration, Instant};
 use diesel::{Connection, RunQueryDsl};
 use serde_json::Value;
 
+/// The tests of this file take turns: several start two servers at once, and the SIGKILL and
+/// SIGTERM tests time their signals; side by side on a machine of two cores, one test's
+/// servers starting up would stretch the other's timings past their meaning.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
@@ -385,6 +390,7 @@ async fn tokio_sleep(ms: u64) {
 
 #[actix_web::test]
 async fn two_replicas_started_at_the_same_moment_on_an_empty_postgres_database_both_come_up() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let Some(db) = Database::postgres() else {
         return;
     };
@@ -393,6 +399,7 @@ async fn two_replicas_started_at_the_same_moment_on_an_empty_postgres_database_b
 
 #[actix_web::test]
 async fn two_processes_started_at_the_same_moment_on_one_empty_sqlite_file_both_come_up() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     two_replicas_started_together(&Database::sqlite()).await;
 }
 
@@ -469,6 +476,7 @@ async fn kill_mid_import(
 
 #[actix_web::test]
 async fn an_import_killed_mid_write_on_postgres_leaves_the_old_state_or_the_whole_dataset() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let Some(db) = Database::postgres() else {
         return;
     };
@@ -500,6 +508,7 @@ async fn an_import_killed_mid_write_on_postgres_leaves_the_old_state_or_the_whol
 
 #[actix_web::test]
 async fn an_import_killed_mid_write_on_sqlite_leaves_the_old_state_or_the_whole_dataset() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let db = Database::sqlite();
     // SQLite shows no sign of a write in progress from outside: kill at several moments
     // after sending, across restarts; each time the data must be old or whole.
@@ -519,6 +528,7 @@ async fn an_import_killed_mid_write_on_sqlite_leaves_the_old_state_or_the_whole_
 
 #[actix_web::test]
 async fn a_slow_ranking_in_flight_at_sigterm_completes_with_201_and_the_process_exits_0() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let db = Database::sqlite();
     let mut server = Server::start(&db.url, &[("LOKUS_SHUTDOWN_GRACE_SECONDS", "60")]);
     let token = editor_token(&db.url);
@@ -745,11 +755,13 @@ async fn killed_between_commit_and_delivery(db: &Database) {
 #[actix_web::test]
 async fn an_event_committed_before_a_sigkill_is_delivered_once_after_the_restart_with_its_original_id()
  {
+    let _turn = ONE_AT_A_TIME.lock().await;
     killed_between_commit_and_delivery(&Database::sqlite()).await;
 }
 
 #[actix_web::test]
 async fn an_event_committed_before_a_sigkill_on_postgres_is_delivered_once_after_the_restart() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let Some(db) = Database::postgres() else {
         return;
     };
@@ -758,6 +770,7 @@ async fn an_event_committed_before_a_sigkill_on_postgres_is_delivered_once_after
 
 #[actix_web::test]
 async fn two_replicas_on_one_postgres_database_send_each_attempt_of_each_event_once() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let Some(db) = Database::postgres() else {
         return;
     };

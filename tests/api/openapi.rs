@@ -524,15 +524,22 @@ async fn every_operation_answers_as_its_schema_says() {
         400,
     )
     .await;
-    w.expect(&app, get(t, t).header("Authorization", approver.clone()), 200)
-        .await;
+    w.expect(
+        &app,
+        get(t, t).header("Authorization", approver.clone()),
+        200,
+    )
+    .await;
     w.expect(&app, get(t, t).header("Authorization", viewer.clone()), 403)
         .await;
     w.expect(
         &app,
-        get("/api/v1/datasets", "/api/v1/datasets?kind=stunting&year=2018")
-            .post("text/csv", csv)
-            .header("Authorization", editor.clone()),
+        get(
+            "/api/v1/datasets",
+            "/api/v1/datasets?kind=stunting&year=2018",
+        )
+        .post("text/csv", csv)
+        .header("Authorization", editor.clone()),
         201,
     )
     .await;
@@ -562,9 +569,12 @@ async fn every_operation_answers_as_its_schema_says() {
     let t = "/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry";
     w.expect(
         &app,
-        get(t, format!("/api/v1/webhooks/{hook}/deliveries/{delivery}/retry"))
-            .post("application/json", "")
-            .header("Authorization", approver.clone()),
+        get(
+            t,
+            format!("/api/v1/webhooks/{hook}/deliveries/{delivery}/retry"),
+        )
+        .post("application/json", "")
+        .header("Authorization", approver.clone()),
         202,
     )
     .await;
@@ -594,8 +604,12 @@ async fn every_operation_answers_as_its_schema_says() {
     )
     .await;
     let t = "/api/v1/webhooks/{id}";
-    w.expect(&app, get(t, format!("/api/v1/webhooks/{hook}")).delete(), 401)
-        .await;
+    w.expect(
+        &app,
+        get(t, format!("/api/v1/webhooks/{hook}")).delete(),
+        401,
+    )
+    .await;
     w.expect(
         &app,
         get(t, format!("/api/v1/webhooks/{hook}"))

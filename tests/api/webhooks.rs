@@ -352,7 +352,7 @@ async fn every_delivery_verifies_with_the_standard_webhooks_python_library_and_a
 async fn a_receiver_answering_500_twice_then_200_sees_three_attempts_with_growing_delays() {
     let receiver = Receiver::start(vec![500, 500, 200]);
     let mut options = allowing(&format!("127.0.0.1:{}", receiver.port));
-    options.webhooks.retry_base_seconds = 0.5;
+    options.webhooks.retry_base_seconds = 1.0;
     let app = spawn_app_with(options).await;
     let (status, created) = app
         .subscribe(
@@ -376,14 +376,14 @@ async fn a_receiver_answering_500_twice_then_200_sees_three_attempts_with_growin
     .await;
 
     // The same webhook-id every time; the second wait longer than the first. The delays are
-    // base × 2^(n-1) × [0.8, 1.2): 0.4–0.6 s, then 0.8–1.2 s (plus the worker's latency).
+    // base × 2^(n-1) × [0.8, 1.2): 0.8–1.2 s, then 1.6–2.4 s (plus the worker's latency).
     assert_eq!(seen.len(), 3);
     assert!(seen.iter().all(|r| r.webhook_id == seen[0].webhook_id));
     let first = seen[1].at - seen[0].at;
     let second = seen[2].at - seen[1].at;
     eprintln!("delays between attempts: {first:?}, {second:?}");
-    assert!(first >= Duration::from_millis(390), "{first:?}");
-    assert!(second >= Duration::from_millis(790), "{second:?}");
+    assert!(first >= Duration::from_millis(790), "{first:?}");
+    assert!(second >= Duration::from_millis(1590), "{second:?}");
     assert!(second > first, "{first:?} then {second:?}");
 
     let delivery = &list["deliveries"][0];
