@@ -33,8 +33,11 @@ case "$AS" in
 esac
 PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
+# Webhooks may only ever target the discard port on loopback: whatever a run subscribes, no
+# other host is contacted (every other target is refused before any connection).
 LOKUS_DATABASE_URL="sqlite://$WORK/lokus.db" LOKUS_BIND="127.0.0.1:$PORT" \
     LOKUS_RATE_LIMIT=100000 LOKUS_RATE_BURST=100000 LOKUS_LOG=warn \
+    LOKUS_WEBHOOK_ALLOWED_HOSTS=127.0.0.1:9 \
     "$BIN" serve > "$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT

@@ -61,6 +61,92 @@ pub struct Settings {
     /// `LOKUS_FOUR_EYES`: a token label may not publish its own upload nor approve its own
     /// proposal (default true; false for single-person installs).
     pub four_eyes: bool,
+    /// Webhook delivery: targets, retries, timeouts (`LOKUS_WEBHOOK_*`).
+    pub webhooks: WebhookSettings,
+}
+
+/// How webhooks are delivered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookSettings {
+    /// `LOKUS_WEBHOOK_ALLOWED_HOSTS`: comma-separated `host` or `host:port` entries. When given,
+    /// only these hosts are ever contacted (over `http` or `https`, whatever they resolve to);
+    /// when absent (default), targets must be `https` and resolve to public addresses only.
+    pub allowed_hosts: Option<Vec<String>>,
+    /// `LOKUS_WEBHOOK_RETRY_BASE_SECONDS`: the delay after the first failed attempt (default 5;
+    /// it doubles after each failure up to 6 h).
+    pub retry_base_seconds: f64,
+    /// `LOKUS_WEBHOOK_GIVE_UP_SECONDS`: how long after its event a delivery is retried before it
+    /// is marked `failed` (default 259,200 = 3 days; tests set it lower).
+    pub give_up_seconds: f64,
+    /// `LOKUS_WEBHOOK_TIMEOUT_SECONDS`: how long one attempt may take, connection included
+    /// (default 10).
+    pub timeout_seconds: f64,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        WebhookSettings {
+            allowed_hosts: None,
+            retry_base_seconds: 5.0,
+            give_up_seconds: 3.0 * 24.0 * 3600.0,
+            timeout_seconds: 10.0,
+        }
+    }
+}
+
+impl WebhookSettings {
+    /// The retry policy these settings describe.
+    pub fn policy(&self) -> model::outbox::delivery::RetryPolicy {
+        model::outbox::delivery::RetryPolicy {
+            base: std::time::Duration::from_secs_f64(self.retry_base_seconds),
+            give_up: std::time::Duration::from_secs_f64(self.give_up_seconds),
+            ..Default::default()
+        }
+    }
+
+    fn from_env(d: WebhookSettings) -> Result<WebhookSettings, String> {
+        let seconds = |name: &str, default: f64| -> Result<f64, String> {
+            let n: f64 = number(name, default)?;
+            if n.is_finite() && n > 0.0 && n <= 1e9 {
+                Ok(n)
+            } else {
+                Err(format!("{name}={n} must be a number of seconds above 0"))
+            }
+        };
+        Ok(WebhookSettings {
+            allowed_hosts: var("LOKUS_WEBHOOK_ALLOWED_HOSTS")
+                .map(|v| parse_allowed_hosts(&v))
+                .transpose()
+                .map_err(|e| format!("LOKUS_WEBHOOK_ALLOWED_HOSTS: {e}"))?,
+            retry_base_seconds: seconds("LOKUS_WEBHOOK_RETRY_BASE_SECONDS", d.retry_base_seconds)?,
+            give_up_seconds: seconds("LOKUS_WEBHOOK_GIVE_UP_SECONDS", d.give_up_seconds)?,
+            timeout_seconds: seconds("LOKUS_WEBHOOK_TIMEOUT_SECONDS", d.timeout_seconds)?,
+        })
+    }
+}
+
+/// Parses `LOKUS_WEBHOOK_ALLOWED_HOSTS`: comma-separated `host` or `host:port` (IPv6 in
+/// brackets), normalised as URLs write them (lower case).
+///
+/// # Errors
+/// A message naming the entry that is not a host.
+pub fn parse_allowed_hosts(text: &str) -> Result<Vec<String>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            let url = reqwest::Url::parse(&format!("http://{t}/"))
+                .ok()
+                .filter(|u| u.username().is_empty() && u.path() == "/" && u.host_str().is_some());
+            match url {
+                Some(u) => Ok(match u.port() {
+                    Some(p) => format!("{}:{p}", u.host_str().unwrap_or_default()),
+                    None => u.host_str().unwrap_or_default().to_string(),
+                }),
+                None => Err(format!("'{t}' is not a host or host:port")),
+            }
+        })
+        .collect()
 }
 
 impl Default for Settings {
@@ -85,6 +171,7 @@ impl Default for Settings {
             body_timeout_seconds: 60,
             cors_origins: Vec::new(),
             four_eyes: true,
+            webhooks: WebhookSettings::default(),
         }
     }
 }
@@ -204,6 +291,7 @@ impl Settings {
             )?,
             body_timeout_seconds: positive("LOKUS_BODY_TIMEOUT_SECONDS", d.body_timeout_seconds)?,
             four_eyes: flag("LOKUS_FOUR_EYES", d.four_eyes)?,
+            webhooks: WebhookSettings::from_env(d.webhooks)?,
             cors_origins: parse_cors_origins(&var("LOKUS_CORS_ORIGINS").unwrap_or_default())
                 .map_err(|e| format!("LOKUS_CORS_ORIGINS: {e}"))?,
         })
@@ -301,6 +389,17 @@ mod tests {
         assert!(parse_base_path("/lokus/../x").is_err());
         assert!(parse_base_path("/lo kus").is_err());
         assert!(parse_base_path("/a?b").is_err());
+    }
+
+    #[test]
+    fn allowed_webhook_hosts_are_normalised_and_anything_else_is_refused() {
+        assert_eq!(
+            parse_allowed_hosts(" 127.0.0.1:8443, Receiver.Example ,[::1]:9000").unwrap(),
+            ["127.0.0.1:8443", "receiver.example", "[::1]:9000"]
+        );
+        assert!(parse_allowed_hosts("https://x.example/").is_err());
+        assert!(parse_allowed_hosts("user@x.example").is_err());
+        assert!(parse_allowed_hosts("x.example/path").is_err());
     }
 
     #[test]

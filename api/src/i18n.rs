@@ -284,6 +284,15 @@ pub static INDONESIAN: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::n
             "Jenis isi permintaan tidak diterima",
         ),
         ("zero_variance", "Semua nilai sama; tidak ada variasi"),
+        (
+            "webhook_target_refused",
+            "Alamat tujuan webhook ditolak (harus https ke alamat publik, atau host yang diizinkan)",
+        ),
+        ("invalid_webhook_url", "URL webhook tidak valid"),
+        ("invalid_webhook", "Isian webhook tidak valid"),
+        ("unknown_event_type", "Jenis peristiwa tidak dikenal"),
+        ("invalid_secret", "Rahasia penandatanganan tidak valid"),
+        ("invalid_cursor", "Kursor umpan peristiwa tidak valid"),
     ]
 });
 

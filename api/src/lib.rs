@@ -14,3 +14,4 @@ pub mod negotiate;
 pub mod routes;
 pub mod startup;
 pub mod state;
+pub mod webhooks;

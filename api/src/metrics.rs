@@ -19,6 +19,8 @@ pub struct Metrics {
     requests: Mutex<BTreeMap<(String, String, u16), u64>>,
     latency: Mutex<BTreeMap<String, Histogram>>,
     imports: Mutex<BTreeMap<(String, String), u64>>,
+    webhook_attempts: Mutex<BTreeMap<&'static str, u64>>,
+    webhook_failures: std::sync::atomic::AtomicU64,
 }
 
 impl Metrics {
@@ -46,6 +48,20 @@ impl Metrics {
             *m.entry((kind.to_string(), outcome.to_string()))
                 .or_default() += 1;
         }
+    }
+
+    /// Records one webhook attempt by this process (`success`: the receiver answered 2xx).
+    pub fn observe_webhook_attempt(&self, success: bool) {
+        if let Ok(mut m) = self.webhook_attempts.lock() {
+            *m.entry(if success { "success" } else { "error" })
+                .or_default() += 1;
+        }
+    }
+
+    /// Records one webhook delivery this process gave up on (`failed`).
+    pub fn observe_webhook_failure(&self) {
+        self.webhook_failures
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The Prometheus exposition text.
@@ -95,6 +111,27 @@ impl Metrics {
                 ));
             }
         }
+        out.push_str(
+            "# HELP lokus_webhook_attempts_total Webhook delivery attempts by this process, by result.\n",
+        );
+        out.push_str("# TYPE lokus_webhook_attempts_total counter\n");
+        if let Ok(m) = self.webhook_attempts.lock() {
+            for result in ["success", "error"] {
+                out.push_str(&format!(
+                    "lokus_webhook_attempts_total{{result=\"{result}\"}} {}\n",
+                    m.get(result).copied().unwrap_or(0)
+                ));
+            }
+        }
+        out.push_str(
+            "# HELP lokus_webhook_failures_total Webhook deliveries this process gave up on (failed).\n",
+        );
+        out.push_str("# TYPE lokus_webhook_failures_total counter\n");
+        out.push_str(&format!(
+            "lokus_webhook_failures_total {}\n",
+            self.webhook_failures
+                .load(std::sync::atomic::Ordering::Relaxed)
+        ));
         out
     }
 }

@@ -510,6 +510,7 @@ impl Application {
         std::thread::Builder::new()
             .name("lokus-data-version".into())
             .spawn(move || keep_fresh(&watched))?;
+        crate::webhooks::worker::start(&state.clone().into_inner())?;
         let app_state = state.clone();
         let app = move || {
             let state = app_state.clone();

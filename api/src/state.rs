@@ -592,15 +592,12 @@ impl AppState {
     /// when the caller must render it.
     ///
     /// A reader of a default document is thus never refused, nor kept waiting, because the
-    /// data changed; the version is whatever [`AppState::version`] says, whatever changed it.
+    /// data changed; the version is whatever [`AppState::data_version`] says, whatever changed it.
     pub fn rendered_now<F>(&self, key: &str, refresh: F) -> Option<Served>
     where
         F: FnOnce(&AppState) -> Result<(), crate::error::ApiError> + Send + 'static,
     {
-        let version = self.version.load(Ordering::Acquire);
-        if version < 0 {
-            return None;
-        }
+        let version = self.known_version()?;
         let (rendered, at) = {
             let mut cache = self.rendered.lock().ok()?;
             if let Some(hit) = cache.get(key, version) {

@@ -10,6 +10,11 @@ use std::time::{Duration, Instant};
 use diesel::{Connection, RunQueryDsl};
 use serde_json::Value;
 
+/// The tests of this file take turns: several start two servers at once, and the SIGKILL and
+/// SIGTERM tests time their signals; side by side on a machine of two cores, one test's
+/// servers starting up would stretch the other's timings past their meaning.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
@@ -392,6 +397,7 @@ async fn tokio_sleep(ms: u64) {
 
 #[actix_web::test]
 async fn two_replicas_started_at_the_same_moment_on_an_empty_postgres_database_both_come_up() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let Some(db) = Database::postgres() else {
         return;
     };
@@ -400,6 +406,7 @@ async fn two_replicas_started_at_the_same_moment_on_an_empty_postgres_database_b
 
 #[actix_web::test]
 async fn two_processes_started_at_the_same_moment_on_one_empty_sqlite_file_both_come_up() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     two_replicas_started_together(&Database::sqlite()).await;
 }
 
@@ -476,6 +483,7 @@ async fn kill_mid_import(
 
 #[actix_web::test]
 async fn an_import_killed_mid_write_on_postgres_leaves_the_old_state_or_the_whole_dataset() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let Some(db) = Database::postgres() else {
         return;
     };
@@ -507,6 +515,7 @@ async fn an_import_killed_mid_write_on_postgres_leaves_the_old_state_or_the_whol
 
 #[actix_web::test]
 async fn an_import_killed_mid_write_on_sqlite_leaves_the_old_state_or_the_whole_dataset() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let db = Database::sqlite();
     // SQLite shows no sign of a write in progress from outside: kill at several moments
     // after sending, across restarts; each time the data must be old or whole.
@@ -526,6 +535,7 @@ async fn an_import_killed_mid_write_on_sqlite_leaves_the_old_state_or_the_whole_
 
 #[actix_web::test]
 async fn a_slow_ranking_in_flight_at_sigterm_completes_with_201_and_the_process_exits_0() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let db = Database::sqlite();
     let mut server = Server::start(&db.url, &[("LOKUS_SHUTDOWN_GRACE_SECONDS", "60")]);
     let token = editor_token(&db.url);
@@ -572,4 +582,270 @@ async fn a_slow_ranking_in_flight_at_sigterm_completes_with_201_and_the_process_
         signalled.as_millis(),
         took.as_millis()
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// Webhooks: SIGKILL between an event's commit and its delivery; replicas sharing the queue.
+
+/// `lokus token create --role approver` on the database: the token's secret.
+fn approver_token(url: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_lokus"))
+        .args([
+            "token",
+            "create",
+            "--role",
+            "approver",
+            "--label",
+            "process-approver",
+        ])
+        .env("LOKUS_DATABASE_URL", url)
+        .env("LOKUS_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// A loopback receiver recording (path, webhook-id) of every request; it answers 500 the
+/// first time it sees a pair when `fail_first`, else 200.
+struct Receiver {
+    seen: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+}
+
+impl Receiver {
+    fn start(listener: std::net::TcpListener, fail_first: bool) -> Receiver {
+        use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, String)>::new()));
+        let log = seen.clone();
+        let server = HttpServer::new(move || {
+            let log = log.clone();
+            App::new().default_service(web::to(move |req: HttpRequest| {
+                let log = log.clone();
+                async move {
+                    let id = req
+                        .headers()
+                        .get("webhook-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_string();
+                    let key = (req.path().to_string(), id);
+                    let mut log = log.lock().unwrap();
+                    let first = !log.contains(&key);
+                    log.push(key);
+                    if fail_first && first {
+                        HttpResponse::InternalServerError().finish()
+                    } else {
+                        HttpResponse::Ok().finish()
+                    }
+                }
+            }))
+        })
+        .workers(1)
+        .disable_signals()
+        .listen(listener)
+        .unwrap();
+        actix_web::rt::spawn(server.run());
+        Receiver { seen }
+    }
+
+    fn seen(&self) -> Vec<(String, String)> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+async fn call(
+    server: &Server,
+    method: reqwest::Method,
+    token: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = client()
+        .request(method, server.url(path))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn wait_until<T>(what: &str, secs: u64, mut probe: impl AsyncFnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(value) = probe().await {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "waited {secs} s for {what}");
+        tokio_sleep(50).await;
+    }
+}
+
+async fn killed_between_commit_and_delivery(db: &Database) {
+    // The receiver's port is reserved, but nothing listens there until after the kill.
+    let reserved = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = reserved.local_addr().unwrap().port();
+    drop(reserved);
+    let allowed = format!("127.0.0.1:{port}");
+    let env = [
+        ("LOKUS_WEBHOOK_ALLOWED_HOSTS", allowed.as_str()),
+        ("LOKUS_WEBHOOK_RETRY_BASE_SECONDS", "1"),
+        ("LOKUS_WEBHOOK_TIMEOUT_SECONDS", "2"),
+    ];
+    let server = Server::start(&db.url, &env);
+    let (editor, approver) = (editor_token(&db.url), approver_token(&db.url));
+    let (status, created) = call(
+        &server,
+        reqwest::Method::POST,
+        &approver,
+        "/api/v1/webhooks",
+        Some(serde_json::json!({"url": format!("http://{allowed}/hook"), "events": ["dataset.published"]})),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let hook = created["webhook"]["id"].as_i64().unwrap();
+    let codes = district_codes(&server).await;
+    let (status, body) = upload(
+        &server,
+        &editor,
+        "kind=covariate&indicator=webhook_kill&year=2026",
+        covariate_csv(&codes, 7),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let (_, feed) = get_json(&server, "/api/v1/events").await;
+    let original = feed["events"][0]["id"].as_str().unwrap().to_string();
+    // The first attempt finds no receiver and is recorded; the next is due a second later.
+    // The process dies now: after the commit, before any delivery.
+    let deliveries = format!("/api/v1/webhooks/{hook}/deliveries");
+    wait_until("the first (refused) attempt", 30, async || {
+        let (_, list) = call(&server, reqwest::Method::GET, &approver, &deliveries, None).await;
+        (list["deliveries"][0]["attempt_count"] == 1).then_some(())
+    })
+    .await;
+    server.signal("KILL");
+    drop(server);
+
+    let receiver = Receiver::start(std::net::TcpListener::bind(&allowed).unwrap(), false);
+    let restarted = Server::start(&db.url, &env);
+    wait_until("the delivery after the restart", 60, async || {
+        (!receiver.seen().is_empty()).then_some(())
+    })
+    .await;
+    // Long enough for a duplicate to show: the base delay is 1 s.
+    tokio_sleep(3000).await;
+    assert_eq!(receiver.seen(), [("/hook".to_string(), original)]);
+    let (_, list) = call(
+        &restarted,
+        reqwest::Method::GET,
+        &approver,
+        &deliveries,
+        None,
+    )
+    .await;
+    let delivery = &list["deliveries"][0];
+    assert_eq!(delivery["status"], "delivered", "{list}");
+    assert_eq!(delivery["attempt_count"], 2);
+    let first_error = delivery["attempts"][0]["error"].as_str().unwrap();
+    assert!(
+        first_error.starts_with("could not connect"),
+        "{first_error}"
+    );
+    assert_eq!(delivery["attempts"][1]["status_code"], 200);
+}
+
+#[actix_web::test]
+async fn an_event_committed_before_a_sigkill_is_delivered_once_after_the_restart_with_its_original_id()
+ {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    killed_between_commit_and_delivery(&Database::sqlite()).await;
+}
+
+#[actix_web::test]
+async fn an_event_committed_before_a_sigkill_on_postgres_is_delivered_once_after_the_restart() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let Some(db) = Database::postgres() else {
+        return;
+    };
+    killed_between_commit_and_delivery(&db).await;
+}
+
+#[actix_web::test]
+async fn two_replicas_on_one_postgres_database_send_each_attempt_of_each_event_once() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let Some(db) = Database::postgres() else {
+        return;
+    };
+    // Every delivery fails once, then succeeds: each (subscription, event) must reach the
+    // receiver exactly twice, whichever replica claims each attempt.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let allowed = format!("127.0.0.1:{}", listener.local_addr().unwrap().port());
+    let receiver = Receiver::start(listener, true);
+    let env = [
+        ("LOKUS_WEBHOOK_ALLOWED_HOSTS", allowed.as_str()),
+        ("LOKUS_WEBHOOK_RETRY_BASE_SECONDS", "0.5"),
+    ];
+    let (a, a_log) = Server::launch(&db.url, &env);
+    let (b, b_log) = Server::launch(&db.url, &env);
+    let (first, second) = (Server::ready(a, a_log), Server::ready(b, b_log));
+    let (editor, approver) = (editor_token(&db.url), approver_token(&db.url));
+    for (server, path) in [(&first, "/a"), (&second, "/b")] {
+        let (status, body) = call(
+            server,
+            reqwest::Method::POST,
+            &approver,
+            "/api/v1/webhooks",
+            Some(serde_json::json!({"url": format!("http://{allowed}{path}"), "events": ["dataset.published"]})),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let codes = district_codes(&first).await;
+    for round in 0..4 {
+        let (x, y) = futures_util::future::join(
+            upload(
+                &first,
+                &editor,
+                &format!("kind=covariate&indicator=replica_a{round}&year=2026"),
+                covariate_csv(&codes, 20 + round),
+            ),
+            upload(
+                &second,
+                &editor,
+                &format!("kind=covariate&indicator=replica_b{round}&year=2026"),
+                covariate_csv(&codes, 40 + round),
+            ),
+        )
+        .await;
+        assert_eq!((x.0, y.0), (201, 201), "{x:?} {y:?}");
+    }
+    let (_, feed) = get_json(&first, "/api/v1/events").await;
+    let events: Vec<String> = feed["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(events.len(), 8);
+    wait_until("every delivery's two attempts", 60, async || {
+        (receiver.seen().len() >= 2 * 2 * events.len()).then_some(())
+    })
+    .await;
+    tokio_sleep(2000).await;
+    let seen = receiver.seen();
+    for path in ["/a", "/b"] {
+        for event in &events {
+            let n = seen
+                .iter()
+                .filter(|(p, id)| p == path && id == event)
+                .count();
+            assert_eq!(n, 2, "{path} {event}: {n} requests in {seen:?}");
+        }
+    }
+    assert_eq!(seen.len(), 32);
 }

@@ -569,8 +569,17 @@ impl Dataset {
                 ));
             }
             AuditEntry::record(conn, actor, "publish_dataset", &format!("dataset:{id}"), &detail)?;
-            // Outbox: the `dataset.published` event (kind, year, dataset id, sha256) is inserted here, in this transaction.
-            Dataset::find(conn, id)
+            let published = Dataset::find(conn, id)?;
+            // Told to subscribers in the same transaction: the event exists if and only if the
+            // publication does (the synthetic demo data are never announced).
+            if !published.demo {
+                crate::outbox::enqueue(
+                    conn,
+                    crate::outbox::EventType::DatasetPublished,
+                    crate::outbox::dataset_published(&published),
+                )?;
+            }
+            Ok(published)
         })
     }
 

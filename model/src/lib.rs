@@ -25,6 +25,7 @@ pub mod impact;
 pub mod import;
 pub mod indicator;
 pub mod names;
+pub mod outbox;
 pub mod population;
 pub mod province;
 pub mod ranking;

@@ -155,6 +155,8 @@ pub struct Options {
     pub cors_origins: String,
     /// `LOKUS_FOUR_EYES` (default true).
     pub four_eyes: bool,
+    /// `LOKUS_WEBHOOK_*`: allowed hosts, retry base, give-up horizon, timeout.
+    pub webhooks: api::config::WebhookSettings,
 }
 
 impl Default for Options {
@@ -174,6 +176,7 @@ impl Default for Options {
             body_timeout_seconds: 60,
             cors_origins: String::new(),
             four_eyes: true,
+            webhooks: api::config::WebhookSettings::default(),
         }
     }
 }
@@ -245,6 +248,7 @@ async fn spawn_app_on(
         body_timeout_seconds: options.body_timeout_seconds,
         cors_origins: api::config::parse_cors_origins(&options.cors_origins).expect("origins"),
         four_eyes: options.four_eyes,
+        webhooks: options.webhooks.clone(),
         ..Settings::default()
     };
     let prepared = settings.clone();
@@ -311,10 +315,22 @@ impl TestApp {
             .expect("request")
     }
 
+    /// A JSON read of the settled state: a default list served while it is refreshed after a
+    /// data change (`X-Lokus-Refreshing`) is read again until the new one is there. Tests of the
+    /// refreshing answers themselves use [`TestApp::get`].
     pub async fn get_json(&self, path: &str) -> (u16, Value) {
-        let response = self.get(path).await;
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
+        let started = std::time::Instant::now();
+        loop {
+            let response = self.get(path).await;
+            if response.headers().get("x-lokus-refreshing").is_some()
+                && started.elapsed() < std::time::Duration::from_secs(60)
+            {
+                actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+            let status = response.status().as_u16();
+            return (status, response.json().await.unwrap_or(Value::Null));
+        }
     }
 
     /// Uploads a dataset as the editor and, when it is staged, has the steward publish it

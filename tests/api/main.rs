@@ -60,5 +60,8 @@ mod storage;
 mod templates;
 /// Token lifecycle, rate limits, input limits, slow clients, CORS, backups.
 mod trust;
+/// Webhooks (Standard Webhooks, verified by an independent implementation), retries, target
+/// rules, the deliveries list and the event feed.
+mod webhooks;
 /// Excel workbook uploads and the population kind.
 mod workbooks;

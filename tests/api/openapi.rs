@@ -84,6 +84,11 @@ impl<'a> Call<'a> {
         self
     }
 
+    fn delete(mut self) -> Self {
+        self.method = Method::DELETE;
+        self
+    }
+
     fn post(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
         self.method = Method::POST;
         self.body = Some(body.into());
@@ -187,7 +192,16 @@ impl Walker {
 
 #[actix_web::test]
 async fn every_operation_answers_as_its_schema_says() {
-    let app = spawn_app().await;
+    // Webhooks may target the discard port on loopback only (nothing listens; nothing else
+    // is ever contacted).
+    let app = spawn_app_with(Options {
+        webhooks: api::config::WebhookSettings {
+            allowed_hosts: Some(vec!["127.0.0.1:9".into()]),
+            ..Default::default()
+        },
+        ..Options::default()
+    })
+    .await;
     let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
     let mut w = Walker::new(doc);
     let editor = format!("Bearer {}", app.editor_token);
@@ -721,6 +735,160 @@ async fn every_operation_answers_as_its_schema_says() {
         422,
     )
     .await;
+
+    // Webhooks and the event feed.
+    let approver = format!("Bearer {}", app.approver_token);
+    let t = "/api/v1/webhooks";
+    let subscription = |url: &str| {
+        json!({"url": url, "events": ["dataset.published"], "description": "walker"}).to_string()
+    };
+    let created = w
+        .expect(
+            &app,
+            get(t, t)
+                .post("application/json", subscription("http://127.0.0.1:9/hook"))
+                .header("Authorization", approver.clone()),
+            201,
+        )
+        .await;
+    let hook = created["webhook"]["id"].as_i64().unwrap();
+    w.expect(
+        &app,
+        get(t, t).post("application/json", subscription("http://127.0.0.1:9/")),
+        401,
+    )
+    .await;
+    w.expect(
+        &app,
+        get(t, t)
+            .post("application/json", subscription("http://127.0.0.1:9/"))
+            .header("Authorization", editor.clone()),
+        403,
+    )
+    .await;
+    w.expect(
+        &app,
+        get(t, t)
+            .post("application/json", subscription("http://127.0.0.1:10/"))
+            .header("Authorization", approver.clone()),
+        422,
+    )
+    .await;
+    w.expect(
+        &app,
+        get(t, t)
+            .post("application/json", "{")
+            .header("Authorization", approver.clone()),
+        400,
+    )
+    .await;
+    w.expect(
+        &app,
+        get(t, t).header("Authorization", approver.clone()),
+        200,
+    )
+    .await;
+    w.expect(&app, get(t, t).header("Authorization", viewer.clone()), 403)
+        .await;
+    w.expect(
+        &app,
+        get(
+            "/api/v1/datasets",
+            "/api/v1/datasets?kind=stunting&year=2018",
+        )
+        .post("text/csv", csv)
+        .header("Authorization", editor.clone()),
+        201,
+    )
+    .await;
+    let t = "/api/v1/webhooks/{id}/deliveries";
+    let deliveries = w
+        .expect(
+            &app,
+            get(t, format!("/api/v1/webhooks/{hook}/deliveries"))
+                .header("Authorization", approver.clone()),
+            200,
+        )
+        .await;
+    let delivery = deliveries["deliveries"][0]["id"].as_i64().unwrap();
+    w.expect(
+        &app,
+        get(t, "/api/v1/webhooks/9999/deliveries").header("Authorization", approver.clone()),
+        404,
+    )
+    .await;
+    w.expect(
+        &app,
+        get(t, format!("/api/v1/webhooks/{hook}/deliveries?page=0"))
+            .header("Authorization", approver.clone()),
+        422,
+    )
+    .await;
+    let t = "/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry";
+    w.expect(
+        &app,
+        get(
+            t,
+            format!("/api/v1/webhooks/{hook}/deliveries/{delivery}/retry"),
+        )
+        .post("application/json", "")
+        .header("Authorization", approver.clone()),
+        202,
+    )
+    .await;
+    w.expect(
+        &app,
+        get(t, format!("/api/v1/webhooks/{hook}/deliveries/9999/retry"))
+            .post("application/json", "")
+            .header("Authorization", approver.clone()),
+        404,
+    )
+    .await;
+    let t = "/api/v1/webhooks/{id}/rotate-secret";
+    w.expect(
+        &app,
+        get(t, format!("/api/v1/webhooks/{hook}/rotate-secret"))
+            .post("application/json", "")
+            .header("Authorization", approver.clone()),
+        200,
+    )
+    .await;
+    w.expect(
+        &app,
+        get(t, "/api/v1/webhooks/9999/rotate-secret")
+            .post("application/json", "")
+            .header("Authorization", approver.clone()),
+        404,
+    )
+    .await;
+    let t = "/api/v1/webhooks/{id}";
+    w.expect(
+        &app,
+        get(t, format!("/api/v1/webhooks/{hook}")).delete(),
+        401,
+    )
+    .await;
+    w.expect(
+        &app,
+        get(t, format!("/api/v1/webhooks/{hook}"))
+            .delete()
+            .header("Authorization", approver.clone()),
+        204,
+    )
+    .await;
+    w.expect(
+        &app,
+        get(t, format!("/api/v1/webhooks/{hook}"))
+            .delete()
+            .header("Authorization", approver.clone()),
+        404,
+    )
+    .await;
+    let t = "/api/v1/events";
+    let feed = w.expect(&app, get(t, "/api/v1/events?limit=1"), 200).await;
+    assert_eq!(feed["events"][0]["type"], "dataset.published");
+    w.expect(&app, get(t, "/api/v1/events?after=-1"), 422).await;
+    w.expect(&app, get(t, "/api/v1/events?after=x"), 400).await;
 
     w.assert_every_operation_seen();
 

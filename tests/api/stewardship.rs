@@ -487,7 +487,9 @@ async fn a_rejected_upload_keeps_its_reason_feeds_nothing_and_can_be_sent_again(
     assert_eq!(body["dataset"]["status"], "staged");
 }
 
+/// A small triangle inside Indonesia's bounding box (longitude 100 + x, latitude 0 to 1).
 fn square(code: &str, x: f64) -> Value {
+    let x = 100.0 + x;
     json!({"type": "Feature", "properties": {"kemendagri_code": code},
         "geometry": {"type": "Polygon", "coordinates": [[[x, 0.0], [x + 1.0, 0.0], [x + 1.0, 1.0], [x, 0.0]]]}})
 }

@@ -83,6 +83,30 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
             ));
         }
     }
+    // The queue as the database holds it (every replica's), not only this process's share.
+    let pool = state.pool.clone();
+    let counts = web::block(move || -> Result<_, ApiError> {
+        let mut conn = pool.get()?;
+        Ok(model::outbox::delivery::Delivery::counts(&mut conn)?)
+    })
+    .await;
+    if let Ok(Ok(counts)) = counts {
+        let count = |status: &str| {
+            counts
+                .iter()
+                .find(|(s, _)| s == status)
+                .map_or(0, |(_, n)| *n)
+        };
+        body.push_str("# HELP lokus_webhook_queue_depth Webhook deliveries waiting to be sent (pending).\n# TYPE lokus_webhook_queue_depth gauge\n");
+        body.push_str(&format!("lokus_webhook_queue_depth {}\n", count("pending")));
+        body.push_str("# HELP lokus_webhook_deliveries Webhook deliveries in the database by status.\n# TYPE lokus_webhook_deliveries gauge\n");
+        for status in ["pending", "delivered", "failed"] {
+            body.push_str(&format!(
+                "lokus_webhook_deliveries{{status=\"{status}\"}} {}\n",
+                count(status)
+            ));
+        }
+    }
     if let Some(audit) = &state.read_audit {
         body.push_str(
             "# HELP lokus_audit_reads_dropped_total Audit rows of gateway reads dropped because the queue was full.\n# TYPE lokus_audit_reads_dropped_total counter\n",

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod boundaries;
 pub mod datasets;
 pub mod evaluation;
+pub mod events;
 pub mod health;
 pub mod indicators;
 pub mod page;
@@ -14,6 +15,7 @@ pub mod provinces;
 pub mod rankings;
 pub mod regions;
 pub mod templates;
+pub mod webhooks;
 
 use actix_web::http::{Method, header};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError, Route, web};
@@ -169,6 +171,41 @@ pub fn table() -> Vec<(Method, &'static str, Route)> {
             "/api/v1/audit",
             web::get().to(audit::list_audit),
         ),
+        (
+            Method::GET,
+            "/api/v1/events",
+            web::get().to(events::list_events),
+        ),
+        (
+            Method::POST,
+            "/api/v1/webhooks",
+            web::post().to(webhooks::create_webhook),
+        ),
+        (
+            Method::GET,
+            "/api/v1/webhooks",
+            web::get().to(webhooks::list_webhooks),
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/webhooks/{id}",
+            web::delete().to(webhooks::delete_webhook),
+        ),
+        (
+            Method::POST,
+            "/api/v1/webhooks/{id}/rotate-secret",
+            web::post().to(webhooks::rotate_webhook_secret),
+        ),
+        (
+            Method::GET,
+            "/api/v1/webhooks/{id}/deliveries",
+            web::get().to(webhooks::list_deliveries),
+        ),
+        (
+            Method::POST,
+            "/api/v1/webhooks/{id}/deliveries/{delivery_id}/retry",
+            web::post().to(webhooks::retry_delivery),
+        ),
     ]
 }
 
@@ -283,6 +320,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
         rankings::find_shortlist, rankings::find_projection,
         evaluation::find_evaluation, evaluation::find_evaluation_plot,
         audit::list_audit,
+        events::list_events,
+        webhooks::create_webhook, webhooks::list_webhooks, webhooks::delete_webhook,
+        webhooks::rotate_webhook_secret, webhooks::list_deliveries, webhooks::retry_delivery,
     ),
     // Schemas referenced only by parameters (`value_type`) are listed here; response bodies
     // bring their own.
@@ -290,7 +330,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
         crate::error::ErrorBody, crate::extract::Meta, regions::RegionView, regions::RegionKindName,
         datasets::DatasetKindName, aliases::AliasSourceName, model::dataset::DatasetStatus, templates::TemplateKind, rankings::FormatName, rankings::DiffFormatName,
         model::scenario::RankingRequest, model::ranking::Method, model::ranking::Normalisation,
-        model::ranking::SpbeDirection,
+        model::ranking::SpbeDirection, model::outbox::EventType, webhooks::DeliveryStatus,
     )),
     modifiers(&BearerAuth, &CommonResponses),
 )]
@@ -321,7 +361,11 @@ impl utoipa::Modify for CommonResponses {
         for (path, item) in openapi.paths.paths.iter_mut() {
             let api = path.starts_with("/api/");
             let read = api && path != "/api/v1/openapi.json";
-            for (method, operation) in [("get", item.get.as_mut()), ("post", item.post.as_mut())] {
+            for (method, operation) in [
+                ("get", item.get.as_mut()),
+                ("post", item.post.as_mut()),
+                ("delete", item.delete.as_mut()),
+            ] {
                 let Some(operation) = operation else { continue };
                 let responses = &mut operation.responses.responses;
                 // A workbook is bytes, not a JSON array: its content names the media type only.

@@ -121,8 +121,59 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    events (id) {
+        id -> Integer,
+        event_id -> Text,
+        event_type -> Text,
+        created_at -> Text,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Integer,
+        url -> Text,
+        events -> Text,
+        description -> Text,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_secret_until -> Nullable<Text>,
+        created_at -> Text,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Integer,
+        webhook_id -> Integer,
+        event_id -> Integer,
+        status -> Text,
+        attempt_count -> Integer,
+        next_attempt_at -> Nullable<Text>,
+        created_at -> Text,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Integer,
+        delivery_id -> Integer,
+        attempted_at -> Text,
+        status_code -> Nullable<Integer>,
+        error -> Nullable<Text>,
+        duration_ms -> Integer,
+        next_attempt_at -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(observations -> datasets (dataset_id));
 diesel::joinable!(regions -> provinces (province_code));
+diesel::joinable!(webhook_deliveries -> events (event_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::allow_tables_to_appear_in_same_query!(
     provinces,
     regions,
@@ -134,4 +185,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     ranking_runs,
     api_tokens,
     audit_log,
+    events,
+    webhooks,
+    webhook_deliveries,
+    webhook_attempts,
 );
