@@ -20,8 +20,10 @@ pub struct TestApp {
     pub editor_token: String,
     pub viewer_token: String,
     /// A steward (labelled `test-steward`): publishes and rejects staged datasets.
+    #[allow(dead_code, reason = "for the publication workflow's tests")]
     pub steward_token: String,
     /// An approver (labelled `test-approver`): approves and adopts lists, manages webhooks.
+    #[allow(dead_code, reason = "for the approval workflow's tests")]
     pub approver_token: String,
     _dir: tempfile::TempDir,
     /// The PostgreSQL database made for this app, dropped with it (None on SQLite or for a

@@ -12,12 +12,12 @@ use crate::helpers::{TestApp, spawn_app};
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const COVARIATE: &str = "kind=covariate&year=2023&indicator=poverty";
 
+/// Writes the inside of one XML part.
+type PartWriter<'a> = &'a dyn Fn(&mut dyn Write);
+
 /// A one-sheet workbook written part by part: `sheet_data` writes the inside of
 /// `<sheetData>`, `shared` (when given) the inside of `<sst>`.
-fn workbook(
-    sheet_data: impl FnOnce(&mut dyn Write),
-    shared: Option<&dyn Fn(&mut dyn Write)>,
-) -> Vec<u8> {
+fn workbook(sheet_data: impl FnOnce(&mut dyn Write), shared: Option<PartWriter<'_>>) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let deflate = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let part = |zip: &mut zip::ZipWriter<_>, name: &str, text: &str| {
