@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Peak RSS of a running `lokus serve` while it refuses each hostile upload of issue 17.
-# Usage: bench/hostile.sh [BIN] (default target/release/lokus). Needs curl and python3.
+# Usage: [FILES="a.xlsx b.csv"] bench/hostile.sh [BIN] (default target/release/lokus). Needs curl, python3.
 # For each file the server's peak (VmHWM in /proc/PID/status) is reset before the upload
 # (`echo 5 > /proc/PID/clear_refs`) and read after the answer; the server must still answer
 # /healthz afterwards. Prints one table row per file.
@@ -44,6 +44,11 @@ def strings():
     block = b"<si><t>x</t></si>" * 100_000
     for _ in range(200):  # 20 million
         yield block
+def strings_2m():
+    block = b"<si><t>x</t></si>" * 100_000
+    for _ in range(20):  # 2 million, 34 MB inflated: within the size limit
+        yield block
+book("shared_2m.xlsx", lambda: [A1, b'<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2"><v>1</v></c></row>'], strings_2m)
 book("shared_20m.xlsx", lambda: [A1, b'<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2"><v>1</v></c></row>'], strings)
 def rows():
     yield A1
@@ -68,7 +73,7 @@ hwm() { awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$s/status" 2>/dev/null || ec
 echo "| file | bytes | answer | peak RSS (MB) | alive after |"
 echo "| --- | --- | --- | --- | --- |"
 echo "| (idle, after warm-up) | | | $(hwm) | yes |"
-for f in a1_xfd1048576.xlsx a1_z1000000.xlsx inflates_1_2gb.xlsx shared_20m.xlsx rows_1048576.xlsx commas_15mb.csv; do
+for f in ${FILES:-a1_xfd1048576.xlsx a1_z1000000.xlsx inflates_1_2gb.xlsx shared_2m.xlsx shared_20m.xlsx rows_1048576.xlsx commas_15mb.csv}; do
     kill -0 $s 2>/dev/null || start
     type=application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
     [[ $f == *.csv ]] && type=text/csv

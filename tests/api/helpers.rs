@@ -20,8 +20,10 @@ pub struct TestApp {
     pub editor_token: String,
     pub viewer_token: String,
     /// A steward (labelled `test-steward`): publishes and rejects staged datasets.
+    #[allow(dead_code, reason = "for the publication workflow's tests")]
     pub steward_token: String,
     /// An approver (labelled `test-approver`): approves and adopts lists, manages webhooks.
+    #[allow(dead_code, reason = "for the approval workflow's tests")]
     pub approver_token: String,
     /// Stops the server when the app is dropped.
     server: actix_web::dev::ServerHandle,

@@ -1,5 +1,11 @@
 //! Reading one sheet of an Excel workbook (`.xlsx`, through `calamine`) into a [`Table`].
 //!
+//! A workbook is a ZIP archive of XML parts, so a file of a few kilobytes may declare a sheet of
+//! 17 billion cells or inflate to gigabytes. Before calamine opens it, every XML part is
+//! inflated once as a stream and refused past its size or count limit; the sheet is then read
+//! cell by cell and refused at the first cell outside the row and column limits, so that memory
+//! follows the cells present, never the area they claim.
+//!
 //! Ministry workbooks put a title above the header and merge header cells, so the header is
 //! the first row that the caller's rule accepts (for data tables: a district id column and the
 //! kind's value column), and a merged cell counts as its value in every cell it covers. Rows
@@ -268,10 +274,13 @@ fn read_cells(
                 ),
             ));
         }
-        c.rows
-            .entry(row)
-            .or_default()
-            .push((column, Data::from(value.clone())));
+        // A cell written twice keeps its last value (and costs one entry, not two).
+        let line = c.rows.entry(row).or_default();
+        let value = Data::from(value.clone());
+        match line.iter_mut().find(|(col, _)| *col == column) {
+            Some(cell) => cell.1 = value,
+            None => line.push((column, value)),
+        }
     }
     Ok(cells)
 }
@@ -514,6 +523,44 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    fn code_of(err: ModelError) -> (&'static str, String) {
+        match err {
+            ModelError::Invalid { code, message } => (code, message),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_sheet_wider_than_the_limit_is_refused_at_its_first_cell_outside() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        for c in 1..=4 {
+            sheet.write_string(0, c, "x").unwrap();
+        }
+        let bytes = book.save_to_buffer().unwrap();
+        let limits = Limits {
+            max_columns: 3,
+            ..Limits::default()
+        };
+        let (code, message) = code_of(read_sheet(&bytes, None, &|_| true, &limits).unwrap_err());
+        assert_eq!(code, "too_many_columns");
+        assert!(message.contains("columns B to E (cell E1)"), "{message}");
+    }
+
+    #[test]
+    fn merged_cells_filling_more_than_their_limit_are_refused() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet
+            .merge_range(1, 0, 59_999, 1, "x", &CellFormat::new())
+            .unwrap();
+        sheet.write_string(60_000, 1, "y").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let (code, _) =
+            code_of(read_sheet(&bytes, None, &|_| true, &Limits::default()).unwrap_err());
+        assert_eq!(code, "xlsx_too_complex");
     }
 
     #[test]
