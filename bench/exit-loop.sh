@@ -2,10 +2,12 @@
 # Exits with PostgreSQL connections open, in a loop (a slow check outside CI): each round starts
 # `lokus serve` on PostgreSQL, reads and imports (so pooled TLS connections are open and busy),
 # sends SIGTERM and records the exit status; then runs CLI commands against PostgreSQL (`rank`,
-# `token create`, `migrate`) and records theirs. With LOKUS_EXIT_LOOP_TESTS=1 each round also runs
-# the PostgreSQL pass of the API suite (`LOKUS_TEST_BACKEND=postgres cargo test --workspace --test
-# api`, optionally filtered by LOKUS_EXIT_LOOP_FILTER). Any status but 0 counts as a failure;
-# 139 is SIGSEGV. Prints one line per round and the totals.
+# `token create`, and `migrate` ten times: it exits while the pool is still opening its other
+# connections, the likeliest moment for a crash at exit) and records theirs. With
+# LOKUS_EXIT_LOOP_TESTS=1 each round also runs the PostgreSQL pass of the API suite
+# (`LOKUS_TEST_BACKEND=postgres cargo test --workspace --test api`, or the test binary named by
+# LOKUS_EXIT_LOOP_TEST_BIN; filtered by LOKUS_EXIT_LOOP_FILTER). Any status but 0 counts as a
+# failure; 139 is SIGSEGV. Prints one line per round and the totals.
 #
 #   bench/exit-loop.sh [ROUNDS=20] [BIN=target/debug/lokus]
 #
@@ -30,7 +32,7 @@ import json, sys
 r = int(sys.argv[1])
 print("code,value")
 for i, region in enumerate(json.load(sys.stdin)["regions"]):
-    print(region["code"] + "," + str((i * r) % 97))' "$2"
+    print(region["code"] + "," + str((i * r) % 97))' "$2" 2> /dev/null
 }
 
 serve_fail=0; cli_fail=0; test_fail=0; token=""
@@ -52,15 +54,18 @@ for round in $(seq 1 "$rounds"); do
     wait "$pid"; serve=$?
     wait
     cli=""
-    for command in "rank" "token create --role viewer --label exit-loop-$round" "migrate"; do
+    migrates=(); for _ in $(seq 1 10); do migrates+=("migrate"); done
+    for command in "rank" "token create --role viewer --label exit-loop-$round" "${migrates[@]}"; do
         # shellcheck disable=SC2086
         LOKUS_DATABASE_URL="$url" "$bin" $command > /dev/null 2>> "$work/cli.log"
         cli="$cli $?"
     done
     tests="-"
     if [ -n "${LOKUS_EXIT_LOOP_TESTS:-}" ]; then
+        # shellcheck disable=SC2086
         LOKUS_TEST_BACKEND=postgres LOKUS_TEST_POSTGRES_URL="$admin" \
-            cargo test --workspace --test api -- ${LOKUS_EXIT_LOOP_FILTER:-} > "$work/tests.log" 2>&1
+            ${LOKUS_EXIT_LOOP_TEST_BIN:-cargo test --workspace --test api --} ${LOKUS_EXIT_LOOP_FILTER:-} \
+            > "$work/tests.log" 2>&1
         tests=$?
         summary=$(grep -E '^test result' "$work/tests.log" | tail -n 1)
         [ "$tests" = 0 ] || { test_fail=$((test_fail + 1)); tail -n 5 "$work/tests.log"; }
@@ -70,5 +75,5 @@ for round in $(seq 1 "$rounds"); do
     for c in $cli; do [ "$c" = 0 ] || cli_fail=$((cli_fail + 1)); done
     echo "round $round: serve→SIGTERM exit $serve; CLI exits$cli; PostgreSQL pass exit $tests"
 done
-echo "$rounds rounds: serve→SIGTERM failures $serve_fail; CLI failures $cli_fail (of $((3 * rounds))); PostgreSQL pass failures $test_fail"
+echo "$rounds rounds: serve→SIGTERM failures $serve_fail; CLI failures $cli_fail (of $((12 * rounds))); PostgreSQL pass failures $test_fail"
 [ "$serve_fail" = 0 ] && [ "$cli_fail" = 0 ] && [ "$test_fail" = 0 ]

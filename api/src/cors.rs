@@ -19,7 +19,8 @@ const ALLOW_METHODS: &str = "GET, HEAD, POST, OPTIONS";
 const ALLOW_HEADERS: &str =
     "Authorization, Content-Type, Accept, Accept-Language, If-None-Match, X-Request-Id";
 /// Response headers a listed origin's scripts may read.
-const EXPOSE_HEADERS: &str = "ETag, Link, Location, Retry-After, X-Request-Id, Content-Disposition";
+const EXPOSE_HEADERS: &str = "ETag, Link, Location, Retry-After, X-Request-Id, Content-Disposition, \
+     X-Lokus-Data-Version, X-Lokus-Refreshing";
 /// How long a browser may keep a preflight answer, in seconds.
 const MAX_AGE: &str = "600";
 

@@ -685,6 +685,63 @@ mod tests {
     }
 
     #[test]
+    fn a_pinned_key_keeps_its_last_value_across_a_data_change_until_the_new_one_is_put() {
+        let mut cache: ComputeCache<u32> = ComputeCache::new(1 << 20, vec!["default".into()]);
+        cache.put("default".into(), 1, Arc::new(10));
+        cache.put("other".into(), 1, Arc::new(11));
+        cache.put("variant".into(), 2, Arc::new(20));
+        assert!(cache.get("default", 2).is_none());
+        assert_eq!(
+            cache.latest("default").map(|(v, at)| (*v, at)),
+            Some((10, 1))
+        );
+        assert!(
+            cache.latest("other").is_none(),
+            "only pinned keys keep a last value"
+        );
+        cache.put("default".into(), 2, Arc::new(12));
+        assert_eq!(cache.get("default", 2).as_deref(), Some(&12));
+        assert_eq!(cache.latest("default").map(|(_, at)| at), Some(2));
+        assert_eq!(cache.bytes(), 2 * 4);
+    }
+
+    #[test]
+    fn a_value_of_an_older_data_version_never_evicts_newer_ones() {
+        let mut cache: ComputeCache<u32> = ComputeCache::new(1 << 20, vec!["default".into()]);
+        cache.put("variant".into(), 3, Arc::new(30));
+        // A computation that started before the data changed finishes late.
+        cache.put("default".into(), 2, Arc::new(20));
+        cache.put("late".into(), 2, Arc::new(21));
+        assert_eq!(cache.get("variant", 3).as_deref(), Some(&30));
+        assert!(cache.get("default", 3).is_none() && cache.get("late", 2).is_none());
+        // For a pinned key it is the best there is until the new one is made.
+        assert_eq!(
+            cache.latest("default").map(|(v, at)| (*v, at)),
+            Some((20, 2))
+        );
+        cache.forget_last("default");
+        assert!(cache.latest("default").is_none());
+        assert_eq!(cache.bytes(), 4);
+    }
+
+    #[test]
+    fn one_flight_per_key_and_the_next_starts_when_it_lands() {
+        let flights = Arc::new(Flights::default());
+        let first = flights.try_start("default").unwrap();
+        assert!(flights.try_start("default").is_none());
+        assert!(flights.try_start("other").is_some());
+        let waiting = {
+            let flights = flights.clone();
+            std::thread::spawn(move || drop(flights.start_or_wait("default")))
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(!waiting.is_finished(), "it waits for the running one");
+        drop(first);
+        waiting.join().unwrap();
+        assert!(flights.try_start("default").is_some());
+    }
+
+    #[test]
     fn the_byte_budget_bounds_the_cache_whatever_the_number_of_keys() {
         // Each u32 weighs 4 bytes: a 40-byte budget holds at most 10 of them.
         let mut cache: ComputeCache<u32> = ComputeCache::new(40, vec!["default".into()]);
