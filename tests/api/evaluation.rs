@@ -132,6 +132,24 @@ async fn the_default_list_evaluated_against_2024_covers_the_planted_effect() {
 }
 
 #[actix_web::test]
+async fn an_evaluation_is_a_read_that_every_role_may_ask_for() {
+    let app = spawn_app().await;
+    let run = save_run(&app, &json!({})).await;
+    let path = format!("/api/v1/evaluation?run={run}&outcome_year=2024");
+    for token in [
+        &app.viewer_token,
+        &app.editor_token,
+        &app.steward_token,
+        &app.approver_token,
+    ] {
+        let response = app
+            .get_with(&path, "Authorization", &format!("Bearer {token}"))
+            .await;
+        assert_eq!(response.status().as_u16(), 200);
+    }
+}
+
+#[actix_web::test]
 async fn an_outcome_year_without_a_stunting_dataset_is_422_no_outcome_data() {
     let app = spawn_app().await;
     let run = save_run(&app, &json!({})).await;
