@@ -93,10 +93,6 @@ fn round_to(x: f64, decimals: i32) -> f64 {
 
 impl DemoData {
     /// Generates the demo set deterministically from [`DEMO_SEED`].
-    #[expect(
-        clippy::missing_panics_doc,
-        reason = "distribution parameters are constants"
-    )]
     pub fn generate() -> DemoData {
         DemoData::generate_with_seed(DEMO_SEED)
     }

@@ -132,6 +132,83 @@ async fn the_default_list_evaluated_against_2024_covers_the_planted_effect() {
 }
 
 #[actix_web::test]
+async fn an_evaluation_is_a_read_that_every_role_may_ask_for() {
+    let app = spawn_app().await;
+    let run = save_run(&app, &json!({})).await;
+    let path = format!("/api/v1/evaluation?run={run}&outcome_year=2024");
+    for token in [
+        &app.viewer_token,
+        &app.editor_token,
+        &app.steward_token,
+        &app.approver_token,
+    ] {
+        let response = app
+            .get_with(&path, "Authorization", &format!("Bearer {token}"))
+            .await;
+        assert_eq!(response.status().as_u16(), 200);
+    }
+}
+
+#[actix_web::test]
+async fn a_real_survey_of_the_outcome_year_is_read_before_the_demo_one() {
+    // Arrange: a stunting table for 2024 imported as an ordinary year.
+    let app = spawn_app().await;
+    let run = save_run(&app, &json!({})).await;
+    let (_, stored) = app.get_json(&format!("/api/v1/rankings/{run}")).await;
+    let baseline: HashMap<String, f64> = stored["ranking"]["districts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let code = d["code"].as_str().unwrap().to_string();
+            (code, d["stunting_prevalence"].as_f64().unwrap())
+        })
+        .collect();
+    let mut csv = String::from("code,prevalence\n");
+    let mut codes: Vec<&String> = baseline.keys().collect();
+    codes.sort();
+    for (i, code) in codes.iter().enumerate() {
+        let change = ((i * 37) % 11) as f64 / 10.0 - 0.5;
+        csv.push_str(&format!("{code},{:.1}\n", baseline[*code] + change));
+    }
+    let (status, _) = app.upload("kind=stunting&year=2024", "text/csv", csv).await;
+    assert_eq!(status, 201);
+
+    // Act
+    let (_, plot) = app
+        .get_json(&format!(
+            "/api/v1/evaluation/plot?run={run}&outcome_year=2024"
+        ))
+        .await;
+
+    // Assert: every change is the imported value minus the baseline, within ±0.55.
+    let points = plot["plot"]["points"].as_array().unwrap();
+    assert_eq!(points.len(), 514);
+    assert!(
+        points
+            .iter()
+            .all(|p| p["y"].as_f64().unwrap().abs() <= 0.55 + 1e-9)
+    );
+}
+
+#[actix_web::test]
+async fn a_constant_change_is_422_zero_variance_not_a_server_error() {
+    let app = spawn_app().await;
+    let run = save_run(&app, &json!({})).await;
+    let (_, stored) = app.get_json(&format!("/api/v1/rankings/{run}")).await;
+    let mut csv = String::from("code,prevalence\n");
+    for d in stored["ranking"]["districts"].as_array().unwrap() {
+        let value = d["stunting_prevalence"].as_f64().unwrap();
+        csv.push_str(&format!("{},{value}\n", d["code"].as_str().unwrap()));
+    }
+    let (status, _) = app.upload("kind=stunting&year=2025", "text/csv", csv).await;
+    assert_eq!(status, 201);
+    let (status, body) = evaluation(&app, run, 2025).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"], "zero_variance");
+}
+
+#[actix_web::test]
 async fn an_outcome_year_without_a_stunting_dataset_is_422_no_outcome_data() {
     let app = spawn_app().await;
     let run = save_run(&app, &json!({})).await;

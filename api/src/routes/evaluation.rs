@@ -57,7 +57,7 @@ pub struct PlotBody {
 #[utoipa::path(get, path = "/api/v1/evaluation", tag = "evaluation", params(EvaluationQuery), responses(
     (status = 200, description = "The evaluation", body = EvaluationBody),
     (status = 404, description = "No such run", body = crate::error::ErrorBody),
-    (status = 422, description = "No stunting dataset for the outcome year (`no_outcome_data`), an outcome year not after the run's (`invalid_outcome_year`), too few districts near the cut-off (`insufficient_data`)", body = crate::error::ErrorBody)))]
+    (status = 422, description = "No stunting dataset for the outcome year (`no_outcome_data`), an outcome year not after the run's (`invalid_outcome_year`), too few districts near the cut-off (`insufficient_data`), the same change everywhere (`zero_variance`), a degenerate fit (`singular_design`)", body = crate::error::ErrorBody)))]
 pub async fn find_evaluation(
     req: HttpRequest,
     state: web::Data<AppState>,

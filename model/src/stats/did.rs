@@ -141,8 +141,9 @@ fn invert4(mut a: [[f64; 4]; 4]) -> Result<[[f64; 4]; 4]> {
             .max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))
             .unwrap_or(col);
         if a[pivot][col].abs() < 1e-12 {
-            return Err(ModelError::Numerical(
-                "the difference-in-differences design is singular".into(),
+            return Err(ModelError::invalid(
+                "singular_design",
+                "the difference-in-differences design is singular",
             ));
         }
         a.swap(col, pivot);

@@ -69,8 +69,8 @@ impl RdParams {
     ///
     /// # Errors
     /// `ModelError::InsufficientData` with fewer than [`MIN_OBSERVATIONS`] points, or fewer
-    /// than 3 distinct x on a side; `ModelError::Invalid` (`invalid_value`) for a non-finite
-    /// value; `ModelError::Numerical` when a pilot fit is degenerate.
+    /// than 3 distinct x on a side; `ModelError::Invalid` with `invalid_value` for a non-finite
+    /// value, `zero_variance` for a constant outcome, `singular_design` when a fit is degenerate.
     pub fn fit(&self, x: &[f64], y: &[f64]) -> Result<RdFit> {
         if x.len() != y.len() {
             return Err(ModelError::invalid(
@@ -104,6 +104,12 @@ impl RdParams {
                 needed: 3,
                 got: m_l.min(m_r),
             });
+        }
+        if sd(&ys) == 0.0 {
+            return Err(ModelError::invalid(
+                "zero_variance",
+                "the outcome is the same for every unit: there is no discontinuity to estimate",
+            ));
         }
         let (h, b) = self.bandwidths(&xs, &ys, split, m_l, m_r)?;
 
@@ -210,8 +216,9 @@ impl RdParams {
             .powf(ch_l.rate)
             .min(bw_max);
         if !(h_bw.is_finite() && b_bw.is_finite() && h_bw > 0.0 && b_bw > 0.0) {
-            return Err(ModelError::Numerical(
-                "the bandwidth selector is undefined for these data".into(),
+            return Err(ModelError::invalid(
+                "singular_design",
+                "the bandwidth selector is undefined for these data",
             ));
         }
         Ok((x_sd * h_bw, x_sd * b_bw))
@@ -322,7 +329,8 @@ impl BwSide<'_> {
         h_b: f64,
         scale: f64,
     ) -> Result<BwConstants> {
-        let degenerate = || ModelError::Numerical("a bandwidth pilot fit is degenerate".into());
+        let degenerate =
+            || ModelError::invalid("singular_design", "a bandwidth pilot fit is degenerate");
         // Variance fit of order o at the pilot bandwidth.
         let (vx, vy, vw, vd) = self.window(self.h_v);
         if distinct(&vx) < o + 1 {
@@ -581,8 +589,9 @@ fn inv_chol(a: &[f64], k: usize) -> Result<Vec<f64>> {
             let s = a[i * k + j] - (0..j).map(|m| l[i * k + m] * l[j * k + m]).sum::<f64>();
             if i == j {
                 if s <= 0.0 || !s.is_finite() {
-                    return Err(ModelError::Numerical(
-                        "a local polynomial fit is singular".into(),
+                    return Err(ModelError::invalid(
+                        "singular_design",
+                        "a local polynomial fit is singular",
                     ));
                 }
                 l[i * k + i] = s.sqrt();
@@ -665,6 +674,19 @@ mod tests {
         assert!(fit.ci_robust[0] < 2.0 && 2.0 < fit.ci_robust[1]);
         assert!(fit.bandwidth > 0.0 && fit.bandwidth <= 1.0 + 1e-12);
         assert!(fit.n_left > 0 && fit.n_right > 0);
+    }
+
+    #[test]
+    fn a_constant_outcome_is_refused_as_zero_variance() {
+        let x: Vec<f64> = (0..40).map(|i| i as f64 - 19.5).collect();
+        let err = RdParams::default().fit(&x, &[1.0; 40]).unwrap_err();
+        assert!(matches!(
+            err,
+            ModelError::Invalid {
+                code: "zero_variance",
+                ..
+            }
+        ));
     }
 
     #[test]
