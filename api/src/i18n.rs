@@ -129,6 +129,33 @@ pub static INDONESIAN: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::n
             "Data yang sama sedang ditulis oleh permintaan lain; coba lagi",
         ),
         ("duplicate_code", "Kode muncul lebih dari sekali"),
+        (
+            "demo_data",
+            "Run ini dihitung dengan data demo sintetis dan tidak dapat ditetapkan",
+        ),
+        (
+            "four_eyes",
+            "Langkah ini harus dilakukan oleh orang lain (prinsip empat mata)",
+        ),
+        (
+            "invalid_decision",
+            "Data keputusan penetapan tidak valid",
+        ),
+        ("invalid_reason", "Alasan tidak valid"),
+        ("invalid_title", "Judul atau catatan tidak valid"),
+        (
+            "invalid_transition",
+            "Langkah ini tidak diizinkan dari status run saat ini",
+        ),
+        (
+            "no_adopted_list",
+            "Belum ada daftar lokus yang ditetapkan untuk program dan tahun ini",
+        ),
+        (
+            "reason_required",
+            "Setiap keputusan manual memerlukan alasan",
+        ),
+        ("title_required", "Run memerlukan judul untuk diajukan"),
         ("empty_file", "Berkas tidak berisi baris data"),
         ("forbidden", "Token ini tidak berhak melakukan tindakan ini"),
         (

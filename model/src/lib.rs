@@ -11,6 +11,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod adoption;
 pub mod analysis;
 pub mod audit;
 pub mod backup;
@@ -32,5 +33,6 @@ pub mod seed;
 pub mod spbe;
 pub mod stats;
 pub mod token;
+pub mod workflow;
 
 pub use error::{ModelError, Result, RowError};

@@ -7,11 +7,13 @@ pub mod boundaries;
 pub mod datasets;
 pub mod health;
 pub mod indicators;
+pub mod lokus;
 pub mod page;
 pub mod provinces;
 pub mod rankings;
 pub mod regions;
 pub mod templates;
+pub mod workflow;
 
 use actix_web::http::{Method, header};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError, Route, web};
@@ -110,6 +112,42 @@ pub fn table() -> Vec<(Method, &'static str, Route)> {
             Method::GET,
             "/api/v1/rankings/{id}/diff/{other_id}",
             web::get().to(rankings::diff_rankings),
+        ),
+        (
+            Method::POST,
+            "/api/v1/rankings/{id}/propose",
+            web::post().to(workflow::propose_ranking),
+        ),
+        (
+            Method::POST,
+            "/api/v1/rankings/{id}/approve",
+            web::post().to(workflow::approve_ranking),
+        ),
+        (
+            Method::POST,
+            "/api/v1/rankings/{id}/reject",
+            web::post().to(workflow::reject_ranking),
+        ),
+        (
+            Method::POST,
+            "/api/v1/rankings/{id}/adopt",
+            web::post().to(workflow::adopt_ranking),
+        ),
+        (
+            Method::POST,
+            "/api/v1/rankings/{id}/withdraw",
+            web::post().to(workflow::withdraw_ranking),
+        ),
+        (Method::GET, "/api/v1/lokus", web::get().to(lokus::list_lokus)),
+        (
+            Method::GET,
+            "/api/v1/lokus/{programme}/{year}",
+            web::get().to(lokus::find_lokus),
+        ),
+        (
+            Method::GET,
+            "/api/v1/regions/{code}/lokus",
+            web::get().to(lokus::find_region_lokus),
         ),
         (
             Method::GET,
@@ -236,6 +274,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
         analysis::find_analysis,
         rankings::list_rankings, rankings::create_ranking, rankings::find_ranking, rankings::diff_rankings,
         rankings::find_shortlist, rankings::find_projection,
+        workflow::propose_ranking, workflow::approve_ranking, workflow::reject_ranking,
+        workflow::adopt_ranking, workflow::withdraw_ranking,
+        lokus::list_lokus, lokus::find_lokus, lokus::find_region_lokus,
         audit::list_audit,
     ),
     // Schemas referenced only by parameters (`value_type`) are listed here; response bodies
@@ -244,7 +285,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
         crate::error::ErrorBody, crate::extract::Meta, regions::RegionView, regions::RegionKindName,
         datasets::DatasetKindName, templates::TemplateKind, rankings::FormatName, rankings::DiffFormatName,
         model::scenario::RankingRequest, model::ranking::Method, model::ranking::Normalisation,
-        model::ranking::SpbeDirection,
+        model::ranking::SpbeDirection, model::workflow::RunStatus, lokus::LokusFormatName,
     )),
     modifiers(&BearerAuth, &CommonResponses),
 )]

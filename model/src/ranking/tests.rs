@@ -93,8 +93,9 @@ fn invalid<T: std::fmt::Debug>(res: Result<T>) -> (&'static str, String) {
     }
 }
 
-fn strings(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
+/// Codes as strings or as manual decisions without reasons, as the field needs.
+fn strings<'a, T: From<&'a str>>(v: &[&'a str]) -> Vec<T> {
+    v.iter().map(|&s| s.into()).collect()
 }
 
 // ---------------------------------------------------------------- scores
@@ -371,8 +372,8 @@ fn exclude_forces_a_district_out() {
     assert_eq!(e.reason, Reason::Excluded);
     // Its score does not decide its status, so there is no change to cross.
     assert_eq!(e.stunting_change_to_cross, None);
-    assert_eq!(r.constraint_effects[0].brought_in, strings(&["12.01"]));
-    assert_eq!(r.constraint_effects[0].pushed_out, strings(&["11.01"]));
+    assert_eq!(r.constraint_effects[0].brought_in, strings::<String>(&["12.01"]));
+    assert_eq!(r.constraint_effects[0].pushed_out, strings::<String>(&["11.01"]));
 }
 
 #[test]
@@ -394,8 +395,8 @@ fn include_forces_a_district_in_and_the_threshold_ignores_it() {
     assert_abs_diff_eq!(e.stunting_change_to_cross.unwrap(), 5.0, epsilon = EPS);
     assert_eq!(entry(&r, "13.02").stunting_change_to_cross, None);
     assert_eq!(r.constraint_effects[0].constraint, "include");
-    assert_eq!(r.constraint_effects[0].brought_in, strings(&["13.02"]));
-    assert_eq!(r.constraint_effects[0].pushed_out, strings(&["11.03"]));
+    assert_eq!(r.constraint_effects[0].brought_in, strings::<String>(&["13.02"]));
+    assert_eq!(r.constraint_effects[0].pushed_out, strings::<String>(&["11.03"]));
 }
 
 #[test]
@@ -486,10 +487,10 @@ fn constraint_effects_are_reported_cumulatively_in_fixed_order() {
             "min_per_province"
         ]
     );
-    assert_eq!(r.constraint_effects[0].brought_in, strings(&["12.01"]));
-    assert_eq!(r.constraint_effects[0].pushed_out, strings(&["11.02"]));
-    assert_eq!(r.constraint_effects[1].brought_in, strings(&["13.02"]));
-    assert_eq!(r.constraint_effects[1].pushed_out, strings(&["11.01"]));
+    assert_eq!(r.constraint_effects[0].brought_in, strings::<String>(&["12.01"]));
+    assert_eq!(r.constraint_effects[0].pushed_out, strings::<String>(&["11.02"]));
+    assert_eq!(r.constraint_effects[1].brought_in, strings::<String>(&["13.02"]));
+    assert_eq!(r.constraint_effects[1].pushed_out, strings::<String>(&["11.01"]));
     for e in &r.constraint_effects[2..] {
         assert!(e.brought_in.is_empty() && e.pushed_out.is_empty(), "{e:?}");
     }
