@@ -318,12 +318,25 @@ pub fn districts_workbook(
 ///
 /// # Errors
 /// 500 when the workbook cannot be written.
-pub fn official_workbook(districts: &[Value], provenance: &Provenance) -> Result<Vec<u8>, ApiError> {
+pub fn official_workbook(
+    districts: &[Value],
+    provenance: &Provenance,
+) -> Result<Vec<u8>, ApiError> {
     let mut book = Workbook::new();
-    write_table(book.add_worksheet(), "lokus", false, OFFICIAL_COLUMNS, districts)
-        .map_err(xlsx_error)?;
-    write_provenance(book.add_worksheet(), false, std::slice::from_ref(provenance))
-        .map_err(xlsx_error)?;
+    write_table(
+        book.add_worksheet(),
+        "lokus",
+        false,
+        OFFICIAL_COLUMNS,
+        districts,
+    )
+    .map_err(xlsx_error)?;
+    write_provenance(
+        book.add_worksheet(),
+        false,
+        std::slice::from_ref(provenance),
+    )
+    .map_err(xlsx_error)?;
     book.save_to_buffer().map_err(xlsx_error)
 }
 

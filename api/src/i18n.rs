@@ -137,10 +137,7 @@ pub static INDONESIAN: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::n
             "four_eyes",
             "Langkah ini harus dilakukan oleh orang lain (prinsip empat mata)",
         ),
-        (
-            "invalid_decision",
-            "Data keputusan penetapan tidak valid",
-        ),
+        ("invalid_decision", "Data keputusan penetapan tidak valid"),
         ("invalid_reason", "Alasan tidak valid"),
         ("invalid_title", "Judul atau catatan tidak valid"),
         (

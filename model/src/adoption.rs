@@ -206,10 +206,10 @@ impl Adoption {
                 .load(conn)?,
         )
         .pop()
-            .ok_or_else(|| ModelError::NotFound {
-                entity: "adoption",
-                id: id.to_string(),
-            })
+        .ok_or_else(|| ModelError::NotFound {
+            entity: "adoption",
+            id: id.to_string(),
+        })
     }
 
     /// Every adoption of one run, newest first.
@@ -231,7 +231,11 @@ impl Adoption {
     ///
     /// # Errors
     /// `ModelError::Database`.
-    pub fn in_force(conn: &mut DbConnection, programme: &str, year: i32) -> Result<Option<Adoption>> {
+    pub fn in_force(
+        conn: &mut DbConnection,
+        programme: &str,
+        year: i32,
+    ) -> Result<Option<Adoption>> {
         Ok(Self::all(
             adoptions::table
                 .inner_join(ranking_runs::table)
@@ -527,7 +531,13 @@ mod tests {
         for (field, d) in cases {
             let e = d.validate().unwrap_err();
             assert!(
-                matches!(&e, ModelError::Invalid { code: "invalid_decision", .. }),
+                matches!(
+                    &e,
+                    ModelError::Invalid {
+                        code: "invalid_decision",
+                        ..
+                    }
+                ),
                 "{e:?}"
             );
             assert!(e.to_string().contains(field), "{field}: {e}");

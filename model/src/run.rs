@@ -74,7 +74,11 @@ impl RankingRun {
     ///
     /// # Errors
     /// `ModelError::Database`.
-    pub fn create(conn: &mut DbConnection, actor: &Actor, run: &NewRun<'_>) -> Result<(i32, String)> {
+    pub fn create(
+        conn: &mut DbConnection,
+        actor: &Actor,
+        run: &NewRun<'_>,
+    ) -> Result<(i32, String)> {
         let created_at = now_rfc3339();
         conn.transaction::<_, ModelError, _>(|conn| {
             diesel::insert_into(ranking_runs::table)

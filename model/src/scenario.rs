@@ -865,3 +865,29 @@ pub fn diff(before: &str, after: &str) -> Result<RankingDiff> {
         stayed,
     })
 }
+
+#[cfg(test)]
+mod explain_tests {
+    use super::*;
+
+    #[test]
+    fn a_district_on_the_line_is_said_to_be_at_the_cut_off_not_zero_points_away() {
+        let text = explain_text(true, Reason::TopK, 0.0001, Some(-0.01), 100);
+        assert!(text.contains("at the cut-off"), "{text}");
+        assert!(!text.contains("0.0 points"), "{text}");
+        let text = explain_text(true, Reason::TopK, 0.02, Some(-1.25), 90);
+        assert!(
+            text.contains("-1.2 points alone would drop it below"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_forced_district_is_explained_as_a_committee_decision_with_its_data_rank() {
+        let text = explain_text(true, Reason::Included, -0.3, None, 300);
+        assert_eq!(
+            text,
+            "Selected by committee decision; on score alone it ranks 300 (margin to the cut-off -0.3000)."
+        );
+    }
+}

@@ -288,7 +288,9 @@ pub fn propose(
         if run.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
             return Err(ModelError::invalid(
                 "title_required",
-                format!("run {id} has no title; save the scenario again with a \"title\" to propose it"),
+                format!(
+                    "run {id} has no title; save the scenario again with a \"title\" to propose it"
+                ),
             ));
         }
         let missing = unexplained(&run)?;

@@ -60,9 +60,21 @@ fn decision(number: &str) -> Value {
 /// Saves a titled run and takes it through propose (editor) and approve (approver).
 async fn approved_run(app: &TestApp, title: &str) -> i64 {
     let id = save(app, json!({"title": title, "k": 10})).await;
-    let (status, body) = post(app, &app.editor_token, &format!("/api/v1/rankings/{id}/propose"), None).await;
+    let (status, body) = post(
+        app,
+        &app.editor_token,
+        &format!("/api/v1/rankings/{id}/propose"),
+        None,
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
-    let (status, body) = post(app, &app.approver_token, &format!("/api/v1/rankings/{id}/approve"), None).await;
+    let (status, body) = post(
+        app,
+        &app.approver_token,
+        &format!("/api/v1/rankings/{id}/approve"),
+        None,
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     id
 }
@@ -134,9 +146,7 @@ async fn a_saved_run_names_itself_with_its_title_notes_and_the_token_label() {
 #[actix_web::test]
 async fn a_title_longer_than_200_characters_is_refused() {
     let app = spawn_app().await;
-    let (status, body) = app
-        .post_ranking(&json!({"title": "x".repeat(201)}))
-        .await;
+    let (status, body) = app.post_ranking(&json!({"title": "x".repeat(201)})).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"], "invalid_title");
     let (status, body) = app.post_ranking(&json!({"title": 12})).await;
@@ -184,7 +194,12 @@ async fn a_district_forced_in_from_rank_300_is_a_committee_decision_and_the_cuto
     assert_eq!(f["data_rank"], 300);
     assert_eq!(f["reason"], "Daerah percontohan SPBE");
     assert!(f.get("band").is_some() && f["band"].is_null(), "{f}");
-    assert!(f["explanation"]["text"].as_str().unwrap().contains("committee"));
+    assert!(
+        f["explanation"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("committee")
+    );
     let x = find(&dropped);
     assert_eq!(x["selected"], false);
     assert_eq!(x["selection_basis"], "forced_out");
@@ -199,7 +214,10 @@ async fn a_district_forced_in_from_rank_300_is_a_committee_decision_and_the_cuto
     assert_eq!(last_on_score["selection_basis"], "score");
     assert_eq!(last_on_score["data_rank"], 100);
     assert!(last_on_score["explanation"]["margin"].as_f64().unwrap() > 0.0);
-    assert!(!last_on_score["band"].is_null(), "a district in on score keeps its band");
+    assert!(
+        !last_on_score["band"].is_null(),
+        "a district in on score keeps its band"
+    );
     assert_eq!(find(&code(101))["selected"], false);
     // The scenario keeps the reason as sent, the bare code as a bare code.
     assert_eq!(
@@ -216,7 +234,10 @@ async fn a_district_forced_in_from_rank_300_is_a_committee_decision_and_the_cuto
         .await
         .unwrap();
     let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
-    let row = csv.lines().find(|l| l.contains(&format!(",{forced},"))).unwrap();
+    let row = csv
+        .lines()
+        .find(|l| l.contains(&format!(",{forced},")))
+        .unwrap();
     let cells: Vec<&str> = row.split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
     assert_eq!(cells[col("selection_basis")], "forced_in");
@@ -228,7 +249,9 @@ async fn a_district_forced_in_from_rank_300_is_a_committee_decision_and_the_cuto
 async fn every_district_says_on_what_grounds_it_is_in_or_out() {
     let app = spawn_app().await;
     let (status, body) = app
-        .get_json("/api/v1/shortlist?all=true&k=50&max_per_province=2&min_per_province=1&min_spbe=2.0")
+        .get_json(
+            "/api/v1/shortlist?all=true&k=50&max_per_province=2&min_per_province=1&min_spbe=2.0",
+        )
         .await;
     assert_eq!(status, 200, "{body}");
     for d in body["shortlist"]["districts"].as_array().unwrap() {
@@ -249,7 +272,9 @@ async fn a_reason_longer_than_1000_characters_is_refused() {
     let app = spawn_app().await;
     let forced = at_data_rank(&app, 300).await["code"].clone();
     let (status, body) = app
-        .post_ranking(&json!({"constraints": {"include": [{"code": forced, "reason": "x".repeat(1001)}]}}))
+        .post_ranking(
+            &json!({"constraints": {"include": [{"code": forced, "reason": "x".repeat(1001)}]}}),
+        )
         .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"], "invalid_constraints");
@@ -263,11 +288,23 @@ async fn a_reason_longer_than_1000_characters_is_refused() {
 async fn proposing_needs_a_title_and_a_reason_for_every_manual_decision() {
     let app = spawn_app().await;
     let (a, b) = (
-        at_data_rank(&app, 300).await["code"].as_str().unwrap().to_string(),
-        at_data_rank(&app, 1).await["code"].as_str().unwrap().to_string(),
+        at_data_rank(&app, 300).await["code"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+        at_data_rank(&app, 1).await["code"]
+            .as_str()
+            .unwrap()
+            .to_string(),
     );
     let untitled = save(&app, json!({"k": 10})).await;
-    let (status, body) = post(&app, &app.editor_token, &format!("/api/v1/rankings/{untitled}/propose"), None).await;
+    let (status, body) = post(
+        &app,
+        &app.editor_token,
+        &format!("/api/v1/rankings/{untitled}/propose"),
+        None,
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"], "title_required");
     let id = save(
@@ -277,13 +314,25 @@ async fn proposing_needs_a_title_and_a_reason_for_every_manual_decision() {
             "exclude": [{"code": b.clone(), "reason": "  "}]}}),
     )
     .await;
-    let (status, body) = post(&app, &app.editor_token, &format!("/api/v1/rankings/{id}/propose"), None).await;
+    let (status, body) = post(
+        &app,
+        &app.editor_token,
+        &format!("/api/v1/rankings/{id}/propose"),
+        None,
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"], "reason_required");
     let message = body["message"].as_str().unwrap();
-    assert!(message.contains(&format!("include {a}")) && message.contains(&format!("exclude {b}")), "{message}");
+    assert!(
+        message.contains(&format!("include {a}")) && message.contains(&format!("exclude {b}")),
+        "{message}"
+    );
     let (_, run) = app.get_json(&format!("/api/v1/rankings/{id}")).await;
-    assert_eq!(run["ranking"]["status"], "draft", "a refused step changes nothing");
+    assert_eq!(
+        run["ranking"]["status"], "draft",
+        "a refused step changes nothing"
+    );
     let id = save(
         &app,
         json!({"title": "Dengan alasan", "constraints": {
@@ -291,7 +340,13 @@ async fn proposing_needs_a_title_and_a_reason_for_every_manual_decision() {
             "exclude": [{"code": b, "reason": "Sudah menerima program lain"}]}}),
     )
     .await;
-    let (status, body) = post(&app, &app.editor_token, &format!("/api/v1/rankings/{id}/propose"), None).await;
+    let (status, body) = post(
+        &app,
+        &app.editor_token,
+        &format!("/api/v1/rankings/{id}/propose"),
+        None,
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["ranking"]["status"], "proposed");
 }
@@ -309,7 +364,13 @@ async fn a_run_goes_from_draft_to_adopted_with_its_history_and_audit_rows() {
     .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["ranking"]["status"], "proposed");
-    let (status, body) = post(&app, &app.approver_token, &format!("/api/v1/rankings/{id}/approve"), None).await;
+    let (status, body) = post(
+        &app,
+        &app.approver_token,
+        &format!("/api/v1/rankings/{id}/approve"),
+        None,
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["ranking"]["status"], "approved");
     let (status, body) = adopt(&app, id, "KEP-1/2025").await;
@@ -346,7 +407,12 @@ async fn a_run_goes_from_draft_to_adopted_with_its_history_and_audit_rows() {
         .collect();
     assert_eq!(
         actions,
-        ["adopt_ranking", "approve_ranking", "propose_ranking", "save_ranking"],
+        [
+            "adopt_ranking",
+            "approve_ranking",
+            "propose_ranking",
+            "save_ranking"
+        ],
         "{audit}"
     );
 }
@@ -356,9 +422,21 @@ async fn the_proposer_may_not_approve_their_own_proposal() {
     let app = spawn_app().await;
     let id = save(&app, json!({"title": "Sendiri", "k": 10})).await;
     // An approver is an editor too, so it may propose, but then not approve.
-    let (status, _) = post(&app, &app.approver_token, &format!("/api/v1/rankings/{id}/propose"), None).await;
+    let (status, _) = post(
+        &app,
+        &app.approver_token,
+        &format!("/api/v1/rankings/{id}/propose"),
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
-    let (status, body) = post(&app, &app.approver_token, &format!("/api/v1/rankings/{id}/approve"), None).await;
+    let (status, body) = post(
+        &app,
+        &app.approver_token,
+        &format!("/api/v1/rankings/{id}/approve"),
+        None,
+    )
+    .await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["error"], "four_eyes");
     let (_, run) = app.get_json(&format!("/api/v1/rankings/{id}")).await;
@@ -373,9 +451,21 @@ async fn with_four_eyes_off_one_person_may_propose_and_approve() {
     })
     .await;
     let id = save(&app, json!({"title": "Satu orang", "k": 10})).await;
-    let (status, _) = post(&app, &app.approver_token, &format!("/api/v1/rankings/{id}/propose"), None).await;
+    let (status, _) = post(
+        &app,
+        &app.approver_token,
+        &format!("/api/v1/rankings/{id}/propose"),
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
-    let (status, body) = post(&app, &app.approver_token, &format!("/api/v1/rankings/{id}/approve"), None).await;
+    let (status, body) = post(
+        &app,
+        &app.approver_token,
+        &format!("/api/v1/rankings/{id}/approve"),
+        None,
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["ranking"]["status"], "approved");
 }
@@ -390,12 +480,29 @@ async fn each_step_needs_its_role() {
     let (status, _) = post(&app, &app.editor_token, &path("propose"), None).await;
     assert_eq!(status, 200);
     for step in ["approve", "reject"] {
-        let (status, body) = post(&app, &app.editor_token, &path(step), Some(json!({"reason": "x"}))).await;
+        let (status, body) = post(
+            &app,
+            &app.editor_token,
+            &path(step),
+            Some(json!({"reason": "x"})),
+        )
+        .await;
         assert_eq!(status, 403, "{step}: {body}");
-        let (status, _) = post(&app, &app.steward_token, &path(step), Some(json!({"reason": "x"}))).await;
+        let (status, _) = post(
+            &app,
+            &app.steward_token,
+            &path(step),
+            Some(json!({"reason": "x"})),
+        )
+        .await;
         assert_eq!(status, 403, "a steward is not an approver");
     }
-    let response = app.client.post(app.url(&path("approve"))).send().await.unwrap();
+    let response = app
+        .client
+        .post(app.url(&path("approve")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 401);
 }
 
@@ -411,11 +518,23 @@ async fn a_step_not_allowed_from_the_current_status_is_an_invalid_transition() {
     // From draft: only propose.
     let (s, b) = post(&app, &app.approver_token, &path("approve"), None).await;
     refused(s, &b, "approve a draft");
-    let (s, b) = post(&app, &app.approver_token, &path("reject"), Some(json!({"reason": "x"}))).await;
+    let (s, b) = post(
+        &app,
+        &app.approver_token,
+        &path("reject"),
+        Some(json!({"reason": "x"})),
+    )
+    .await;
     refused(s, &b, "reject a draft");
     let (s, b) = adopt(&app, id, "KEP-X").await;
     refused(s, &b, "adopt a draft");
-    let (s, b) = post(&app, &app.approver_token, &path("withdraw"), Some(json!({"reason": "x"}))).await;
+    let (s, b) = post(
+        &app,
+        &app.approver_token,
+        &path("withdraw"),
+        Some(json!({"reason": "x"})),
+    )
+    .await;
     refused(s, &b, "withdraw a draft");
     // From proposed: approve or reject.
     post(&app, &app.editor_token, &path("propose"), None).await;
@@ -425,9 +544,21 @@ async fn a_step_not_allowed_from_the_current_status_is_an_invalid_transition() {
     refused(s, &b, "adopt a proposal");
     // From approved: adopt.
     post(&app, &app.approver_token, &path("approve"), None).await;
-    let (s, b) = post(&app, &app.approver_token, &path("reject"), Some(json!({"reason": "x"}))).await;
+    let (s, b) = post(
+        &app,
+        &app.approver_token,
+        &path("reject"),
+        Some(json!({"reason": "x"})),
+    )
+    .await;
     refused(s, &b, "reject an approved run");
-    let (s, b) = post(&app, &app.approver_token, &path("withdraw"), Some(json!({"reason": "x"}))).await;
+    let (s, b) = post(
+        &app,
+        &app.approver_token,
+        &path("withdraw"),
+        Some(json!({"reason": "x"})),
+    )
+    .await;
     refused(s, &b, "withdraw an approved run");
     // From adopted: withdraw.
     let (s, _) = adopt(&app, id, "KEP-1").await;
@@ -436,7 +567,13 @@ async fn a_step_not_allowed_from_the_current_status_is_an_invalid_transition() {
     refused(s, &b, "adopt twice");
     let (s, b) = post(&app, &app.editor_token, &path("propose"), None).await;
     refused(s, &b, "propose an adopted run");
-    let (status, _) = post(&app, &app.approver_token, "/api/v1/rankings/9999/approve", None).await;
+    let (status, _) = post(
+        &app,
+        &app.approver_token,
+        "/api/v1/rankings/9999/approve",
+        None,
+    )
+    .await;
     assert_eq!(status, 404);
 }
 
@@ -449,7 +586,13 @@ async fn rejecting_sends_a_proposal_back_to_draft_with_its_reason() {
     let (status, body) = post(&app, &app.approver_token, &path("reject"), None).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"], "reason_required");
-    let (status, body) = post(&app, &app.approver_token, &path("reject"), Some(json!({"reason": " "}))).await;
+    let (status, body) = post(
+        &app,
+        &app.approver_token,
+        &path("reject"),
+        Some(json!({"reason": " "})),
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
     let (status, body) = post(
         &app,
@@ -469,7 +612,10 @@ async fn rejecting_sends_a_proposal_back_to_draft_with_its_reason() {
             ("draft", "test-approver"),
         ])
     );
-    assert_eq!(run["history"][2]["reason"], "Bobot SPBE perlu dibahas ulang");
+    assert_eq!(
+        run["history"][2]["reason"],
+        "Bobot SPBE perlu dibahas ulang"
+    );
     // A rejected run can be proposed again.
     let (status, _) = post(&app, &app.editor_token, &path("propose"), None).await;
     assert_eq!(status, 200);
@@ -495,11 +641,23 @@ async fn a_decision_with_a_broken_field_is_refused_naming_it() {
     let id = approved_run(&app, "Keputusan").await;
     let mut bad = decision("KEP-1");
     bad["decision_date"] = json!("15-01-2025");
-    let (status, body) = post(&app, &app.approver_token, &format!("/api/v1/rankings/{id}/adopt"), Some(bad)).await;
+    let (status, body) = post(
+        &app,
+        &app.approver_token,
+        &format!("/api/v1/rankings/{id}/adopt"),
+        Some(bad),
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"], "invalid_decision");
     assert!(body["message"].as_str().unwrap().contains("decision_date"));
-    let (status, _) = post(&app, &app.approver_token, &format!("/api/v1/rankings/{id}/adopt"), Some(json!({"programme": "digital-stunting"}))).await;
+    let (status, _) = post(
+        &app,
+        &app.approver_token,
+        &format!("/api/v1/rankings/{id}/adopt"),
+        Some(json!({"programme": "digital-stunting"})),
+    )
+    .await;
     assert_eq!(status, 400, "missing fields are malformed JSON");
     let (_, run) = app.get_json(&format!("/api/v1/rankings/{id}")).await;
     assert_eq!(run["ranking"]["status"], "approved");
@@ -517,7 +675,12 @@ async fn adopting_another_run_for_the_same_programme_and_year_supersedes_the_fir
     let earlier = &earlier["ranking"];
     assert_eq!(earlier["status"], "superseded");
     assert_eq!(earlier["adoption"]["status"], "superseded");
-    let last = earlier["history"].as_array().unwrap().last().unwrap().clone();
+    let last = earlier["history"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(last["status"], "superseded");
     assert_eq!(last["by"], "test-approver");
     assert!(last["reason"].as_str().unwrap().contains("KEP-2/2025"));
@@ -536,7 +699,13 @@ async fn adopting_another_run_for_the_same_programme_and_year_supersedes_the_fir
     let third = approved_run(&app, "Tahun lain").await;
     let mut d = decision("KEP-9/2026");
     d["year"] = json!(2026);
-    let (status, _) = post(&app, &app.approver_token, &format!("/api/v1/rankings/{third}/adopt"), Some(d)).await;
+    let (status, _) = post(
+        &app,
+        &app.approver_token,
+        &format!("/api/v1/rankings/{third}/adopt"),
+        Some(d),
+    )
+    .await;
     assert_eq!(status, 200);
     let (_, still) = app.get_json(&format!("/api/v1/rankings/{second}")).await;
     assert_eq!(still["ranking"]["status"], "adopted");
@@ -551,7 +720,13 @@ async fn withdrawing_an_adoption_leaves_the_programme_and_year_without_a_list() 
     let (status, body) = post(&app, &app.approver_token, &path, None).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"], "reason_required");
-    let (status, body) = post(&app, &app.approver_token, &path, Some(json!({"reason": "Putusan dibatalkan"}))).await;
+    let (status, body) = post(
+        &app,
+        &app.approver_token,
+        &path,
+        Some(json!({"reason": "Putusan dibatalkan"})),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     let run = &body["ranking"];
     assert_eq!(run["status"], "withdrawn");
@@ -571,20 +746,38 @@ async fn the_official_list_comes_as_json_csv_and_xlsx_with_a_strong_etag_and_a_l
     let (status, body) = app.get_json(path).await;
     assert_eq!(status, 404, "{body}");
     assert_eq!(body["error"], "no_adopted_list");
-    let forced = at_data_rank(&app, 30).await["code"].as_str().unwrap().to_string();
+    let forced = at_data_rank(&app, 30).await["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let id = save(
         &app,
         json!({"title": "Resmi", "k": 10, "constraints": {"include": [{"code": forced, "reason": "Percontohan"}]}}),
     )
     .await;
-    post(&app, &app.editor_token, &format!("/api/v1/rankings/{id}/propose"), None).await;
-    post(&app, &app.approver_token, &format!("/api/v1/rankings/{id}/approve"), None).await;
+    post(
+        &app,
+        &app.editor_token,
+        &format!("/api/v1/rankings/{id}/propose"),
+        None,
+    )
+    .await;
+    post(
+        &app,
+        &app.approver_token,
+        &format!("/api/v1/rankings/{id}/approve"),
+        None,
+    )
+    .await;
     assert_eq!(adopt(&app, id, "KEP-7/2025").await.0, 200);
 
     let response = app.get(path).await;
     assert_eq!(response.status().as_u16(), 200);
     let etag = response.headers()["etag"].to_str().unwrap().to_string();
-    assert!(etag.starts_with('"') && !etag.starts_with("W/"), "a strong ETag: {etag}");
+    assert!(
+        etag.starts_with('"') && !etag.starts_with("W/"),
+        "a strong ETag: {etag}"
+    );
     let link = response.headers()["link"].to_str().unwrap().to_string();
     assert_eq!(link, format!("</api/v1/rankings/{id}>; rel=\"related\""));
     let body: Value = response.json().await.unwrap();
@@ -615,7 +808,10 @@ async fn the_official_list_comes_as_json_csv_and_xlsx_with_a_strong_etag_and_a_l
         assert_eq!(official["rank"], d["rank"]);
         assert_eq!(official["selection_basis"], d["selection_basis"]);
     }
-    let f = districts.iter().find(|d| d["code"] == forced.as_str()).unwrap();
+    let f = districts
+        .iter()
+        .find(|d| d["code"] == forced.as_str())
+        .unwrap();
     assert_eq!(f["selection_basis"], "forced_in");
     assert_eq!(f["reason"], "Percontohan");
     assert_eq!(f["data_rank"], 30);
@@ -624,14 +820,29 @@ async fn the_official_list_comes_as_json_csv_and_xlsx_with_a_strong_etag_and_a_l
     assert_eq!(again.status().as_u16(), 304);
 
     let csv = app.get(&format!("{path}?format=csv")).await;
-    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
     assert!(csv.headers()["etag"].to_str().unwrap().starts_with('"'));
-    assert!(csv.headers()["link"].to_str().unwrap().contains(&format!("/api/v1/rankings/{id}")));
+    assert!(
+        csv.headers()["link"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("/api/v1/rankings/{id}"))
+    );
     let text = csv.text().await.unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 11, "a header and ten districts");
-    assert!(lines[0].starts_with("rank,code,bps_code,name,province_code,province,selection_basis,data_rank,reason"));
-    assert!(lines.iter().any(|l| l.contains(&forced) && l.contains("forced_in") && l.contains("Percontohan") && l.contains("KEP-7/2025")));
+    assert!(lines[0].starts_with(
+        "rank,code,bps_code,name,province_code,province,selection_basis,data_rank,reason"
+    ));
+    assert!(lines.iter().any(|l| l.contains(&forced)
+        && l.contains("forced_in")
+        && l.contains("Percontohan")
+        && l.contains("KEP-7/2025")));
 
     let xlsx = app.get_with(path, "Accept", XLSX).await;
     assert_eq!(xlsx.status().as_u16(), 200);
@@ -649,7 +860,12 @@ async fn importing_new_data_leaves_the_official_list_byte_identical() {
     let before = app.get(path).await;
     let etag = before.headers()["etag"].to_str().unwrap().to_string();
     let bytes = before.bytes().await.unwrap();
-    let csv_before = app.get(&format!("{path}?format=csv")).await.bytes().await.unwrap();
+    let csv_before = app
+        .get(&format!("{path}?format=csv"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
     let (_, shortlist_before) = app.get_json("/api/v1/shortlist?k=10").await;
 
     // New stunting data for a later year, every prevalence turned around: the shortlist
@@ -669,14 +885,22 @@ async fn importing_new_data_leaves_the_official_list_byte_identical() {
     let after = app.get(path).await;
     assert_eq!(after.headers()["etag"].to_str().unwrap(), etag);
     assert_eq!(after.bytes().await.unwrap(), bytes);
-    let csv_after = app.get(&format!("{path}?format=csv")).await.bytes().await.unwrap();
+    let csv_after = app
+        .get(&format!("{path}?format=csv"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
     assert_eq!(csv_after, csv_before);
 }
 
 #[actix_web::test]
 async fn a_district_history_lists_its_place_in_every_adopted_list() {
     let app = real_app(Options::default()).await;
-    let top = at_data_rank(&app, 1).await["code"].as_str().unwrap().to_string();
+    let top = at_data_rank(&app, 1).await["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let first = approved_run(&app, "Pertama").await;
     assert_eq!(adopt(&app, first, "KEP-1/2025").await.0, 200);
     let id = save(
@@ -684,8 +908,20 @@ async fn a_district_history_lists_its_place_in_every_adopted_list() {
         json!({"title": "Tanpa yang teratas", "k": 10, "constraints": {"exclude": [{"code": top, "reason": "Sudah dibiayai"}]}}),
     )
     .await;
-    post(&app, &app.editor_token, &format!("/api/v1/rankings/{id}/propose"), None).await;
-    post(&app, &app.approver_token, &format!("/api/v1/rankings/{id}/approve"), None).await;
+    post(
+        &app,
+        &app.editor_token,
+        &format!("/api/v1/rankings/{id}/propose"),
+        None,
+    )
+    .await;
+    post(
+        &app,
+        &app.approver_token,
+        &format!("/api/v1/rankings/{id}/approve"),
+        None,
+    )
+    .await;
     assert_eq!(adopt(&app, id, "KEP-2/2025").await.0, 200);
     let (status, body) = app.get_json(&format!("/api/v1/regions/{top}/lokus")).await;
     assert_eq!(status, 200, "{body}");

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 use crate::export::{Provenance, official_workbook};
-use crate::extract::{Reader, Representation, download, json_response, representation_among, respond};
+use crate::extract::{
+    Reader, Representation, download, json_response, representation_among, respond,
+};
 use crate::state::{AppState, Rendered};
 
 /// `GET /api/v1/lokus`: every adoption.
@@ -95,7 +97,11 @@ pub async fn find_lokus(
     let format = representation_among(
         &req,
         query.format.as_deref(),
-        &[Representation::Json, Representation::Csv, Representation::Xlsx],
+        &[
+            Representation::Json,
+            Representation::Csv,
+            Representation::Xlsx,
+        ],
     )?;
     let pool = state.pool.clone();
     let (rendered, run_id) = web::block(move || -> Result<(Rendered, i32), ApiError> {
@@ -108,7 +114,9 @@ pub async fn find_lokus(
         })?;
         let run_id = list.adoption.run_id;
         let rendered = match format {
-            Representation::Csv => Rendered::new("text/csv; charset=utf-8", list.csv().into_bytes()),
+            Representation::Csv => {
+                Rendered::new("text/csv; charset=utf-8", list.csv().into_bytes())
+            }
             Representation::Xlsx => {
                 let run = model::run::RankingRun::find(&mut conn, run_id)?;
                 official_xlsx(&list, &run)?
@@ -193,4 +201,37 @@ pub async fn find_region_lokus(
     })
     .await??;
     json_response(&req, body).await
+}
+
+/// Who the caller is, as the page needs it to show only the steps its role may take.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Me {
+    /// The token's label, or `anonymous` without a token.
+    pub label: String,
+    /// `viewer`, `editor`, `steward` or `approver`; null without a token.
+    #[schema(value_type = Option<String>)]
+    pub role: Option<&'static str>,
+}
+
+/// `{"me": {...}}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MeBody {
+    /// The caller.
+    pub me: Me,
+}
+
+/// The caller's token label and role (so a client can offer only the steps it may take).
+#[utoipa::path(get, path = "/api/v1/me", tag = "lokus", responses(
+    (status = 200, description = "The caller's label and role (`anonymous` and null without a token)", body = MeBody)))]
+pub async fn find_me(req: HttpRequest, Reader(caller): Reader) -> Result<HttpResponse, ApiError> {
+    json_response(
+        &req,
+        MeBody {
+            me: Me {
+                label: caller.actor.name,
+                role: caller.role.map(model::token::Role::as_str),
+            },
+        },
+    )
+    .await
 }

@@ -138,7 +138,12 @@ pub fn table() -> Vec<(Method, &'static str, Route)> {
             "/api/v1/rankings/{id}/withdraw",
             web::post().to(workflow::withdraw_ranking),
         ),
-        (Method::GET, "/api/v1/lokus", web::get().to(lokus::list_lokus)),
+        (
+            Method::GET,
+            "/api/v1/lokus",
+            web::get().to(lokus::list_lokus),
+        ),
+        (Method::GET, "/api/v1/me", web::get().to(lokus::find_me)),
         (
             Method::GET,
             "/api/v1/lokus/{programme}/{year}",
@@ -276,7 +281,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
         rankings::find_shortlist, rankings::find_projection,
         workflow::propose_ranking, workflow::approve_ranking, workflow::reject_ranking,
         workflow::adopt_ranking, workflow::withdraw_ranking,
-        lokus::list_lokus, lokus::find_lokus, lokus::find_region_lokus,
+        lokus::list_lokus, lokus::find_lokus, lokus::find_region_lokus, lokus::find_me,
         audit::list_audit,
     ),
     // Schemas referenced only by parameters (`value_type`) are listed here; response bodies

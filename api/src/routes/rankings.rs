@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
+use model::adoption::Adoption;
 use model::analysis::Exclusion;
 use model::dataset::Dataset;
 use model::impact::ProjectionParams;
@@ -14,13 +15,12 @@ use model::ranking::ConstraintEffect;
 use model::ranking::{
     Constraints, Method, Normalisation, SpbeDirection, UncertaintyParams, Weights,
 };
-use model::adoption::Adoption;
 use model::run::{HistoryEntry, NewRun, RankingRun};
-use model::workflow::RunStatus;
 use model::scenario::{
     DistrictResult, RankingDiff, RankingRequest, RankingResult, UncertaintySummary,
     compute_from_join, diff, districts_csv, load_join,
 };
+use model::workflow::RunStatus;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
@@ -541,9 +541,11 @@ fn compute_ranking(
     Ok(compute_from_join(&joined, request)?)
 }
 
-/// The body of `POST /api/v1/rankings`: the scenario, with the run's title and notes beside
-/// its fields (both optional, so clients that send a bare scenario keep working).
+/// The body of `POST /api/v1/rankings`: the scenario's fields, with the run's title and notes
+/// beside them (both optional, so clients that send a bare scenario keep working). Documents
+/// the body only: it is parsed as [`RankingRequest`] once `title` and `notes` are taken out.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct SaveRanking {
     /// What the run is; needed to propose it (at most 200 characters).
     #[schema(max_length = 200)]
@@ -551,9 +553,49 @@ pub struct SaveRanking {
     /// Notes for whoever reads the run (at most 5,000 characters).
     #[schema(max_length = 5000)]
     pub notes: Option<String>,
-    /// The scenario (every field optional; unknown fields are rejected).
-    #[serde(flatten)]
-    pub scenario: RankingRequest,
+    /// `composite` (default), `need`, `residual`, `burden` or `trend`.
+    pub method: Method,
+    /// Weights for `composite` (default 0.6 / 0.4).
+    pub weights: Weights,
+    /// `min_max` (default), `z_score` or `goalposts`.
+    pub normalisation: Normalisation,
+    /// `higher_is_priority` (default) or `lower_is_priority`.
+    pub spbe_direction: SpbeDirection,
+    /// How many to select (default 100); at most the districts in the join.
+    #[schema(minimum = 1, maximum = 514)]
+    pub k: usize,
+    /// Selection constraints; `include`/`exclude` entries are codes or `{"code", "reason"}`.
+    pub constraints: Constraints,
+    /// Monte Carlo settings; `null` (default) skips it.
+    pub uncertainty: Option<UncertaintyParams>,
+    /// Stunting year; latest when `null`.
+    #[schema(minimum = 2000, maximum = 2100)]
+    pub stunting_year: Option<i32>,
+    /// SPBE year; latest when `null`.
+    #[schema(minimum = 2000, maximum = 2100)]
+    pub spbe_year: Option<i32>,
+    /// Programme effect and target for the `projection` block (default 2.0 points, 14 %).
+    pub projection: ProjectionParams,
+}
+
+impl Default for SaveRanking {
+    fn default() -> Self {
+        let d = RankingRequest::default();
+        SaveRanking {
+            title: None,
+            notes: None,
+            method: d.method,
+            weights: d.weights,
+            normalisation: d.normalisation,
+            spbe_direction: d.spbe_direction,
+            k: d.k,
+            constraints: d.constraints,
+            uncertainty: d.uncertainty,
+            stunting_year: d.stunting_year,
+            spbe_year: d.spbe_year,
+            projection: d.projection,
+        }
+    }
 }
 
 /// Longest title of a run, in characters.

@@ -16,6 +16,8 @@ import * as provinces from './provinces.js';
 import * as compare from './compare.js';
 import * as data from './data.js';
 import * as print from './print.js';
+import * as decision from './decision.js';
+import * as penetapan from './penetapan.js';
 
 const VIEWS = {
   list: shortlist,
@@ -25,6 +27,7 @@ const VIEWS = {
   provinces,
   compare,
   data,
+  penetapan,
 };
 
 const ctx = {
@@ -53,6 +56,13 @@ function writeUrl() {
 
 /** Changes the state; a changed scenario leaves the saved run and previews the new list. */
 function update(patch, { scenarioChanged = true } = {}) {
+  // A saved run is a record: leaving it for a preview is said first, and can be declined.
+  if (scenarioChanged && ctx.state.run && ctx.result?.kind === 'run') {
+    if (!window.confirm(t('leave.confirm', { id: ctx.state.run }))) {
+      scenario.render(ctx);
+      return;
+    }
+  }
   Object.assign(ctx.state, patch);
   if (scenarioChanged) ctx.state.run = '';
   writeUrl();
@@ -130,7 +140,7 @@ async function reloadReference() {
 function renderView(name) {
   const view = VIEWS[name];
   if (!view || !dirty.has(name)) return;
-  if (name !== 'compare' && name !== 'data' && !ctx.result) return;
+  if (name !== 'compare' && name !== 'data' && name !== 'penetapan' && !ctx.result) return;
   dirty.delete(name);
   view.render(ctx, byId(`view-${name}`));
 }
@@ -139,6 +149,8 @@ function renderAll() {
   for (const name of Object.keys(VIEWS)) dirty.add(name);
   byId('demo-banner').hidden = !(ctx.result && (ctx.result.demo || ctx.result.datasets.some((d) => d.demo)));
   scenario.render(ctx);
+  decision.renderStatus(ctx, byId('status-bar'));
+  decision.renderWorkflow(ctx, byId('workflow')).catch(showError);
   shortlist.renderSummary(ctx, byId('summary'));
   renderView(ctx.state.view);
   print.render(ctx, byId('print-doc'));
@@ -147,6 +159,7 @@ function renderAll() {
 /** Shows one tab panel. */
 function setView(name, { focus = false } = {}) {
   if (!VIEWS[name]) name = 'list';
+  if (name === 'penetapan') dirty.add('penetapan');
   ctx.state.view = name;
   writeUrl();
   for (const tab of document.querySelectorAll('[role=tab]')) {
@@ -190,6 +203,8 @@ function boot() {
   wireTabs();
   byId('lang-toggle').addEventListener('click', switchLanguage);
   byId('print-button').addEventListener('click', () => window.print());
+  byId('print-annex-button').addEventListener('click', () => print.printAnnex());
+  decision.renderStatus(ctx, byId('status-bar'));
   district.init(ctx);
   setView(ctx.state.view);
   scenario.render(ctx);

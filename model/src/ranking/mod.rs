@@ -119,7 +119,7 @@ impl Default for Weights {
 }
 
 /// A Kemendagri district code, `NN.NN`.
-#[derive(utoipa::ToSchema)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[schema(pattern = r"^\d{2}\.\d{2}$", example = "32.04")]
 pub struct KemendagriCode(pub String);
 
@@ -160,7 +160,10 @@ pub struct ManualDecision {
 impl ManualDecision {
     /// The reason, when one was given and is not blank.
     pub fn stated_reason(&self) -> Option<&str> {
-        self.reason.as_deref().map(str::trim).filter(|r| !r.is_empty())
+        self.reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
     }
 }
 
@@ -202,7 +205,10 @@ impl<'de> Deserialize<'de> for ManualDecision {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(r#"a Kemendagri code or {"code": "NN.NN", "reason": "…"}"#)
             }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+            fn visit_str<E: serde::de::Error>(
+                self,
+                v: &str,
+            ) -> std::result::Result<Self::Value, E> {
                 Ok(v.into())
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -215,7 +221,10 @@ impl<'de> Deserialize<'de> for ManualDecision {
                         "code" => code = Some(map.next_value::<String>()?),
                         "reason" => reason = map.next_value::<Option<String>>()?,
                         other => {
-                            return Err(serde::de::Error::unknown_field(other, &["code", "reason"]));
+                            return Err(serde::de::Error::unknown_field(
+                                other,
+                                &["code", "reason"],
+                            ));
                         }
                     }
                 }
@@ -228,7 +237,8 @@ impl<'de> Deserialize<'de> for ManualDecision {
 }
 
 /// One `include`/`exclude` entry as the document describes it.
-#[derive(utoipa::ToSchema)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
 pub enum ManualEntry {
     /// A bare Kemendagri code.
     Code(KemendagriCode),
@@ -237,7 +247,8 @@ pub enum ManualEntry {
 }
 
 /// `{"code", "reason"}`.
-#[derive(utoipa::ToSchema)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ManualDecisionObject {
     /// Kemendagri code.
     #[schema(pattern = r"^\d{2}\.\d{2}$", example = "32.04")]
