@@ -391,7 +391,7 @@ async fn a_run_goes_from_draft_to_adopted_with_its_history_and_audit_rows() {
     assert_eq!(run["history"][1]["reason"], "Hasil rapat teknis");
     let response = app
         .client
-        .get(app.url(&format!("/api/v1/audit?per_page=50")))
+        .get(app.url("/api/v1/audit?per_page=50"))
         .bearer_auth(&app.editor_token)
         .send()
         .await

@@ -95,6 +95,10 @@ async function refresh() {
       analysis = loadAnalysis(result.params);
     } else {
       result = { ...(await api.shortlist(apiQuery(ctx.state))), kind: 'preview' };
+      // A preview's query carries codes only: the reasons typed here go with it on screen.
+      for (const d of result.districts) {
+        if (!d.reason && ctx.state.reasons?.[d.code] && d.selection_basis?.startsWith('forced')) d.reason = ctx.state.reasons[d.code];
+      }
       // Asked for after the list so that, on a cold server, the list has the CPU first.
       analysis = loadAnalysis(ctx.state);
     }
