@@ -405,7 +405,7 @@ test('a district forced in takes a reason and shows as a committee decision with
     forced.code,
   );
   const row = page.locator(`#shortlist-table tr[data-code="${forced.code}"]`);
-  assert.match(await row.innerText(), /Keputusan panitia · peringkat data 300/);
+  assert.match(await row.innerText(), /Keputusan panitia\s*· peringkat data 300/);
   await shot('16-committee-badge');
   await row.getByRole('button').first().click();
   const dialog = page.getByRole('dialog');
@@ -424,7 +424,7 @@ test('a district forced in takes a reason and shows as a committee decision with
   assert.equal(await page.getByLabel(`Alasan untuk ${forced.name}`).inputValue(), 'Daerah percontohan SPBE');
   // Print: the committee badge with the data rank in the list.
   await page.emulateMedia({ media: 'print' });
-  assert.match(await page.locator(`#print-list`).innerText(), /Keputusan panitia · peringkat data 300/);
+  assert.match(await page.locator(`#print-list`).innerText(), /Keputusan panitia\s*· peringkat data 300/);
   await page.emulateMedia({ media: 'screen' });
 });
 
