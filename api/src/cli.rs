@@ -237,6 +237,7 @@ fn model_code(e: &model::ModelError) -> &'static str {
         model::ModelError::Invalid { code, .. } => code,
         model::ModelError::InvalidRows(_) => "invalid_rows",
         model::ModelError::Infeasible(_) => "infeasible_constraints",
+        model::ModelError::Conflict { code, .. } => code,
         model::ModelError::InsufficientData { .. } => "insufficient_data",
         model::ModelError::Conflict { code, .. } => code,
         model::ModelError::PartialCoverage { .. } => "partial_coverage",

@@ -44,6 +44,14 @@ pub enum ApiError {
         /// Human message naming the limit.
         message: String,
     },
+    /// Nothing there yet, with a more precise code than `not_found` (404).
+    #[error("{message}")]
+    Missing {
+        /// Stable code.
+        code: &'static str,
+        /// Human message.
+        message: String,
+    },
     /// Body larger than the limit.
     #[error("request body is larger than the limit of {0} bytes")]
     PayloadTooLarge(usize),
@@ -186,6 +194,7 @@ impl ApiError {
                 ModelError::Invalid { code, .. } => code,
                 ModelError::InvalidRows(_) => "invalid_rows",
                 ModelError::Infeasible(_) => "infeasible_constraints",
+                ModelError::Conflict { code, .. } => code,
                 ModelError::InsufficientData { .. } => "insufficient_data",
                 ModelError::Conflict { code, .. } => code,
                 ModelError::PartialCoverage { .. } => "partial_coverage",
@@ -202,6 +211,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::BadRequest { code, .. } => code,
             ApiError::Unprocessable { code, .. } => code,
+            ApiError::Missing { code, .. } => code,
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::NotAcceptable(_) => "not_acceptable",
@@ -241,6 +251,9 @@ impl ApiError {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
+        if let ApiError::Model(ModelError::Conflict { .. }) = self {
+            return StatusCode::CONFLICT;
+        }
         match self.code() {
             "not_found" => StatusCode::NOT_FOUND,
             "conflict" | "alias_conflict" => StatusCode::CONFLICT,
@@ -258,6 +271,7 @@ impl ResponseError for ApiError {
                 ApiError::Model(_) | ApiError::Unprocessable { .. } => {
                     StatusCode::UNPROCESSABLE_ENTITY
                 }
+                ApiError::Missing { .. } => StatusCode::NOT_FOUND,
                 ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
                 ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
                 ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,

@@ -38,6 +38,9 @@ pub const DISTRICT_COLUMNS: &[(&str, &str, Style)] = &[
     ("selected", "/selected", Style::Text),
     ("reason", "/explanation/reason", Style::Text),
     ("margin", "/explanation/margin", Style::Decimal),
+    ("selection_basis", "/selection_basis", Style::Text),
+    ("data_rank", "/data_rank", Style::Integer),
+    ("decision_reason", "/reason", Style::Text),
     ("p_selected", "/p_selected", Style::Share),
     ("p_selected_se", "/p_selected_se", Style::Share),
     ("rank_p05", "/rank_p05", Style::Decimal),
@@ -59,6 +62,19 @@ pub const DISTRICT_COLUMNS: &[(&str, &str, Style)] = &[
         Style::PercentPoints,
     ),
     ("explanation", "/explanation/text", Style::Text),
+];
+
+/// Columns of an adopted list's sheet: header, JSON pointer into an official district, style.
+pub const OFFICIAL_COLUMNS: &[(&str, &str, Style)] = &[
+    ("rank", "/rank", Style::Integer),
+    ("code", "/code", Style::Text),
+    ("bps_code", "/bps_code", Style::Text),
+    ("name", "/name", Style::Text),
+    ("province_code", "/province_code", Style::Text),
+    ("province", "/province", Style::Text),
+    ("selection_basis", "/selection_basis", Style::Text),
+    ("data_rank", "/data_rank", Style::Integer),
+    ("reason", "/reason", Style::Text),
 ];
 
 /// Columns of a diff sheet: header, JSON pointer into a rank change, number style.
@@ -294,6 +310,33 @@ pub fn districts_workbook(
     .map_err(xlsx_error)?;
     write_provenance(book.add_worksheet(), demo, std::slice::from_ref(provenance))
         .map_err(xlsx_error)?;
+    book.save_to_buffer().map_err(xlsx_error)
+}
+
+/// A workbook of an adopted list: its districts (sheet `lokus`) and the decision with the run's
+/// scenario and datasets (sheet `scenario`).
+///
+/// # Errors
+/// 500 when the workbook cannot be written.
+pub fn official_workbook(
+    districts: &[Value],
+    provenance: &Provenance,
+) -> Result<Vec<u8>, ApiError> {
+    let mut book = Workbook::new();
+    write_table(
+        book.add_worksheet(),
+        "lokus",
+        false,
+        OFFICIAL_COLUMNS,
+        districts,
+    )
+    .map_err(xlsx_error)?;
+    write_provenance(
+        book.add_worksheet(),
+        false,
+        std::slice::from_ref(provenance),
+    )
+    .map_err(xlsx_error)?;
     book.save_to_buffer().map_err(xlsx_error)
 }
 

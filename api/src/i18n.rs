@@ -156,7 +156,7 @@ pub static INDONESIAN: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::n
         ("duplicate_code", "Kode muncul lebih dari sekali"),
         (
             "four_eyes",
-            "Pengunggah tidak boleh menerbitkan unggahannya sendiri; orang kedua (walidata) yang menerbitkannya",
+            "Langkah ini harus dilakukan oleh orang kedua (prinsip empat mata): pengunggah tidak menerbitkan unggahannya sendiri, pengusul tidak menyetujui usulannya sendiri",
         ),
         (
             "not_staged",
@@ -168,8 +168,26 @@ pub static INDONESIAN: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::n
         ),
         (
             "invalid_reason",
-            "Alasan penolakan harus diisi (1 sampai 2.000 karakter)",
+            "Alasan tidak valid: alasan harus diisi dan tidak melebihi batas panjangnya",
         ),
+            "demo_data",
+            "Run ini dihitung dengan data demo sintetis dan tidak dapat ditetapkan",
+        ),
+        ("invalid_decision", "Data keputusan penetapan tidak valid"),
+        ("invalid_title", "Judul atau catatan tidak valid"),
+        (
+            "invalid_transition",
+            "Langkah ini tidak diizinkan dari status run saat ini",
+        ),
+        (
+            "no_adopted_list",
+            "Belum ada daftar lokus yang ditetapkan untuk program dan tahun ini",
+        ),
+        (
+            "reason_required",
+            "Setiap keputusan manual memerlukan alasan",
+        ),
+        ("title_required", "Run memerlukan judul untuk diajukan"),
         ("empty_file", "Berkas tidak berisi baris data"),
         ("forbidden", "Token ini tidak berhak melakukan tindakan ini"),
         (

@@ -52,13 +52,13 @@ fn bench_rank(c: &mut Criterion) {
                 .iter()
                 .filter(|c| c.spbe >= 2.0)
                 .step_by(97)
-                .map(|c| c.code.clone())
+                .map(|c| c.code.clone().into())
                 .collect(),
             exclude: data
                 .iter()
                 .skip(5)
                 .step_by(101)
-                .map(|c| c.code.clone())
+                .map(|c| c.code.clone().into())
                 .collect(),
         },
         ..Scenario::default()

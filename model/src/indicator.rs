@@ -113,6 +113,7 @@ pub const COLUMN_UNITS: &[(&str, &str)] = &[
     ("margin", "score"),
     ("p_selected", "proportion"),
     ("p_selected_se", "proportion"),
+    ("data_rank", "rank"),
     ("rank_p05", "rank"),
     ("rank_median", "rank"),
     ("rank_p95", "rank"),
@@ -319,6 +320,8 @@ mod tests {
             "spbe_predicate",
             "selected",
             "reason",
+            "selection_basis",
+            "decision_reason",
             "band",
         ];
         for column in crate::scenario::CSV_COLUMNS {

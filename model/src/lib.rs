@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 pub mod alias;
+pub mod adoption;
 pub mod analysis;
 pub mod audit;
 pub mod backup;
@@ -38,5 +39,6 @@ pub mod spbe;
 pub mod stats;
 pub mod token;
 pub mod wire;
+pub mod workflow;
 
 pub use error::{ModelError, Result, RowError};

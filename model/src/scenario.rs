@@ -13,7 +13,7 @@ use crate::impact::{
 use crate::ranking::simulate_with_outcomes;
 use crate::ranking::{
     Band, ConstraintEffect, Constraints, Contributions, Method, Normalisation, Reason, Scenario,
-    SpbeDirection, UncertaintyParams, Weights, rank, simulate,
+    SelectionBasis, SpbeDirection, UncertaintyParams, Weights, rank, simulate,
 };
 use crate::stats::CorrelationParams;
 
@@ -157,6 +157,17 @@ pub struct DistrictResult {
     pub score: f64,
     /// In the shortlist.
     pub selected: bool,
+    /// On what grounds it is in or out: `score`, `forced_in`, `forced_out`, `province_floor`,
+    /// `province_cap` or `spbe_floor`.
+    #[serde(default)]
+    pub selection_basis: SelectionBasis,
+    /// Its rank on score alone, before any constraint (1 = highest score).
+    #[serde(default)]
+    pub data_rank: usize,
+    /// The committee's reason for a district forced in or out (null otherwise, or when none
+    /// was given).
+    #[serde(default)]
+    pub reason: Option<String>,
     /// Share of Monte Carlo draws selecting it (when uncertainty ran).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub p_selected: Option<f64>,
@@ -172,9 +183,15 @@ pub struct DistrictResult {
     /// 95th percentile rank over draws.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rank_p95: Option<f64>,
-    /// certain_in, contested or certain_out.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub band: Option<Band>,
+    /// certain_in, contested or certain_out; `null` for a district forced in or out (its place
+    /// was decided, not uncertain); absent when no Monte Carlo ran.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[schema(value_type = Option<Band>)]
+    pub band: Option<Option<Band>>,
     /// True when its stunting standard error was missing and the default was used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub se_defaulted: Option<bool>,
@@ -198,6 +215,15 @@ pub struct DistrictResult {
     pub stunting_change_se: Option<f64>,
     /// Why it is in or out.
     pub explanation: Explanation,
+}
+
+/// A field that is present, `null` or not, as `Some`; absent fields take the default `None`.
+fn present<'de, D, T>(d: D) -> std::result::Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
 }
 
 /// The precision of a Monte Carlo run, so a caller knows whether its draws were enough.
@@ -251,7 +277,23 @@ pub struct RankingResult {
     pub districts: Vec<DistrictResult>,
 }
 
-fn explain_text(selected: bool, reason: Reason, margin: f64, ds: Option<f64>) -> String {
+fn explain_text(
+    selected: bool,
+    reason: Reason,
+    margin: f64,
+    ds: Option<f64>,
+    data_rank: usize,
+) -> String {
+    if matches!(reason, Reason::Included | Reason::Excluded) {
+        let verb = if reason == Reason::Included {
+            "Selected"
+        } else {
+            "Not selected"
+        };
+        return format!(
+            "{verb} by committee decision; on score alone it ranks {data_rank} (margin to the cut-off {margin:+.4})."
+        );
+    }
     let head = match reason {
         Reason::TopK => "Selected on score",
         Reason::Included => "Selected because the scenario includes it",
@@ -270,9 +312,14 @@ fn explain_text(selected: bool, reason: Reason, margin: f64, ds: Option<f64>) ->
         } else {
             "would lift it over"
         };
-        text.push_str(&format!(
-            " A stunting change of {d:+.1} points alone {verb} the cut-off."
-        ));
+        // A change that rounds to 0.0 says nothing: the district sits on the line.
+        if d.abs() < 0.05 {
+            text.push_str(" It is at the cut-off: the smallest change in stunting would move it.");
+        } else {
+            text.push_str(&format!(
+                " A stunting change of {d:+.1} points alone {verb} the cut-off."
+            ));
+        }
     }
     text
 }
@@ -427,10 +474,18 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
         .enumerate()
         .map(|(i, d)| (d.code.as_str(), i))
         .collect();
+    let reasons: std::collections::HashMap<&str, &str> = params
+        .constraints
+        .include
+        .iter()
+        .chain(&params.constraints.exclude)
+        .filter_map(|m| m.stated_reason().map(|r| (m.code.as_str(), r)))
+        .collect();
     let districts = ranking
         .entries
         .iter()
         .map(|e| {
+            let basis = SelectionBasis::of(e.reason);
             let i = position[e.code.as_str()];
             let d = &joined.districts[i];
             let draws_used = uncertainty.as_ref().map_or(1, |(_, n)| *n);
@@ -453,12 +508,19 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
                 spbe_predicate: d.spbe_predicate.clone(),
                 score: e.score,
                 selected: e.selected,
+                selection_basis: basis,
+                data_rank: e.data_rank,
+                reason: basis
+                    .is_forced()
+                    .then(|| reasons.get(e.code.as_str()).map(|r| r.to_string()))
+                    .flatten(),
                 p_selected: u.map(|u| u.p_selected),
                 p_selected_se: u.map(|u| p_selected_se(u.p_selected, draws_used)),
                 rank_p05: u.map(|u| u.rank_p05),
                 rank_median: u.map(|u| u.rank_median),
                 rank_p95: u.map(|u| u.rank_p95),
-                band: u.map(|u| u.band),
+                // A decided place has no certainty band: the draws cannot move it.
+                band: u.map(|u| (!basis.is_forced()).then_some(u.band)),
                 se_defaulted: u.map(|u| u.se_defaulted),
                 under5_population: d.under5_population,
                 stunted_children,
@@ -473,7 +535,13 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
                     margin: e.margin,
                     stunting_change_to_cross: e.stunting_change_to_cross,
                     spbe_change_to_cross: e.spbe_change_to_cross,
-                    text: explain_text(e.selected, e.reason, e.margin, e.stunting_change_to_cross),
+                    text: explain_text(
+                        e.selected,
+                        e.reason,
+                        e.margin,
+                        e.stunting_change_to_cross,
+                        e.data_rank,
+                    ),
                 },
             }
         })
@@ -599,7 +667,7 @@ pub fn wire_name<T: Serialize>(value: &T) -> String {
 }
 
 /// The columns of the CSV export, in order.
-pub const CSV_COLUMNS: [&str; 25] = [
+pub const CSV_COLUMNS: [&str; 28] = [
     "rank",
     "code",
     "bps_code",
@@ -617,6 +685,9 @@ pub const CSV_COLUMNS: [&str; 25] = [
     "selected",
     "reason",
     "margin",
+    "selection_basis",
+    "data_rank",
+    "decision_reason",
     "p_selected",
     "rank_p05",
     "rank_median",
@@ -650,7 +721,7 @@ pub fn districts_csv<'a>(
     let _ = w.write_record(&header);
     let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
     for d in districts {
-        let band = d.band.map(|b| wire_name(&b));
+        let band = d.band.flatten().map(|b| wire_name(&b));
         let reason = wire_name(&d.explanation.reason);
         let _ = w.write_record([
             d.rank.to_string(),
@@ -670,6 +741,9 @@ pub fn districts_csv<'a>(
             d.selected.to_string(),
             reason,
             format!("{:.6}", d.explanation.margin),
+            wire_name(&d.selection_basis),
+            d.data_rank.to_string(),
+            text_cell(d.reason.as_deref().unwrap_or_default()),
             opt(d.p_selected),
             opt(d.rank_p05),
             opt(d.rank_median),
@@ -806,4 +880,30 @@ pub fn diff(before: &str, after: &str) -> Result<RankingDiff> {
         rank_changes,
         stayed,
     })
+}
+
+#[cfg(test)]
+mod explain_tests {
+    use super::*;
+
+    #[test]
+    fn a_district_on_the_line_is_said_to_be_at_the_cut_off_not_zero_points_away() {
+        let text = explain_text(true, Reason::TopK, 0.0001, Some(-0.01), 100);
+        assert!(text.contains("at the cut-off"), "{text}");
+        assert!(!text.contains("0.0 points"), "{text}");
+        let text = explain_text(true, Reason::TopK, 0.02, Some(-1.25), 90);
+        assert!(
+            text.contains("-1.2 points alone would drop it below"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_forced_district_is_explained_as_a_committee_decision_with_its_data_rank() {
+        let text = explain_text(true, Reason::Included, -0.3, None, 300);
+        assert_eq!(
+            text,
+            "Selected by committee decision; on score alone it ranks 300 (margin to the cut-off -0.3000)."
+        );
+    }
 }

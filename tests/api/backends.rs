@@ -33,7 +33,7 @@ fn comparable(mut body: Value) -> String {
     fn scrub(v: &mut Value) {
         match v {
             Value::Object(map) => {
-                for key in ["id", "created_at", "imported_at", "reviewed_at"] {
+                for key in ["id", "created_at", "imported_at", "reviewed_at", "at"] {
                     map.remove(key);
                 }
                 map.values_mut().for_each(scrub);

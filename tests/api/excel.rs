@@ -89,6 +89,7 @@ fn pointer(column: &str) -> String {
     match column {
         "reason" => "/explanation/reason".into(),
         "margin" => "/explanation/margin".into(),
+        "decision_reason" => "/reason".into(),
         "explanation" => "/explanation/text".into(),
         other => format!("/{other}"),
     }
@@ -226,7 +227,7 @@ async fn the_shortlist_downloads_as_a_workbook_whose_every_value_matches_the_jso
     let last = 2 + shortlist["districts"].as_array().unwrap().len();
     assert!(sheet.contains(r#"<autoFilter ref="A2:"#), "filter");
     assert!(
-        sheet.contains(&format!(":AD{last}\"")),
+        sheet.contains(&format!(":AG{last}\"")),
         "filter to the last row {last}"
     );
     let styles = book.part("xl/styles.xml");
@@ -403,7 +404,7 @@ async fn a_workbook_of_imported_data_has_no_demo_warning() {
     );
     let sheet = book.part("xl/worksheets/sheet1.xml");
     assert!(
-        sheet.contains(r#"ySplit="1""#) && sheet.contains(r#"<autoFilter ref="A1:AD6""#),
+        sheet.contains(r#"ySplit="1""#) && sheet.contains(r#"<autoFilter ref="A1:AG6""#),
         "{sheet}"
     );
 }

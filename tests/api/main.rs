@@ -11,6 +11,8 @@ mod audit;
 mod backends;
 /// API conventions: OpenAPI, docs page, ETags, gzip, rate limits, read tokens, opaque 500s.
 mod contract;
+/// From a saved run to an adopted list: workflow, four eyes, reasons, the official lists.
+mod decision;
 /// Defects found in review, each reproduced before its fix.
 mod defects;
 /// Did it work? Regression discontinuity and difference-in-differences of a saved list.

@@ -889,6 +889,12 @@ async fn every_operation_answers_as_its_schema_says() {
     assert_eq!(feed["events"][0]["type"], "dataset.published");
     w.expect(&app, get(t, "/api/v1/events?after=-1"), 422).await;
     w.expect(&app, get(t, "/api/v1/events?after=x"), 400).await;
+    // The decision workflow and the official lists, on data that may be adopted.
+    decision_operations(&mut w).await;
+    let t = "/api/v1/me";
+    w.expect(&app, get(t, t), 200).await;
+    w.expect(&app, get(t, t).header("Authorization", editor.clone()), 200)
+        .await;
 
     w.assert_every_operation_seen();
 
@@ -904,4 +910,209 @@ async fn every_operation_answers_as_its_schema_says() {
         .await;
     w.expect(&strict, get("/api/v1/regions", "/api/v1/regions"), 429)
         .await;
+}
+
+/// Walks every workflow step and official-list read (demo data may not be adopted, so this app
+/// imports the demo tables as if they were real).
+async fn decision_operations(w: &mut Walker) {
+    let app = spawn_app_with(Options {
+        demo: false,
+        ..Options::default()
+    })
+    .await;
+    let demo = model::demo::DemoData::generate();
+    for (query, csv) in [
+        ("kind=regions", demo.regions_csv()),
+        ("kind=stunting&year=2022", demo.stunting_csv()),
+        ("kind=spbe&year=2022", demo.spbe_csv()),
+    ] {
+        assert_eq!(app.upload(query, "text/csv", csv).await.0, 201);
+    }
+    let code = demo.districts[200].code.clone();
+    let editor = format!("Bearer {}", app.editor_token);
+    let approver = format!("Bearer {}", app.approver_token);
+    let (_, saved) = app
+        .post_ranking(
+            &json!({"title": "Lokus", "k": 5, "constraints": {"include": [code.clone()]}}),
+        )
+        .await;
+    let id = saved["ranking"]["id"].as_i64().unwrap();
+    let step = |name: &str, body: Value| {
+        let t: &'static str = match name {
+            "propose" => "/api/v1/rankings/{id}/propose",
+            "approve" => "/api/v1/rankings/{id}/approve",
+            "reject" => "/api/v1/rankings/{id}/reject",
+            "adopt" => "/api/v1/rankings/{id}/adopt",
+            _ => "/api/v1/rankings/{id}/withdraw",
+        };
+        get(t, format!("/api/v1/rankings/{id}/{name}")).post("application/json", body.to_string())
+    };
+    let decision = json!({"programme": "digital-stunting", "year": 2025, "decision_number": "KEP-1",
+        "decision_date": "2025-01-15", "signatories": ["Menteri"]});
+    let (list, one, region) = (
+        "/api/v1/lokus",
+        "/api/v1/lokus/{programme}/{year}",
+        "/api/v1/regions/{code}/lokus",
+    );
+    w.expect(&app, get(list, list), 200).await;
+    w.expect(&app, get(one, "/api/v1/lokus/digital-stunting/2025"), 404)
+        .await;
+    w.expect(&app, get(one, "/api/v1/lokus/digital-stunting/next"), 400)
+        .await;
+    // The bare include has no reason: proposing is refused until a run gives one.
+    w.expect(
+        &app,
+        step("propose", json!({})).header("Authorization", editor.clone()),
+        422,
+    )
+    .await;
+    w.expect(&app, step("propose", json!({})), 401).await;
+    let (_, saved) = app
+        .post_ranking(&json!({"title": "Lokus", "k": 5, "constraints": {"include": [{"code": code.clone(), "reason": "Percontohan"}]}}))
+        .await;
+    let id2 = saved["ranking"]["id"].as_i64().unwrap();
+    let step2 = |name: &str, body: Value| {
+        let t: &'static str = match name {
+            "propose" => "/api/v1/rankings/{id}/propose",
+            "approve" => "/api/v1/rankings/{id}/approve",
+            "reject" => "/api/v1/rankings/{id}/reject",
+            "adopt" => "/api/v1/rankings/{id}/adopt",
+            _ => "/api/v1/rankings/{id}/withdraw",
+        };
+        get(t, format!("/api/v1/rankings/{id2}/{name}")).post("application/json", body.to_string())
+    };
+    w.expect(
+        &app,
+        step2("propose", json!({"reason": "Rapat"})).header("Authorization", editor.clone()),
+        200,
+    )
+    .await;
+    w.expect(
+        &app,
+        step2("approve", json!({})).header("Authorization", editor.clone()),
+        403,
+    )
+    .await;
+    w.expect(
+        &app,
+        step2("reject", json!({})).header("Authorization", approver.clone()),
+        422,
+    )
+    .await;
+    w.expect(
+        &app,
+        step2("reject", json!({"reason": "Ulang"})).header("Authorization", approver.clone()),
+        200,
+    )
+    .await;
+    w.expect(
+        &app,
+        step2("propose", json!({})).header("Authorization", editor.clone()),
+        200,
+    )
+    .await;
+    w.expect(
+        &app,
+        step2("adopt", decision.clone()).header("Authorization", approver.clone()),
+        409,
+    )
+    .await;
+    w.expect(
+        &app,
+        step2("approve", json!({})).header("Authorization", approver.clone()),
+        200,
+    )
+    .await;
+    w.expect(
+        &app,
+        step2("approve", json!({"why": 1})).header("Authorization", approver.clone()),
+        400,
+    )
+    .await;
+    w.expect(
+        &app,
+        step2(
+            "adopt",
+            json!({"programme": "digital-stunting", "year": 2025, "decision_number": "KEP-1",
+        "decision_date": "2025-13-01", "signatories": ["Menteri"]}),
+        )
+        .header("Authorization", approver.clone()),
+        422,
+    )
+    .await;
+    w.expect(
+        &app,
+        step2("adopt", decision.clone()).header("Authorization", approver.clone()),
+        200,
+    )
+    .await;
+    w.expect(
+        &app,
+        get(
+            "/api/v1/rankings/{id}/withdraw",
+            format!("/api/v1/rankings/{id2}/withdraw"),
+        )
+        .post("text/plain", "x")
+        .header("Authorization", approver.clone()),
+        415,
+    )
+    .await;
+    w.expect(&app, get(list, list), 200).await;
+    w.expect(&app, get(one, "/api/v1/lokus/digital-stunting/2025"), 200)
+        .await;
+    w.expect(
+        &app,
+        get(one, "/api/v1/lokus/digital-stunting/2025?format=csv"),
+        200,
+    )
+    .await;
+    w.expect(
+        &app,
+        get(one, "/api/v1/lokus/digital-stunting/2025?format=xlsx"),
+        200,
+    )
+    .await;
+    w.expect(
+        &app,
+        get(one, "/api/v1/lokus/digital-stunting/2025?format=geojson"),
+        400,
+    )
+    .await;
+    w.expect(
+        &app,
+        get(region, format!("/api/v1/regions/{code}/lokus")),
+        200,
+    )
+    .await;
+    w.expect(&app, get(region, "/api/v1/regions/99.99/lokus"), 404)
+        .await;
+    w.expect(
+        &app,
+        step2("withdraw", json!({"reason": "Batal"})).header("Authorization", approver.clone()),
+        200,
+    )
+    .await;
+    w.expect(
+        &app,
+        step("approve", json!({})).header("Authorization", approver.clone()),
+        409,
+    )
+    .await;
+    w.expect(
+        &app,
+        step("withdraw", json!({"reason": "x"})).header("Authorization", approver.clone()),
+        409,
+    )
+    .await;
+    w.expect(
+        &app,
+        get(
+            "/api/v1/rankings/{id}/propose",
+            "/api/v1/rankings/9999/propose",
+        )
+        .post("application/json", "{}")
+        .header("Authorization", editor.clone()),
+        404,
+    )
+    .await;
 }

@@ -46,7 +46,15 @@ async fn the_default_shortlist_selects_100_in_rank_order_with_explanations() {
         .map(|d| d["score"].as_f64().unwrap())
         .collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]));
-    assert_eq!(s["cutoff_score"].as_f64().unwrap(), *scores.last().unwrap());
+    // The cut-off lies midway between the last selected and the first left out.
+    let (_, all) = app.get_json("/api/v1/shortlist?all=true").await;
+    let first_out = all["shortlist"]["districts"][100]["score"]
+        .as_f64()
+        .unwrap();
+    assert_eq!(
+        s["cutoff_score"].as_f64().unwrap(),
+        (scores.last().unwrap() + first_out) / 2.0
+    );
 }
 
 #[actix_web::test]

@@ -91,10 +91,12 @@ fn exercise_storage(url: &str) {
     let (id, _) = RankingRun::create(
         &mut conn,
         &TEST_ACTOR,
-        "abc",
-        "{}",
-        "{\"districts\":[]}",
-        false,
+        &model::run::NewRun {
+            fingerprint: "abc",
+            params: "{}",
+            body: "{\"districts\":[]}",
+            ..Default::default()
+        },
     )
     .unwrap();
     assert_eq!(RankingRun::find(&mut conn, id).unwrap().fingerprint, "abc");

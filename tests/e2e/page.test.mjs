@@ -11,6 +11,7 @@ import { chromium } from 'playwright-core';
 const BASE = process.env.LOKUS_URL;
 const TOKEN = process.env.LOKUS_TOKEN;
 const STEWARD_TOKEN = process.env.LOKUS_STEWARD_TOKEN;
+const APPROVER = process.env.LOKUS_APPROVER_TOKEN;
 const SHARED = process.env.LOKUS_SHARED_DATA;
 const FIRST_PAINT_MS = Number(process.env.LOKUS_FIRST_PAINT_MS || 1000);
 const ORIGIN = new URL(BASE).origin;
@@ -532,6 +533,191 @@ test('print preview gives the committee document on A4', async () => {
   await shot('14-print', { fullPage: true });
   await page.pdf({ path: 'artifacts/lokus-print.pdf', format: 'A4' });
   await page.emulateMedia({ media: 'screen' });
+});
+
+// ------------------------------------------------------------------ the decision (issue 19)
+
+/** Every joined district of the default scenario, in order on score (from the API). */
+async function onScore() {
+  const r = await fetch(`${BASE}/api/v1/shortlist?all=true`);
+  return (await r.json()).shortlist.districts;
+}
+
+async function api(path, { token, body, method = 'POST', type = 'application/json' } = {}) {
+  const r = await fetch(`${BASE}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': type },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const json = await r.json().catch(() => null);
+  assert.ok(r.ok, `${path}: ${r.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+const statusBar = () => page.locator('#status-text').innerText();
+
+test('the status bar says a preview is not saved, and a saved run names itself', async () => {
+  await load('/');
+  assert.equal(await statusBar(), 'PRATINJAU — belum disimpan');
+  await page.getByLabel('Judul run (wajib untuk diajukan)').fill('Usulan lokus uji');
+  await page.getByLabel('Catatan').fill('Bobot bawaan');
+  await page.getByRole('button', { name: 'Simpan run / Save run' }).click();
+  await page.waitForFunction(() => document.querySelector('#status-text').textContent.startsWith('Run #'));
+  const id = new URL(page.url()).searchParams.get('run');
+  assert.match(await statusBar(), new RegExp(`^Run #${id} · Usulan lokus uji · disimpan .+ oleh e2e-editor · draf$`));
+  await shot('15-status-saved-run');
+  // A change asks first; declining keeps the saved run on screen.
+  let asked = '';
+  page.once('dialog', (d) => {
+    asked = d.message();
+    d.dismiss();
+  });
+  await page.locator('#sc-k').fill('50');
+  assert.match(asked, new RegExp(`Run #${id}`));
+  assert.equal(new URL(page.url()).searchParams.get('run'), id);
+  assert.match(await statusBar(), /^Run #/);
+  page.once('dialog', (d) => d.accept());
+  await page.locator('#sc-k').fill('60');
+  await page.waitForFunction(() => document.querySelector('#status-text').textContent.startsWith('PRATINJAU'));
+  assert.equal(new URL(page.url()).searchParams.get('run'), null);
+});
+
+test('a district forced in takes a reason and shows as a committee decision with its data rank', async () => {
+  const order = await onScore();
+  const forced = order[299];
+  await load(`/?include=${forced.code}`);
+  const reason = page.getByLabel(`Alasan untuk ${forced.name}`);
+  await reason.fill('Daerah percontohan SPBE');
+  await reason.press('Tab');
+  await page.waitForFunction(
+    (code) => window.lokus.ctx.result?.districts.find((d) => d.code === code)?.reason === 'Daerah percontohan SPBE',
+    forced.code,
+  );
+  const row = page.locator(`#shortlist-table tr[data-code="${forced.code}"]`);
+  assert.match(await row.innerText(), /Keputusan panitia\s*· peringkat data 300/);
+  await shot('16-committee-badge');
+  await row.getByRole('button').first().click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /Keputusan panitia: wajib masuk\. Berdasarkan data saja peringkatnya 300\./);
+  assert.match(await dialog.locator('#district-reason').innerText(), /Daerah percontohan SPBE/);
+  await shot('17-committee-panel');
+  await dialog.getByRole('button', { name: 'Tutup' }).click();
+  await page.getByRole('button', { name: 'Simpan run / Save run' }).click();
+  await page.waitForFunction(() => new URLSearchParams(location.search).has('run'));
+  const id = new URL(page.url()).searchParams.get('run');
+  const run = (await (await fetch(`${BASE}/api/v1/rankings/${id}`)).json()).ranking;
+  assert.deepEqual(run.params.constraints.include, [{ code: forced.code, reason: 'Daerah percontohan SPBE' }]);
+  // The reloaded run shows the reason back in its field.
+  await load(`/?run=${id}`);
+  assert.equal(await page.getByLabel(`Alasan untuk ${forced.name}`).inputValue(), 'Daerah percontohan SPBE');
+  // Print: the committee badge with the data rank in the list.
+  await page.emulateMedia({ media: 'print' });
+  assert.match(await page.locator(`#print-list`).innerText(), /Keputusan panitia\s*· peringkat data 300/);
+  await page.emulateMedia({ media: 'screen' });
+});
+
+test('the workflow buttons follow the role, and an adopted list prints as an annex on every page', async () => {
+  // Data that may be adopted: non-demo tables for 2023 and 2024 (demo runs are refused).
+  const order = await onScore();
+  const csv = (header, value) => `${header}\n${order.map((d, i) => `${d.code},${value(d, i)}`).join('\n')}\n`;
+  for (const [query, body] of [
+    ['kind=stunting&year=2023&source=e2e', csv('code,prevalence', (d) => d.stunting_prevalence)],
+    ['kind=stunting&year=2024&source=e2e', csv('code,prevalence', (d, i) => Math.max(1, d.stunting_prevalence - (i % 5)))],
+    ['kind=spbe&year=2024&source=e2e', csv('code,index', (d) => d.spbe_index)],
+    ['kind=population&year=2024&source=e2e', csv('code,value', (d, i) => 1000 + i)],
+  ]) {
+    const staged = await api(`/api/v1/datasets?${query}`, { token: TOKEN, body, type: 'text/csv' });
+    // Uploads are staged: a second person, the steward, publishes them.
+    await api(`/api/v1/datasets/${staged.dataset.id}/publish`, {
+      token: STEWARD_TOKEN,
+      body: { acknowledge_partial: true },
+    });
+  }
+  const saved = await api('/api/v1/rankings', { token: TOKEN, body: { title: 'Lokus 2025 (uji)', k: 100, stunting_year: 2024, spbe_year: 2024 } });
+  const id = saved.ranking.id;
+  assert.equal(saved.ranking.demo, false, 'the run rests on imported data only');
+
+  // As the editor: only "Ajukan".
+  await page.evaluate((token) => sessionStorage.setItem('lokus.editor_token', token), TOKEN);
+  await load(`/?run=${id}`);
+  await page.locator('#wf-propose').waitFor();
+  assert.equal(await page.locator('#wf-approve').count(), 0);
+  await page.locator('#wf-propose').click();
+  await page.waitForFunction(() => document.querySelector('#status-text').textContent.endsWith('diajukan'));
+
+  // As the approver: approve, then adopt under a decision.
+  await page.evaluate((token) => sessionStorage.setItem('lokus.editor_token', token), APPROVER);
+  await load(`/?run=${id}`);
+  await page.locator('#wf-approve').waitFor();
+  assert.equal(await page.locator('#wf-propose').count(), 0);
+  assert.equal(await page.locator('#wf-reject').count(), 1);
+  await page.locator('#wf-approve').click();
+  await page.locator('#wf-adopt').waitFor();
+  await page.getByLabel('Nomor keputusan').fill('KEP-9/MENKES/2025');
+  await page.getByLabel('Tanggal keputusan').fill('2025-02-01');
+  await page.getByLabel('Penanda tangan').fill('Menteri Kesehatan; Menteri PPN');
+  await page.locator('#wf-year').fill('2025');
+  await page.locator('#wf-adopt').click();
+  await page.waitForFunction(() => document.querySelector('#status-text').textContent.startsWith('DITETAPKAN'));
+  assert.equal(await statusBar(), `DITETAPKAN — Keputusan No KEP-9/MENKES/2025 tanggal 2025-02-01 · Run #${id}`);
+  assert.equal(await page.locator('#wf-withdraw').count(), 1);
+  assert.match(await page.locator('#run-history').innerText(), /ditetapkan .* e2e-approver/);
+  await shot('18-adopted');
+
+  // The Penetapan view lists it with the official addresses.
+  await openTab('Penetapan');
+  const listed = page.locator(`#view-penetapan tr[data-run="${id}"]`);
+  await listed.waitFor();
+  assert.match(await listed.innerText(), /KEP-9\/MENKES\/2025/);
+  assert.equal(await listed.getByRole('link', { name: 'CSV' }).getAttribute('href'), `${new URL(BASE).pathname.replace(/\/$/, '')}/api/v1/lokus/digital-stunting/2025?format=csv`);
+  await shot('19-penetapan');
+  await openTab('Daftar pendek');
+
+  // The committee document: the status and decision on top, in every page's margin box.
+  await page.emulateMedia({ media: 'print' });
+  assert.match(await page.locator('#print-status').innerText(), /DITETAPKAN — Keputusan No KEP-9\/MENKES\/2025/);
+  const boxes = await page.evaluate(() =>
+    document.adoptedStyleSheets.flatMap((s) => [...s.cssRules].map((r) => r.cssText)).join('\n'),
+  );
+  assert.match(boxes, /@top-left \{ content: "DITETAPKAN — Keputusan No KEP-9\/MENKES\/2025 tanggal 2025-02-01 · Run #\d+"/);
+  assert.match(boxes, new RegExp(`@bottom-left \\{ content: "Run #${id} · `));
+  const css = await (await fetch(`${BASE}/static/css/lokus.css`)).text();
+  assert.match(css, /content: "Halaman " counter\(page\) " dari " counter\(pages\)/);
+
+  // The annex: Indonesian headers, both codes, the decision and run on every page.
+  await page.evaluate(() => document.body.classList.add('print-annex-mode'));
+  assert.ok(await page.locator('#print-annex').isVisible());
+  assert.ok(!(await page.locator('#print-doc').isVisible()));
+  const headers = await page.locator('#annex-table thead tr:last-child th').allInnerTexts();
+  assert.deepEqual(headers, ['No', 'Kode Kemendagri', 'Kode BPS', 'Kabupaten/Kota', 'Provinsi', 'Dasar Pemilihan', 'Peringkat Data', 'Keterangan']);
+  assert.equal(await page.locator('#annex-table tbody tr').count(), 100);
+  const first = await page.locator('#annex-table tbody tr').first().locator('td').allInnerTexts();
+  const top = saved.ranking.districts[0];
+  assert.deepEqual(first.slice(0, 3), ['1', top.code, top.bps_code]);
+  assert.match(await page.locator('#annex-decision').innerText(), /^Keputusan Nomor KEP-9\/MENKES\/2025 tanggal 2025-02-01$/);
+  // The running rows repeat with the table on every printed page.
+  assert.match(await page.locator('#annex-table thead .annex-running').innerText(), /KEP-9\/MENKES\/2025.*Run #/);
+  assert.match(await page.locator('#annex-table tfoot .annex-running').innerText(), new RegExp(`^Run #${id} · `));
+  assert.equal(await page.locator('#annex-table thead').evaluate((n) => getComputedStyle(n).display), 'table-header-group');
+  assert.equal(await page.locator('#annex-table tfoot').evaluate((n) => getComputedStyle(n).display), 'table-footer-group');
+  await shot('20-annex-print', { fullPage: true });
+  await page.pdf({ path: 'artifacts/lokus-lampiran.pdf', format: 'A4', displayHeaderFooter: false });
+  await page.evaluate(() => document.body.classList.remove('print-annex-mode'));
+  await page.pdf({ path: 'artifacts/lokus-adopted-print.pdf', format: 'A4' });
+  await page.emulateMedia({ media: 'screen' });
+
+  // Screenshots at three widths in both languages.
+  for (const [w, h] of [[1366, 768], [1920, 1080], [390, 844]]) {
+    await page.setViewportSize({ width: w, height: h });
+    for (const lang of ['id', 'en']) {
+      await load(`/?run=${id}${lang === 'en' ? '&lang=en' : ''}`);
+      await page.locator('#wf-withdraw').waitFor();
+      await shot(`21-decision-${w}-${lang}`);
+    }
+  }
+  await page.setViewportSize({ width: 1366, height: 900 });
+  assert.match(await statusBar(), /^ADOPTED — Decision No KEP-9\/MENKES\/2025 of 2025-02-01/);
 });
 
 test('every request went to the page own origin, with no CSP violation or script error', () => {

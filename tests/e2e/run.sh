@@ -30,6 +30,7 @@ PREFIX="${LOKUS_BASE_PATH:-}"
 # The editor and steward tokens are made against the same database before the server starts.
 LOKUS_TOKEN="$("$BIN" token create --role editor --label e2e-editor)"
 LOKUS_STEWARD_TOKEN="$("$BIN" token create --role steward --label e2e-steward)"
+LOKUS_APPROVER_TOKEN="$("$BIN" token create --role approver --label e2e-approver)"
 "$BIN" serve > "$WORK/serve.log" 2>&1 &
 SERVER=$!
 cleanup() {
@@ -50,8 +51,7 @@ fi
 
 mkdir -p artifacts
 export LOKUS_URL="http://127.0.0.1:$PORT$PREFIX"
-export LOKUS_TOKEN
-export LOKUS_STEWARD_TOKEN
+export LOKUS_TOKEN LOKUS_STEWARD_TOKEN LOKUS_APPROVER_TOKEN
 export LOKUS_SHARED_DATA="${LOKUS_SHARED_DATA:-$ROOT/../shared/data}"
 export LOKUS_SCREENSHOT="$ROOT/docs/screenshot.png"
 node --test --test-concurrency=1 page.test.mjs

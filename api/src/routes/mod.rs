@@ -10,12 +10,14 @@ pub mod evaluation;
 pub mod events;
 pub mod health;
 pub mod indicators;
+pub mod lokus;
 pub mod page;
 pub mod provinces;
 pub mod rankings;
 pub mod regions;
 pub mod templates;
 pub mod webhooks;
+pub mod workflow;
 
 use actix_web::http::{Method, header};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError, Route, web};
@@ -145,6 +147,47 @@ pub fn table() -> Vec<(Method, &'static str, Route)> {
             Method::GET,
             "/api/v1/rankings/{id}/diff/{other_id}",
             web::get().to(rankings::diff_rankings),
+        ),
+        (
+            Method::POST,
+            "/api/v1/rankings/{id}/propose",
+            web::post().to(workflow::propose_ranking),
+        ),
+        (
+            Method::POST,
+            "/api/v1/rankings/{id}/approve",
+            web::post().to(workflow::approve_ranking),
+        ),
+        (
+            Method::POST,
+            "/api/v1/rankings/{id}/reject",
+            web::post().to(workflow::reject_ranking),
+        ),
+        (
+            Method::POST,
+            "/api/v1/rankings/{id}/adopt",
+            web::post().to(workflow::adopt_ranking),
+        ),
+        (
+            Method::POST,
+            "/api/v1/rankings/{id}/withdraw",
+            web::post().to(workflow::withdraw_ranking),
+        ),
+        (
+            Method::GET,
+            "/api/v1/lokus",
+            web::get().to(lokus::list_lokus),
+        ),
+        (Method::GET, "/api/v1/me", web::get().to(lokus::find_me)),
+        (
+            Method::GET,
+            "/api/v1/lokus/{programme}/{year}",
+            web::get().to(lokus::find_lokus),
+        ),
+        (
+            Method::GET,
+            "/api/v1/regions/{code}/lokus",
+            web::get().to(lokus::find_region_lokus),
         ),
         (
             Method::GET,
@@ -319,6 +362,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
         rankings::list_rankings, rankings::create_ranking, rankings::find_ranking, rankings::diff_rankings,
         rankings::find_shortlist, rankings::find_projection,
         evaluation::find_evaluation, evaluation::find_evaluation_plot,
+        workflow::propose_ranking, workflow::approve_ranking, workflow::reject_ranking,
+        workflow::adopt_ranking, workflow::withdraw_ranking,
+        lokus::list_lokus, lokus::find_lokus, lokus::find_region_lokus, lokus::find_me,
         audit::list_audit,
         events::list_events,
         webhooks::create_webhook, webhooks::list_webhooks, webhooks::delete_webhook,
@@ -331,6 +377,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
         datasets::DatasetKindName, aliases::AliasSourceName, model::dataset::DatasetStatus, templates::TemplateKind, rankings::FormatName, rankings::DiffFormatName,
         model::scenario::RankingRequest, model::ranking::Method, model::ranking::Normalisation,
         model::ranking::SpbeDirection, model::outbox::EventType, webhooks::DeliveryStatus,
+        model::ranking::SpbeDirection, model::workflow::RunStatus, lokus::LokusFormatName,
     )),
     modifiers(&BearerAuth, &CommonResponses),
 )]

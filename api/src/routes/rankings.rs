@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
+use model::adoption::Adoption;
 use model::analysis::{Exclusion, JoinRequest};
 use model::dataset::Dataset;
 use model::impact::ProjectionParams;
@@ -14,11 +15,12 @@ use model::ranking::ConstraintEffect;
 use model::ranking::{
     Constraints, Method, Normalisation, SpbeDirection, UncertaintyParams, Weights,
 };
-use model::run::RankingRun;
+use model::run::{HistoryEntry, NewRun, RankingRun};
 use model::scenario::{
     DistrictResult, RankingDiff, RankingRequest, RankingResult, UncertaintySummary,
     compute_from_join, diff, districts_csv, load_join,
 };
+use model::workflow::RunStatus;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
@@ -89,11 +91,28 @@ fn check_limits(request: &RankingRequest) -> Result<(), ApiError> {
         }
         if let Some(bad) = codes
             .iter()
-            .find(|code| !crate::extract::is_kemendagri_code(code))
+            .find(|m| !crate::extract::is_kemendagri_code(&m.code))
         {
             return invalid(
                 "invalid_constraints",
-                format!("constraints.{name} holds '{bad}', which is not a Kemendagri code (NN.NN)"),
+                format!(
+                    "constraints.{name} holds '{}', which is not a Kemendagri code (NN.NN)",
+                    bad.code
+                ),
+            );
+        }
+        if let Some(long) = codes.iter().find(|m| {
+            m.reason
+                .as_ref()
+                .is_some_and(|r| r.chars().count() > model::workflow::MAX_TEXT)
+        }) {
+            return invalid(
+                "invalid_constraints",
+                format!(
+                    "constraints.{name}: the reason for {} must be at most {} characters",
+                    long.code,
+                    model::workflow::MAX_TEXT
+                ),
             );
         }
     }
@@ -160,15 +179,27 @@ pub enum FormatName {
     Xlsx,
 }
 
-/// A saved run: the ranking result exactly as computed and stored, with its id, time and author.
+/// A saved run: the ranking result exactly as computed and stored, with its id, time, author,
+/// title and where it stands in the workflow.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StoredRanking {
     /// Run id.
     pub id: i32,
     /// When it was saved (RFC 3339 UTC).
     pub created_at: String,
-    /// Token label of who saved it.
+    /// Token label of who saved it (labels name the person holding the token).
     pub created_by: String,
+    /// Its title (needed to propose it).
+    pub title: Option<String>,
+    /// Its author's notes.
+    pub notes: Option<String>,
+    /// `draft`, `proposed`, `approved`, `adopted`, `superseded` or `withdrawn`.
+    #[schema(value_type = RunStatus)]
+    pub status: String,
+    /// Every status it has had, oldest first.
+    pub history: Vec<HistoryEntry>,
+    /// The latest decision adopting it (null if never adopted).
+    pub adoption: Option<Adoption>,
     /// Unit of every numeric field of a district (`stunting_prevalence`: `percent`, …); the
     /// same names as the CSV columns (see `GET /api/v1/indicators`).
     pub units: BTreeMap<String, String>,
@@ -195,6 +226,11 @@ pub struct RunSummary {
     pub created_at: String,
     /// Token label of who saved it.
     pub created_by: String,
+    /// Its title.
+    pub title: Option<String>,
+    /// Where it stands in the workflow.
+    #[schema(value_type = RunStatus)]
+    pub status: String,
     /// SHA-256 (hex) of rules, params, datasets and region reference.
     pub fingerprint: String,
     /// True when it used synthetic demo data.
@@ -431,19 +467,50 @@ fn result_provenance(result: &RankingResult) -> Result<Provenance, ApiError> {
     })
 }
 
-fn stored(run: &RankingRun) -> Result<StoredRanking, ApiError> {
+/// The run as served, with its history and latest adoption.
+pub fn stored(
+    run: &RankingRun,
+    history: Vec<HistoryEntry>,
+    adoption: Option<Adoption>,
+) -> Result<StoredRanking, ApiError> {
     let mut result: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&run.body).map_err(|e| ApiError::Internal(e.to_string()))?;
     // The stored body never holds these, but a flattened duplicate key would be invalid JSON.
-    for key in ["id", "created_at", "created_by", "units"] {
+    for key in [
+        "id",
+        "created_at",
+        "created_by",
+        "title",
+        "notes",
+        "status",
+        "history",
+        "adoption",
+        "units",
+    ] {
         result.remove(key);
     }
     Ok(StoredRanking {
         id: run.id,
         created_at: run.created_at.clone(),
         created_by: run.created_by.clone(),
+        title: run.title.clone(),
+        notes: run.notes.clone(),
+        status: run.status.clone(),
+        history,
+        adoption,
         units: column_units(),
         result,
+    })
+}
+
+/// A stored run read with its history and latest adoption, as JSON. Database work: call it
+/// inside `web::block`.
+pub fn stored_run_json(conn: &mut model::db::DbConnection, id: i32) -> Result<Rendered, ApiError> {
+    let run = RankingRun::find(conn, id)?;
+    let history = RankingRun::history(conn, id)?;
+    let adoption = Adoption::of_run(conn, id)?.into_iter().next();
+    Rendered::json(&RankingBody {
+        ranking: stored(&run, history, adoption)?,
     })
 }
 
@@ -481,9 +548,120 @@ fn compute_ranking(
     Ok(compute_from_join(&joined, request)?)
 }
 
-/// The scenario of a `POST /api/v1/rankings` body: JSON (415 otherwise), with no unknown field
-/// (400 `invalid_json`).
-fn parse_scenario(req: &HttpRequest, body: &[u8]) -> Result<RankingRequest, ApiError> {
+/// The body of `POST /api/v1/rankings`: the scenario's fields, with the run's title and notes
+/// beside them (both optional, so clients that send a bare scenario keep working). Documents
+/// the body only: it is parsed as [`RankingRequest`] once `title` and `notes` are taken out.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct SaveRanking {
+    /// What the run is; needed to propose it (at most 200 characters).
+    #[schema(max_length = 200)]
+    pub title: Option<String>,
+    /// Notes for whoever reads the run (at most 5,000 characters).
+    #[schema(max_length = 5000)]
+    pub notes: Option<String>,
+    /// `composite` (default), `need`, `residual`, `burden` or `trend`.
+    pub method: Method,
+    /// Weights for `composite` (default 0.6 / 0.4).
+    pub weights: Weights,
+    /// `min_max` (default), `z_score` or `goalposts`.
+    pub normalisation: Normalisation,
+    /// `higher_is_priority` (default) or `lower_is_priority`.
+    pub spbe_direction: SpbeDirection,
+    /// How many to select (default 100); at most the districts in the join.
+    #[schema(minimum = 1, maximum = 514)]
+    pub k: usize,
+    /// Selection constraints; `include`/`exclude` entries are codes or `{"code", "reason"}`.
+    pub constraints: Constraints,
+    /// Monte Carlo settings; `null` (default) skips it.
+    pub uncertainty: Option<UncertaintyParams>,
+    /// Stunting year; latest when `null`.
+    #[schema(minimum = 2000, maximum = 2100)]
+    pub stunting_year: Option<i32>,
+    /// SPBE year; latest when `null`.
+    #[schema(minimum = 2000, maximum = 2100)]
+    pub spbe_year: Option<i32>,
+    /// Programme effect and target for the `projection` block (default 2.0 points, 14 %).
+    pub projection: ProjectionParams,
+}
+
+impl Default for SaveRanking {
+    fn default() -> Self {
+        let d = RankingRequest::default();
+        SaveRanking {
+            title: None,
+            notes: None,
+            method: d.method,
+            weights: d.weights,
+            normalisation: d.normalisation,
+            spbe_direction: d.spbe_direction,
+            k: d.k,
+            constraints: d.constraints,
+            uncertainty: d.uncertainty,
+            stunting_year: d.stunting_year,
+            spbe_year: d.spbe_year,
+            projection: d.projection,
+        }
+    }
+}
+
+/// Longest title of a run, in characters.
+pub const MAX_TITLE: usize = 200;
+/// Longest notes of a run, in characters.
+pub const MAX_NOTES: usize = 5000;
+
+/// A run's title or notes: trimmed, blank taken as none, within `max` characters.
+fn run_text(
+    name: &str,
+    value: Option<serde_json::Value>,
+    max: usize,
+) -> Result<Option<String>, ApiError> {
+    let text = match value {
+        None | Some(serde_json::Value::Null) => return Ok(None),
+        Some(serde_json::Value::String(s)) => s.trim().to_string(),
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "invalid_json",
+                format!("the JSON body is not valid: {name} must be a string, got {other}"),
+            ));
+        }
+    };
+    if text.chars().count() > max {
+        return Err(ApiError::Unprocessable {
+            code: "invalid_title",
+            message: format!("{name} must be at most {max} characters"),
+        });
+    }
+    Ok((!text.is_empty()).then_some(text))
+}
+
+/// The body of `POST /api/v1/rankings`: JSON (415 otherwise) holding a scenario with no
+/// unknown field (400 `invalid_json`), and the run's title and notes.
+fn parse_save(
+    req: &HttpRequest,
+    body: &[u8],
+) -> Result<(RankingRequest, Option<String>, Option<String>), ApiError> {
+    let invalid = |e: serde_json::Error| {
+        ApiError::bad_request("invalid_json", format!("the JSON body is not valid: {e}"))
+    };
+    let value: serde_json::Value = parse_json(req, body)?;
+    let serde_json::Value::Object(mut members) = value else {
+        // The scenario's own error says what was expected.
+        return serde_json::from_value::<RankingRequest>(value)
+            .map(|s| (s, None, None))
+            .map_err(invalid);
+    };
+    let title = run_text("title", members.remove("title"), MAX_TITLE)?;
+    let notes = run_text("notes", members.remove("notes"), MAX_NOTES)?;
+    let scenario = serde_json::from_value(serde_json::Value::Object(members)).map_err(invalid)?;
+    Ok((scenario, title, notes))
+}
+
+/// A JSON body (415 otherwise; 400 `invalid_json` when it does not parse as `T`).
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    req: &HttpRequest,
+    body: &[u8],
+) -> Result<T, ApiError> {
     let is_json = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -506,7 +684,7 @@ fn parse_scenario(req: &HttpRequest, body: &[u8]) -> Result<RankingRequest, ApiE
 
 /// Computes a ranking for a scenario and saves it as an immutable run.
 #[utoipa::path(post, path = "/api/v1/rankings", tag = "rankings",
-    request_body(content = RankingRequest, description = "Scenario; every field is optional (defaults in docs/API.md); unknown fields are rejected"),
+    request_body(content = SaveRanking, description = "Scenario, with the run's `title` and `notes` beside its fields; every field is optional (defaults in docs/API.md); unknown fields are rejected"),
     security(("bearer" = [])),
     responses(
     (status = 201, description = "Computed and saved; `Location` names the run", body = RankingBody),
@@ -526,7 +704,7 @@ pub async fn create_ranking(
 ) -> Result<HttpResponse, ApiError> {
     // The body is parsed after the token is checked (extractors run concurrently), so an
     // unauthorised caller gets 401 whatever it sent.
-    let scenario = parse_scenario(&req, &body)?;
+    let (scenario, title, notes) = parse_save(&req, &body)?;
     check_limits(&scenario)?;
     let st = state.clone();
     let (id, body) = web::block(move || -> Result<(i32, Vec<u8>), ApiError> {
@@ -537,15 +715,32 @@ pub async fn create_ranking(
         let (id, created_at) = RankingRun::create(
             &mut *st.pool.get()?,
             &caller.actor,
-            &result.fingerprint,
-            &params,
-            &body,
-            result.demo,
+            &NewRun {
+                fingerprint: &result.fingerprint,
+                params: &params,
+                body: &body,
+                demo: result.demo,
+                title: title.as_deref(),
+                notes: notes.as_deref(),
+            },
         )?;
-        Ok((
+        let head = RunHead {
             id,
-            saved_run_json(id, &created_at, &caller.actor.name, &body)?,
-        ))
+            history: vec![HistoryEntry {
+                status: "draft".into(),
+                at: created_at.clone(),
+                by: caller.actor.name.clone(),
+                reason: None,
+            }],
+            created_at,
+            created_by: caller.actor.name.clone(),
+            title,
+            notes,
+            status: "draft",
+            adoption: None,
+            units: column_units(),
+        };
+        Ok((id, saved_run_json(&head, &body)?))
     })
     .await??;
     Ok(HttpResponse::Created()
@@ -558,28 +753,31 @@ pub async fn create_ranking(
         .body(body))
 }
 
-/// `{"ranking": {id, created_at, created_by, …the stored body…}}` without parsing the body
-/// again: the stored text is a JSON object, so its members follow the three added ones.
-fn saved_run_json(
+/// The members a saved run has beside its stored body, in the order [`StoredRanking`] has them.
+#[derive(Serialize)]
+struct RunHead {
     id: i32,
-    created_at: &str,
-    created_by: &str,
-    body: &str,
-) -> Result<Vec<u8>, ApiError> {
+    created_at: String,
+    created_by: String,
+    title: Option<String>,
+    notes: Option<String>,
+    status: &'static str,
+    history: Vec<HistoryEntry>,
+    adoption: Option<Adoption>,
+    units: BTreeMap<String, String>,
+}
+
+/// `{"ranking": {id, created_at, …, units, …the stored body…}}` without parsing the body
+/// again: the stored text is a JSON object, so its members follow the added ones.
+fn saved_run_json(head: &RunHead, body: &str) -> Result<Vec<u8>, ApiError> {
     let members = body
         .strip_prefix('{')
         .filter(|rest| rest.len() > 1)
         .ok_or_else(|| ApiError::Internal("a ranking body is not a JSON object".into()))?;
-    let text = |v: &str| serde_json::to_string(v).map_err(|e| ApiError::Internal(e.to_string()));
-    let mut out = Vec::with_capacity(body.len() + 128);
-    out.extend_from_slice(format!(r#"{{"ranking":{{"id":{id},"created_at":"#).as_bytes());
-    out.extend_from_slice(text(created_at)?.as_bytes());
-    out.extend_from_slice(br#","created_by":"#);
-    out.extend_from_slice(text(created_by)?.as_bytes());
-    out.extend_from_slice(br#","units":"#);
-    out.extend_from_slice(
-        &serde_json::to_vec(&column_units()).map_err(|e| ApiError::Internal(e.to_string()))?,
-    );
+    let head = serde_json::to_vec(head).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut out = Vec::with_capacity(body.len() + head.len() + 16);
+    out.extend_from_slice(br#"{"ranking":"#);
+    out.extend_from_slice(&head[..head.len() - 1]);
     out.push(b',');
     out.extend_from_slice(members.as_bytes());
     out.push(b'}');
@@ -613,6 +811,8 @@ pub async fn list_rankings(
             id: r.id,
             created_at: r.created_at,
             created_by: r.created_by,
+            title: r.title,
+            status: r.status,
             fingerprint: r.fingerprint,
             demo: r.demo,
         })
@@ -653,17 +853,12 @@ pub async fn find_ranking(
     let format = representation(&req, query.format.as_deref())?;
     let st = state.clone();
     let rendered = web::block(move || -> Result<Rendered, ApiError> {
-        let run = RankingRun::find(&mut *st.pool.get()?, id)?;
-        let districts = match format {
-            Representation::Json => Vec::new(),
-            _ => stored_districts(&run)?,
-        };
-        match format {
-            Representation::Json => Rendered::json(&RankingBody {
-                ranking: stored(&run)?,
-            }),
-            _ => render_districts(&st, format, &districts, run.demo, || run_provenance(&run)),
+        if format == Representation::Json {
+            return stored_run_json(&mut *st.pool.get()?, id);
         }
+        let run = RankingRun::find(&mut *st.pool.get()?, id)?;
+        let districts = stored_districts(&run)?;
+        render_districts(&st, format, &districts, run.demo, || run_provenance(&run))
     })
     .await??;
     Ok(send(
@@ -841,8 +1036,8 @@ impl ShortlistQuery {
                 min_spbe: self.min_spbe,
                 max_per_province: self.max_per_province,
                 min_per_province: self.min_per_province,
-                include: code_list("include", self.include.as_deref())?,
-                exclude: code_list("exclude", self.exclude.as_deref())?,
+                include: decided(code_list("include", self.include.as_deref())?),
+                exclude: decided(code_list("exclude", self.exclude.as_deref())?),
             },
             uncertainty,
             stunting_year: self.stunting_year,
@@ -854,6 +1049,11 @@ impl ShortlistQuery {
             },
         })
     }
+}
+
+/// Bare codes of a query string as manual decisions without reasons.
+fn decided(codes: Vec<String>) -> Vec<model::ranking::ManualDecision> {
+    codes.into_iter().map(Into::into).collect()
 }
 
 /// The ranking for a request at data version `version`, from memory or computed once.

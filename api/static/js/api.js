@@ -71,6 +71,25 @@ export const evaluation = (run, year) =>
 export const evaluationPlot = (run, year) =>
   request(`/api/v1/evaluation/plot${query({ run, outcome_year: year })}`).then((j) => j.plot);
 
+/** The caller's label and role under a token. */
+export const me = (token) => request('/api/v1/me', { token }).then((j) => j.me);
+
+/** One workflow step of a saved run (`propose`, `approve`, `reject`, `adopt`, `withdraw`). */
+export const step = (id, action, body, token) =>
+  request(`/api/v1/rankings/${encodeURIComponent(id)}/${action}`, {
+    method: 'POST',
+    token,
+    body: JSON.stringify(body || {}),
+    contentType: 'application/json',
+  }).then((j) => j.ranking);
+
+/** Every adoption (the official lists), newest year first. */
+export const lokus = () => request('/api/v1/lokus').then((j) => j.lokus);
+
+/** Address of an adopted list in a format. */
+export const lokusUrl = (programme, year, format) =>
+  `${base}/api/v1/lokus/${encodeURIComponent(programme)}/${encodeURIComponent(year)}${format ? `?format=${format}` : ''}`;
+
 export const saveRanking = (scenario, token) =>
   request('/api/v1/rankings', {
     method: 'POST',

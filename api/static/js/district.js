@@ -4,7 +4,7 @@
 import * as api from './api.js';
 import { byId, el, replace } from './dom.js';
 import { int, num, pct, share, t } from './i18n.js';
-import { bandBadge } from './shortlist.js';
+import { bandBadge, committeeBadge, isForced } from './shortlist.js';
 
 const KIND_ORDER = ['stunting', 'spbe', 'covariate', 'population'];
 let dialog;
@@ -23,11 +23,16 @@ export const isOpen = () => Boolean(dialog && dialog.open);
 /** The sentence of what would move the district across the cut-off, in the page's language. */
 export function moveSentence(d) {
   const e = d.explanation;
+  if (isForced(d)) {
+    return t(d.selection_basis === 'forced_in' ? 'district.committee_in' : 'district.committee_out', { rank: int(d.data_rank) });
+  }
   if (e.reason !== 'top_k' && e.reason !== 'below_cutoff') return t('district.forced', { reason: t(`reason.${e.reason}`) });
   const into = !d.selected;
   const parts = [];
   if (e.stunting_change_to_cross !== null && e.stunting_change_to_cross !== undefined) {
-    parts.push(t(into ? 'district.move_in_stunting' : 'district.move_out_stunting', { points: num(Math.abs(e.stunting_change_to_cross), 1) }));
+    // A change that rounds to 0.0 points says nothing: the district sits on the line.
+    if (Math.abs(e.stunting_change_to_cross) < 0.05) parts.push(t('district.at_cutoff'));
+    else parts.push(t(into ? 'district.move_in_stunting' : 'district.move_out_stunting', { points: num(Math.abs(e.stunting_change_to_cross), 1) }));
   }
   if (e.spbe_change_to_cross !== null && e.spbe_change_to_cross !== undefined) {
     parts.push(
@@ -107,8 +112,9 @@ export async function open(ctx, code) {
   const e = d.explanation;
   const close = el('button', { type: 'button', class: 'secondary', text: t('district.close'), on: { click: () => dialog.close() } });
   const values = el('div', { class: 'note', text: t('app.loading') });
+  const forced = isForced(d);
   const uncertainty =
-    d.p_selected === undefined
+    d.p_selected === undefined || forced
       ? null
       : el('p', {}, t('district.p_selected', { p: share(d.p_selected, 0), low: int(d.rank_p05), high: int(d.rank_p95) }));
   replace(
@@ -129,8 +135,10 @@ export async function open(ctx, code) {
       {},
       el('strong', { text: `${t(d.selected ? 'selected.yes' : 'selected.no')} · ${t('district.rank', { rank: int(d.rank), total: int(ctx.result.districts.length) })}` }),
       ' ',
-      bandBadge(d.band),
+      forced ? committeeBadge(d) : bandBadge(d.band),
     ),
+    forced ? el('p', { id: 'district-reason' }, el('strong', { text: `${t('district.reason')}: ` }), d.reason || t('district.no_reason')) : null,
+    forced ? null : el('p', { class: 'note', id: 'district-data-rank', text: t('district.data_rank', { rank: int(d.data_rank) }) }),
     uncertainty,
     el('p', { class: 'sentence', id: 'district-sentence', text: moveSentence(d) }),
     el('h3', { text: t('district.contributions') }),

@@ -17,6 +17,8 @@ import * as compare from './compare.js';
 import * as evaluation from './evaluation.js';
 import * as data from './data.js';
 import * as print from './print.js';
+import * as decision from './decision.js';
+import * as penetapan from './penetapan.js';
 
 const VIEWS = {
   list: shortlist,
@@ -27,6 +29,7 @@ const VIEWS = {
   compare,
   evaluation,
   data,
+  penetapan,
 };
 
 const ctx = {
@@ -55,6 +58,13 @@ function writeUrl() {
 
 /** Changes the state; a changed scenario leaves the saved run and previews the new list. */
 function update(patch, { scenarioChanged = true } = {}) {
+  // A saved run is a record: leaving it for a preview is said first, and can be declined.
+  if (scenarioChanged && ctx.state.run && ctx.result?.kind === 'run') {
+    if (!window.confirm(t('leave.confirm', { id: ctx.state.run }))) {
+      scenario.render(ctx);
+      return;
+    }
+  }
   Object.assign(ctx.state, patch);
   if (scenarioChanged) ctx.state.run = '';
   writeUrl();
@@ -87,6 +97,10 @@ async function refresh() {
       analysis = loadAnalysis(result.params);
     } else {
       result = { ...(await api.shortlist(apiQuery(ctx.state))), kind: 'preview' };
+      // A preview's query carries codes only: the reasons typed here go with it on screen.
+      for (const d of result.districts) {
+        if (!d.reason && ctx.state.reasons?.[d.code] && d.selection_basis?.startsWith('forced')) d.reason = ctx.state.reasons[d.code];
+      }
       // Asked for after the list so that, on a cold server, the list has the CPU first.
       analysis = loadAnalysis(ctx.state);
     }
@@ -132,7 +146,7 @@ async function reloadReference() {
 function renderView(name) {
   const view = VIEWS[name];
   if (!view || !dirty.has(name)) return;
-  if (!['compare', 'evaluation', 'data'].includes(name) && !ctx.result) return;
+  if (!['compare', 'evaluation', 'data', 'penetapan'].includes(name) && !ctx.result) return;
   dirty.delete(name);
   view.render(ctx, byId(`view-${name}`));
 }
@@ -141,6 +155,8 @@ function renderAll() {
   for (const name of Object.keys(VIEWS)) dirty.add(name);
   byId('demo-banner').hidden = !(ctx.result && (ctx.result.demo || ctx.result.datasets.some((d) => d.demo)));
   scenario.render(ctx);
+  decision.renderStatus(ctx, byId('status-bar'));
+  decision.renderWorkflow(ctx, byId('workflow')).catch(showError);
   shortlist.renderSummary(ctx, byId('summary'));
   renderView(ctx.state.view);
   print.render(ctx, byId('print-doc'));
@@ -149,6 +165,7 @@ function renderAll() {
 /** Shows one tab panel. */
 function setView(name, { focus = false } = {}) {
   if (!VIEWS[name]) name = 'list';
+  if (name === 'penetapan') dirty.add('penetapan');
   ctx.state.view = name;
   writeUrl();
   for (const tab of document.querySelectorAll('[role=tab]')) {
@@ -192,6 +209,8 @@ function boot() {
   wireTabs();
   byId('lang-toggle').addEventListener('click', switchLanguage);
   byId('print-button').addEventListener('click', () => window.print());
+  byId('print-annex-button').addEventListener('click', () => print.printAnnex());
+  decision.renderStatus(ctx, byId('status-bar'));
   district.init(ctx);
   setView(ctx.state.view);
   scenario.render(ctx);

@@ -5,7 +5,104 @@ import { el, replace } from './dom.js';
 import { dateTime, int, num, pct, t, today } from './i18n.js';
 import { datasetTable } from './data.js';
 import { chart } from './scatter.js';
-import { bandBadge } from './shortlist.js';
+import { bandBadge, committeeBadge, isForced } from './shortlist.js';
+import { statusText } from './decision.js';
+
+// The running head and foot of every printed page go in the page's margin boxes; their text
+// changes with the run on screen, so they live in a constructed sheet (CSSOM, allowed by the
+// CSP) rather than in lokus.css, which holds the static "Halaman x dari y".
+const pageSheet = new CSSStyleSheet();
+document.adoptedStyleSheets = [...document.adoptedStyleSheets, pageSheet];
+
+/** A CSS string literal of any text. */
+const cssString = (text) => `"${String(text).replace(/[\\"]/g, '\\$&').replace(/[\n\r]+/g, ' ')}"`;
+
+/** What every printed page says at its top and bottom. */
+function runningLines(r) {
+  const head = statusText(r);
+  const foot = r.kind === 'run' ? `Run #${r.id} · ${r.fingerprint.slice(0, 16)}` : t('print.preview_run');
+  return { head, foot };
+}
+
+function setPageBoxes(r) {
+  const { head, foot } = runningLines(r);
+  pageSheet.replaceSync(
+    `@media print { @page { @top-left { content: ${cssString(head)}; } @bottom-left { content: ${cssString(foot)}; } } }`,
+  );
+}
+
+/** The Indonesian words of a selection basis in the annex. */
+const BASIS_ID = {
+  score: 'Skor',
+  forced_in: 'Keputusan panitia (wajib masuk)',
+  forced_out: 'Keputusan panitia (dikeluarkan)',
+  province_floor: 'Minimum per provinsi',
+  province_cap: 'Batas per provinsi',
+  spbe_floor: 'Di bawah SPBE minimum',
+};
+
+/** The annex to a decision (lampiran): Indonesian whatever the page's language. */
+function renderAnnex(r, root) {
+  const selected = r.districts.filter((d) => d.selected);
+  const a = r.kind === 'run' && r.status === 'adopted' ? r.adoption : null;
+  const { head, foot } = runningLines(r);
+  const headers = ['No', 'Kode Kemendagri', 'Kode BPS', 'Kabupaten/Kota', 'Provinsi', 'Dasar Pemilihan', 'Peringkat Data', 'Keterangan'];
+  replace(
+    root,
+    el('p', { class: 'annex-label', text: 'LAMPIRAN' }),
+    el(
+      'p',
+      { class: 'annex-decision', id: 'annex-decision' },
+      a
+        ? `Keputusan Nomor ${a.decision_number} tanggal ${a.decision_date}`
+        : r.kind === 'run'
+          ? `Rancangan — belum ditetapkan (Run #${r.id}, status ${t('run_status.' + r.status)})`
+          : 'Rancangan — pratinjau, belum disimpan',
+    ),
+    el(
+      'h1',
+      { text: a ? `Daftar Kabupaten/Kota Lokus Program ${a.programme} Tahun ${a.year}` : 'Daftar Kabupaten/Kota Lokus' },
+    ),
+    el(
+      'table',
+      { id: 'annex-table' },
+      el(
+        'thead',
+        {},
+        // Repeated on every printed page with the table's header row.
+        el('tr', { class: 'annex-running' }, el('th', { colspan: headers.length, text: head })),
+        el('tr', {}, headers.map((h) => el('th', { scope: 'col', text: h }))),
+      ),
+      el('tfoot', {}, el('tr', { class: 'annex-running' }, el('td', { colspan: headers.length, text: foot }))),
+      el(
+        'tbody',
+        {},
+        selected.map((d, i) =>
+          el(
+            'tr',
+            {},
+            el('td', { class: 'num', text: String(i + 1) }),
+            el('td', { class: 'mono', text: d.code }),
+            el('td', { class: 'mono', text: d.bps_code }),
+            el('td', { text: d.name }),
+            el('td', { text: d.province_name }),
+            el('td', { text: BASIS_ID[d.selection_basis] || BASIS_ID.score }),
+            el('td', { class: 'num', text: d.data_rank ? String(d.data_rank) : '—' }),
+            el('td', { text: d.reason || '' }),
+          ),
+        ),
+      ),
+    ),
+    a ? el('p', { class: 'annex-signatories', text: `Ditetapkan oleh: ${a.signatories.join('; ')}` }) : null,
+  );
+}
+
+/** Prints the annex layout instead of the committee document. */
+export function printAnnex() {
+  document.body.classList.add('print-annex-mode');
+  window.addEventListener('afterprint', () => document.body.classList.remove('print-annex-mode'), { once: true });
+  window.print();
+}
 
 function scenarioLine(s) {
   const blank = (v) => (v === '' || v === null || v === undefined ? t('scenario.none') : v);
@@ -28,10 +125,13 @@ function scenarioLine(s) {
 
 export function render(ctx, root) {
   const r = ctx.result;
+  setPageBoxes(r);
+  renderAnnex(r, document.getElementById('print-annex'));
   const selected = r.districts.filter((d) => d.selected);
   const head = ['table.rank', 'table.code', 'table.district', 'table.province', 'table.stunting', 'table.spbe', 'table.score', 'table.p_selected', 'table.band'];
   replace(
     root,
+    el('p', { class: 'print-status', id: 'print-status', text: statusText(r) }),
     el('h1', { text: t('print.title') }),
     el(
       'dl',
@@ -66,8 +166,8 @@ export function render(ctx, root) {
             el('td', { class: 'num', text: `${pct(d.stunting_prevalence, 1)}${d.stunting_se ? ` ± ${num(d.stunting_se, 1)}` : ''}` }),
             el('td', { class: 'num', text: `${num(d.spbe_index, 2)} ${d.spbe_predicate}` }),
             el('td', { class: 'num', text: num(d.score, 3) }),
-            el('td', { class: 'num', text: d.p_selected === undefined ? '—' : num(d.p_selected, 2) }),
-            el('td', {}, bandBadge(d.band)),
+            el('td', { class: 'num', text: d.p_selected === undefined || isForced(d) ? '—' : num(d.p_selected, 2) }),
+            el('td', {}, isForced(d) ? committeeBadge(d) : bandBadge(d.band)),
           ),
         ),
       ),

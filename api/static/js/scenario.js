@@ -6,7 +6,7 @@ import { debounce, el, replace, setText } from './dom.js';
 import { dateTime, lang, num, t } from './i18n.js';
 import { DEFAULTS, rankingBody } from './state.js';
 
-const TOKEN_KEY = 'lokus.editor_token';
+export const TOKEN_KEY = 'lokus.editor_token';
 const names = new Map(); // code → "name (province)" of districts picked in a search box
 let builtFor = null; // language the panel was built in
 let controls = {};
@@ -162,19 +162,37 @@ function syncChips(ctx) {
   for (const which of ['include', 'exclude']) {
     replace(
       controls[which],
-      ctx.state[which].map((code) =>
-        el(
-          'span',
-          { class: 'chip' },
-          `${nameOf(ctx, code)} (${code})`,
-          el('button', {
-            type: 'button',
-            'aria-label': t('scenario.remove', { name: nameOf(ctx, code) }),
-            text: '×',
-            on: { click: () => ctx.update({ [which]: ctx.state[which].filter((c) => c !== code) }) },
-          }),
-        ),
-      ),
+      ctx.state[which].map((code) => {
+        // The committee's reason for this manual decision (needed to propose the run).
+        const reason = el('input', {
+          type: 'text',
+          class: 'reason',
+          id: `sc-reason-${which}-${code}`,
+          maxlength: 1000,
+          value: ctx.state.reasons?.[code] || '',
+          placeholder: t('scenario.reason_placeholder'),
+          'aria-label': t('scenario.reason_for', { name: nameOf(ctx, code) }),
+        });
+        reason.addEventListener('change', () => {
+          ctx.update({ reasons: { ...ctx.state.reasons, [code]: reason.value.trim() } });
+        });
+        return el(
+          'div',
+          { class: 'chip decision' },
+          el(
+            'div',
+            { class: 'chip-head' },
+            el('span', { text: `${nameOf(ctx, code)} (${code})` }),
+            el('button', {
+              type: 'button',
+              'aria-label': t('scenario.remove', { name: nameOf(ctx, code) }),
+              text: '×',
+              on: { click: () => ctx.update({ [which]: ctx.state[which].filter((c) => c !== code) }) },
+            }),
+          ),
+          reason,
+        );
+      }),
     );
   }
 }
@@ -205,7 +223,9 @@ async function save(ctx) {
   controls.save.disabled = true;
   setText(controls.status, t('scenario.saving'));
   try {
-    const run = await api.saveRanking(rankingBody(ctx.state), token);
+    const run = await api.saveRanking(rankingBody(ctx.state, { title: controls.title.value, notes: controls.notes.value }), token);
+    controls.title.value = '';
+    controls.notes.value = '';
     ctx.state.run = String(run.id);
     ctx.writeUrl();
     setText(controls.status, t('scenario.saved', { id: run.id }));
@@ -232,6 +252,8 @@ function build(ctx, root) {
   c.stunting_year = select('stunting_year', [], ctx);
   c.spbe_year = select('spbe_year', [], ctx);
   c.token = el('input', { type: 'password', id: 'sc-token', autocomplete: 'off', 'aria-describedby': 'sc-token-help' });
+  c.title = el('input', { type: 'text', id: 'sc-title', maxlength: 200, autocomplete: 'off' });
+  c.notes = el('textarea', { id: 'sc-notes', maxlength: 5000, rows: 2 });
   c.save = el('button', { type: 'submit', class: 'primary', id: 'save-run', text: t('scenario.save') });
   c.status = el('p', { class: 'status', role: 'status', id: 'scenario-status' });
   const reset = el('button', {
@@ -260,6 +282,8 @@ function build(ctx, root) {
       {},
       el('legend', { text: t('scenario.save') }),
       el('input', { type: 'text', name: 'username', autocomplete: 'username', value: 'editor', hidden: true }),
+      field('scenario.run_title', c.title),
+      field('scenario.run_notes', c.notes),
       field('scenario.token', c.token, el('span', { class: 'note', id: 'sc-token-help', text: t('scenario.token_help') })),
       el('div', { class: 'actions' }, c.save, reset, forget),
       c.status,

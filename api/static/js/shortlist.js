@@ -16,6 +16,20 @@ export function bandBadge(band) {
   return el('span', { class: `band band-${band}` }, el('span', { 'aria-hidden': 'true', text: BAND_MARK[band] }), t(`band.${band}`));
 }
 
+/** True for a district the committee forced in or out: its place was decided, not scored. */
+export const isForced = (d) => d.selection_basis === 'forced_in' || d.selection_basis === 'forced_out';
+
+/** The committee-decision badge with the district's rank on data alone. */
+export function committeeBadge(d) {
+  return el(
+    'span',
+    { class: `band band-committee ${d.selection_basis}`, title: d.reason || '' },
+    el('span', { 'aria-hidden': 'true', text: '◆' }),
+    t('band.committee'),
+    el('small', { class: 'data-rank', text: ` · ${t('table.data_rank', { rank: int(d.data_rank) })}` }),
+  );
+}
+
 const COLUMNS = [
   { key: 'rank', label: 'table.rank', num: true, value: (d) => d.rank },
   { key: 'code', label: 'table.code', value: (d) => d.code },
@@ -112,8 +126,9 @@ function header(ctx, col, rerender) {
 function row(ctx, d) {
   const se = d.stunting_se === null || d.stunting_se === undefined ? null : el('span', { class: 'se' }, ` ± ${num(d.stunting_se, 1)}`);
   const p = d.p_selected;
+  const forced = isForced(d);
   const pCell =
-    p === undefined
+    p === undefined || forced
       ? t('band.none')
       : el(
           'span',
@@ -121,7 +136,7 @@ function row(ctx, d) {
           el('span', { class: 'track', 'aria-hidden': 'true' }, el('span', { class: 'fill', dataset: { p: String(p) } })),
           num(p, 2),
         );
-  const interval = d.rank_p05 === undefined ? t('band.none') : `${int(d.rank_p05)}–${int(d.rank_p95)}`;
+  const interval = d.rank_p05 === undefined || forced ? t('band.none') : `${int(d.rank_p05)}–${int(d.rank_p95)}`;
   return el(
     'tr',
     { class: d.selected ? 'is-selected' : 'not-selected', dataset: { code: d.code } },
@@ -151,7 +166,7 @@ function row(ctx, d) {
     el('td', { class: 'num', text: num(d.score, 3) }),
     el('td', { class: 'num' }, pCell),
     el('td', { class: 'num', text: interval }),
-    el('td', {}, bandBadge(d.band)),
+    el('td', {}, forced ? committeeBadge(d) : bandBadge(d.band)),
   );
 }
 

@@ -22,13 +22,16 @@ export const DEFAULTS = Object.freeze({
 /** Keys that describe the view, not the scenario. */
 const VIEW_DEFAULTS = Object.freeze({ lang: 'id', run: '', view: 'list', district: '', all: false });
 
+/** The code of an include/exclude entry: a bare code or `{code, reason}`. */
+export const codeOf = (entry) => (typeof entry === 'string' ? entry : entry.code);
+
 const NUMBERS = ['stunting_weight', 'spbe_weight', 'k', 'draws', 'seed'];
 const LISTS = ['include', 'exclude'];
 
 /** The state in a query string. */
 export function readState(search) {
   const params = new URLSearchParams(search);
-  const state = { ...DEFAULTS, ...VIEW_DEFAULTS, include: [], exclude: [] };
+  const state = { ...DEFAULTS, ...VIEW_DEFAULTS, include: [], exclude: [], reasons: {} };
   for (const key of Object.keys(state)) {
     if (!params.has(key)) continue;
     const raw = params.get(key);
@@ -84,9 +87,17 @@ export function apiQuery(state) {
 
 const num = (v) => (v === '' || v === null || v === undefined ? null : Number(v));
 
-/** The scenario body for POST /api/v1/rankings. */
-export function rankingBody(state) {
+/** A manual decision as the API takes it: `{code, reason}` when a reason was written. */
+const decided = (state) => (code) => {
+  const reason = (state.reasons?.[code] || '').trim();
+  return reason ? { code, reason } : code;
+};
+
+/** The scenario body for POST /api/v1/rankings, with the run's title and notes. */
+export function rankingBody(state, { title = '', notes = '' } = {}) {
   return {
+    title: title.trim() || null,
+    notes: notes.trim() || null,
     method: state.method,
     weights: { stunting: Number(state.stunting_weight), spbe: Number(state.spbe_weight) },
     normalisation: state.normalisation,
@@ -96,8 +107,8 @@ export function rankingBody(state) {
       min_spbe: num(state.min_spbe),
       max_per_province: num(state.max_per_province),
       min_per_province: num(state.min_per_province),
-      include: state.include,
-      exclude: state.exclude,
+      include: state.include.map(decided(state)),
+      exclude: state.exclude.map(decided(state)),
     },
     uncertainty: Number(state.draws) > 0 ? { draws: Number(state.draws), seed: Number(state.seed) } : null,
     stunting_year: num(state.stunting_year),
@@ -120,8 +131,11 @@ export function fromParams(params) {
     min_spbe: blank(c.min_spbe),
     max_per_province: blank(c.max_per_province),
     min_per_province: blank(c.min_per_province),
-    include: c.include || [],
-    exclude: c.exclude || [],
+    include: (c.include || []).map(codeOf),
+    exclude: (c.exclude || []).map(codeOf),
+    reasons: Object.fromEntries(
+      [...(c.include || []), ...(c.exclude || [])].filter((e) => typeof e !== 'string' && e.reason).map((e) => [e.code, e.reason]),
+    ),
     draws: u ? u.draws : 0,
     seed: u ? u.seed : DEFAULTS.seed,
     stunting_year: blank(params.stunting_year),

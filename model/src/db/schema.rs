@@ -92,6 +92,39 @@ diesel::table! {
         params -> Text,
         body -> Text,
         demo -> Bool,
+        title -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        status -> Text,
+        proposed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    run_history (id) {
+        id -> Integer,
+        run_id -> Integer,
+        status -> Text,
+        at -> Text,
+        actor -> Text,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    adoptions (id) {
+        id -> Integer,
+        run_id -> Integer,
+        programme -> Text,
+        year -> Integer,
+        decision_number -> Text,
+        decision_date -> Text,
+        signatories -> Text,
+        adopted_at -> Text,
+        adopted_by -> Text,
+        status -> Text,
+        ended_at -> Nullable<Text>,
+        ended_by -> Nullable<Text>,
+        end_reason -> Nullable<Text>,
     }
 }
 
@@ -170,6 +203,8 @@ diesel::table! {
 }
 
 diesel::joinable!(observations -> datasets (dataset_id));
+diesel::joinable!(adoptions -> ranking_runs (run_id));
+diesel::joinable!(run_history -> ranking_runs (run_id));
 diesel::joinable!(regions -> provinces (province_code));
 diesel::joinable!(webhook_deliveries -> events (event_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
@@ -183,6 +218,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     observations,
     boundaries,
     ranking_runs,
+    run_history,
+    adoptions,
     api_tokens,
     audit_log,
     events,

@@ -57,10 +57,6 @@ pub(super) fn rank(candidates: &[Candidate], scenario: &Scenario) -> Result<Rank
     sel.write_ranks(plan.k, order, &mut ranks);
 
     let selected = |i: usize| sel.state[i].selected();
-    let cutoff_score = (0..n)
-        .filter(|&i| selected(i))
-        .map(|i| scores[i])
-        .fold(f64::INFINITY, f64::min);
     // The line a district would have to cross on score: the lowest district in on score for
     // those out on score, the best district out on score for those in on score.
     let lowest_in = (0..n)
@@ -71,6 +67,20 @@ pub(super) fn rank(candidates: &[Candidate], scenario: &Scenario) -> Result<Rank
         .filter(|&i| reasons[i] == Reason::BelowCutoff)
         .map(|i| scores[i])
         .reduce(f64::max);
+    // The cut-off lies between the two districts the score separates: a district forced in
+    // from far down must not drag it to its own score.
+    let cutoff_score = match (lowest_in, best_out) {
+        (Some(a), Some(b)) => (a + b) / 2.0,
+        (Some(x), None) | (None, Some(x)) => x,
+        (None, None) => (0..n)
+            .filter(|&i| selected(i))
+            .map(|i| scores[i])
+            .fold(f64::INFINITY, f64::min),
+    };
+    let mut data_rank = vec![0usize; n];
+    for (pos, &i) in order.iter().enumerate() {
+        data_rank[i as usize] = pos + 1;
+    }
 
     let mut entries: Vec<RankedEntry> = (0..n)
         .map(|i| {
@@ -87,6 +97,7 @@ pub(super) fn rank(candidates: &[Candidate], scenario: &Scenario) -> Result<Rank
             RankedEntry {
                 code: prep.codes[i].to_string(),
                 rank: ranks[i] as usize,
+                data_rank: data_rank[i],
                 score: scores[i],
                 selected: selected(i),
                 reason: reasons[i],

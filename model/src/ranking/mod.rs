@@ -119,7 +119,7 @@ impl Default for Weights {
 }
 
 /// A Kemendagri district code, `NN.NN`.
-#[derive(utoipa::ToSchema)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[schema(pattern = r"^\d{2}\.\d{2}$", example = "32.04")]
 pub struct KemendagriCode(pub String);
 
@@ -138,12 +138,164 @@ pub struct Constraints {
     #[schema(minimum = 0, maximum = 514)]
     #[serde(deserialize_with = "crate::wire::optional_integer")]
     pub min_per_province: Option<usize>,
-    /// Codes forced in.
-    #[schema(max_items = 514, value_type = Vec<KemendagriCode>)]
-    pub include: Vec<String>,
-    /// Codes forced out.
-    #[schema(max_items = 514, value_type = Vec<KemendagriCode>)]
-    pub exclude: Vec<String>,
+    /// Districts forced in: bare codes, or `{"code", "reason"}` (a reason is needed to propose).
+    #[schema(max_items = 514, value_type = Vec<ManualEntry>)]
+    pub include: Vec<ManualDecision>,
+    /// Districts forced out: bare codes, or `{"code", "reason"}` (a reason is needed to propose).
+    #[schema(max_items = 514, value_type = Vec<ManualEntry>)]
+    pub exclude: Vec<ManualDecision>,
+}
+
+/// A district forced in or out by hand, with the committee's reason when one was given.
+///
+/// On the wire it is a bare code (`"32.04"`) or `{"code": "32.04", "reason": "…"}`; one
+/// without a reason is written back as the bare code, so scenarios saved before reasons
+/// existed keep their fingerprints.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ManualDecision {
+    /// Kemendagri code.
+    pub code: String,
+    /// Why the committee decided so (`None` or blank: no reason given).
+    pub reason: Option<String>,
+}
+
+impl ManualDecision {
+    /// The reason, when one was given and is not blank.
+    pub fn stated_reason(&self) -> Option<&str> {
+        self.reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+    }
+}
+
+impl From<&str> for ManualDecision {
+    fn from(code: &str) -> Self {
+        ManualDecision {
+            code: code.to_string(),
+            reason: None,
+        }
+    }
+}
+
+impl From<String> for ManualDecision {
+    fn from(code: String) -> Self {
+        ManualDecision { code, reason: None }
+    }
+}
+
+impl Serialize for ManualDecision {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        match &self.reason {
+            None => s.serialize_str(&self.code),
+            Some(reason) => {
+                let mut st = s.serialize_struct("ManualDecision", 2)?;
+                st.serialize_field("code", &self.code)?;
+                st.serialize_field("reason", reason)?;
+                st.end()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ManualDecision {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = ManualDecision;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(r#"a Kemendagri code or {"code": "NN.NN", "reason": "…"}"#)
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                v: &str,
+            ) -> std::result::Result<Self::Value, E> {
+                Ok(v.into())
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let (mut code, mut reason) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "code" => code = Some(map.next_value::<String>()?),
+                        "reason" => reason = map.next_value::<Option<String>>()?,
+                        other => {
+                            return Err(serde::de::Error::unknown_field(
+                                other,
+                                &["code", "reason"],
+                            ));
+                        }
+                    }
+                }
+                let code = code.ok_or_else(|| serde::de::Error::missing_field("code"))?;
+                Ok(ManualDecision { code, reason })
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+/// One `include`/`exclude` entry as the document describes it.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum ManualEntry {
+    /// A bare Kemendagri code.
+    Code(KemendagriCode),
+    /// A code with the committee's reason.
+    Decision(ManualDecisionObject),
+}
+
+/// `{"code", "reason"}`.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManualDecisionObject {
+    /// Kemendagri code.
+    #[schema(pattern = r"^\d{2}\.\d{2}$", example = "32.04")]
+    pub code: String,
+    /// Why the committee forced it in or out (at most 1,000 characters).
+    #[schema(max_length = 1000)]
+    pub reason: Option<String>,
+}
+
+/// On what grounds a district is in or out of the selection.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SelectionBasis {
+    /// In or out on its score.
+    #[default]
+    Score,
+    /// Forced in by the committee (`include`).
+    ForcedIn,
+    /// Forced out by the committee (`exclude`).
+    ForcedOut,
+    /// In to meet `min_per_province`.
+    ProvinceFloor,
+    /// Out because its province reached `max_per_province`.
+    ProvinceCap,
+    /// Out because its SPBE is below `min_spbe`.
+    SpbeFloor,
+}
+
+impl SelectionBasis {
+    /// The basis a reason code stands on.
+    pub fn of(reason: Reason) -> SelectionBasis {
+        match reason {
+            Reason::TopK | Reason::BelowCutoff => SelectionBasis::Score,
+            Reason::Included => SelectionBasis::ForcedIn,
+            Reason::Excluded => SelectionBasis::ForcedOut,
+            Reason::MinPerProvince => SelectionBasis::ProvinceFloor,
+            Reason::ProvinceCap => SelectionBasis::ProvinceCap,
+            Reason::BelowMinSpbe => SelectionBasis::SpbeFloor,
+        }
+    }
+
+    /// True for a place the committee decided by hand.
+    pub fn is_forced(self) -> bool {
+        matches!(self, SelectionBasis::ForcedIn | SelectionBasis::ForcedOut)
+    }
 }
 
 /// A complete ranking scenario.
@@ -219,6 +371,8 @@ pub struct RankedEntry {
     pub code: String,
     /// 1-based position; selected districts come first, each group by score.
     pub rank: usize,
+    /// 1-based position on score alone, before any constraint.
+    pub data_rank: usize,
     /// Score; higher is more priority.
     pub score: f64,
     /// In the shortlist.
@@ -355,7 +509,10 @@ pub struct RankUncertainty {
 ///   given) are switched on cumulatively in the order `min_spbe`, `exclude`, `include`,
 ///   `max_per_province`, `min_per_province`; each reports the codes that entered (`brought_in`)
 ///   and left (`pushed_out`) the selection when it was switched on, in priority order.
-/// - **Explanations.** `cutoff_score` is the lowest selected score and `margin` = score − cutoff.
+/// - **Explanations.** `cutoff_score` is the midpoint between the lowest score among districts
+///   in on score (`top_k`) and the best score among districts out on score (`below_cutoff`),
+///   so no forced district's score ever sets it (either alone when the other group is empty; the
+///   lowest selected score when both are); `margin` = score − cutoff.
 ///   The changes to cross hold the fitted scale (min/max, mean/sd, goalposts, OLS line) and the
 ///   other indicator fixed, and move the score exactly onto a threshold: for a district out on
 ///   score (`below_cutoff`), the lowest score among districts in on score (`top_k`), which is the

@@ -208,9 +208,10 @@ pub(super) fn prepare<'a>(
         .enumerate()
         .map(|(i, &c)| (c, i as u32))
         .collect();
-    let lookup = |list: &[String], field: &str| -> Result<Vec<u32>> {
+    let lookup = |list: &[super::ManualDecision], field: &str| -> Result<Vec<u32>> {
         let mut out = Vec::with_capacity(list.len());
-        for code in list {
+        for decision in list {
+            let code = &decision.code;
             match index.get(code.as_str()) {
                 Some(&i) => out.push(i),
                 None => {

@@ -93,8 +93,9 @@ fn invalid<T: std::fmt::Debug>(res: Result<T>) -> (&'static str, String) {
     }
 }
 
-fn strings(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
+/// Codes as strings or as manual decisions without reasons, as the field needs.
+fn strings<'a, T: From<&'a str>>(v: &[&'a str]) -> Vec<T> {
+    v.iter().map(|&s| s.into()).collect()
 }
 
 // ---------------------------------------------------------------- scores
@@ -120,8 +121,9 @@ fn composite_min_max_scores_match_the_hand_computation() {
         assert_abs_diff_eq!(e.contributions.spbe, cd, epsilon = EPS);
     }
     assert_eq!(selected(&r), ["05", "02"]);
-    assert_abs_diff_eq!(r.cutoff_score, 0.64, epsilon = EPS);
-    assert_abs_diff_eq!(entry(&r, "04").margin, 0.20 - 0.64, epsilon = EPS);
+    // The cut-off lies midway between the last in (02, 0.64) and the first out (03, 0.60).
+    assert_abs_diff_eq!(r.cutoff_score, 0.62, epsilon = EPS);
+    assert_abs_diff_eq!(entry(&r, "04").margin, 0.20 - 0.62, epsilon = EPS);
     assert_eq!(r.weights_used, Weights::two(0.6, 0.4));
     assert!(r.constraint_effects.is_empty());
 }
@@ -258,9 +260,10 @@ fn residual_scores_stunting_above_the_ols_line() {
     let c = entry(&r, "d1").contributions;
     assert_abs_diff_eq!(c.stunting, -6.0, epsilon = 1e-9);
     assert_abs_diff_eq!(c.spbe, 6.6, epsilon = 1e-9);
-    // d2 is out with margin 0.2 − 0.6 = −0.4: stunting +0.4, SPBE margin/b = −0.4/4.4.
+    // The cut-off is midway between d1 (0.6) and d2 (0.2): 0.4, so d2's margin is −0.2; to
+    // cross it must reach d1's 0.6: stunting +0.4, SPBE −0.4/4.4 (b = 4.4).
     let e = entry(&r, "d2");
-    assert_abs_diff_eq!(e.margin, -0.4, epsilon = 1e-9);
+    assert_abs_diff_eq!(e.margin, -0.2, epsilon = 1e-9);
     assert_abs_diff_eq!(e.stunting_change_to_cross.unwrap(), 0.4, epsilon = 1e-9);
     assert_abs_diff_eq!(e.spbe_change_to_cross.unwrap(), -0.4 / 4.4, epsilon = 1e-9);
 }
@@ -371,8 +374,14 @@ fn exclude_forces_a_district_out() {
     assert_eq!(e.reason, Reason::Excluded);
     // Its score does not decide its status, so there is no change to cross.
     assert_eq!(e.stunting_change_to_cross, None);
-    assert_eq!(r.constraint_effects[0].brought_in, strings(&["12.01"]));
-    assert_eq!(r.constraint_effects[0].pushed_out, strings(&["11.01"]));
+    assert_eq!(
+        r.constraint_effects[0].brought_in,
+        strings::<String>(&["12.01"])
+    );
+    assert_eq!(
+        r.constraint_effects[0].pushed_out,
+        strings::<String>(&["11.01"])
+    );
 }
 
 #[test]
@@ -386,16 +395,25 @@ fn include_forces_a_district_in_and_the_threshold_ignores_it() {
     assert_eq!(entry(&r, "13.02").reason, Reason::Included);
     assert_eq!(entry(&r, "13.02").rank, 3);
     assert_eq!(entry(&r, "11.03").rank, 4);
-    // The cut-off is the lowest selected score (10), so 11.03 has margin 30 − 10 = 20; the line
-    // it must cross is the lowest district in on score, 11.02 at 35: +5 points.
-    assert_abs_diff_eq!(r.cutoff_score, 10.0, epsilon = EPS);
+    // The forced district's score (10) never sets the cut-off: it lies midway between the
+    // lowest district in on score (11.02 at 35) and the best out on score (11.03 at 30), 32.5,
+    // so 11.03 has margin −2.5; the line it must cross is 11.02's 35: +5 points.
+    assert_abs_diff_eq!(r.cutoff_score, 32.5, epsilon = EPS);
     let e = entry(&r, "11.03");
-    assert_abs_diff_eq!(e.margin, 20.0, epsilon = EPS);
+    assert_abs_diff_eq!(e.margin, -2.5, epsilon = EPS);
+    assert_eq!(entry(&r, "13.02").data_rank, 7);
+    assert_eq!(entry(&r, "11.03").data_rank, 3);
     assert_abs_diff_eq!(e.stunting_change_to_cross.unwrap(), 5.0, epsilon = EPS);
     assert_eq!(entry(&r, "13.02").stunting_change_to_cross, None);
     assert_eq!(r.constraint_effects[0].constraint, "include");
-    assert_eq!(r.constraint_effects[0].brought_in, strings(&["13.02"]));
-    assert_eq!(r.constraint_effects[0].pushed_out, strings(&["11.03"]));
+    assert_eq!(
+        r.constraint_effects[0].brought_in,
+        strings::<String>(&["13.02"])
+    );
+    assert_eq!(
+        r.constraint_effects[0].pushed_out,
+        strings::<String>(&["11.03"])
+    );
 }
 
 #[test]
@@ -486,10 +504,22 @@ fn constraint_effects_are_reported_cumulatively_in_fixed_order() {
             "min_per_province"
         ]
     );
-    assert_eq!(r.constraint_effects[0].brought_in, strings(&["12.01"]));
-    assert_eq!(r.constraint_effects[0].pushed_out, strings(&["11.02"]));
-    assert_eq!(r.constraint_effects[1].brought_in, strings(&["13.02"]));
-    assert_eq!(r.constraint_effects[1].pushed_out, strings(&["11.01"]));
+    assert_eq!(
+        r.constraint_effects[0].brought_in,
+        strings::<String>(&["12.01"])
+    );
+    assert_eq!(
+        r.constraint_effects[0].pushed_out,
+        strings::<String>(&["11.02"])
+    );
+    assert_eq!(
+        r.constraint_effects[1].brought_in,
+        strings::<String>(&["13.02"])
+    );
+    assert_eq!(
+        r.constraint_effects[1].pushed_out,
+        strings::<String>(&["11.01"])
+    );
     for e in &r.constraint_effects[2..] {
         assert!(e.brought_in.is_empty() && e.pushed_out.is_empty(), "{e:?}");
     }
