@@ -239,7 +239,6 @@ fn model_code(e: &model::ModelError) -> &'static str {
         model::ModelError::Infeasible(_) => "infeasible_constraints",
         model::ModelError::Conflict { code, .. } => code,
         model::ModelError::InsufficientData { .. } => "insufficient_data",
-        model::ModelError::Conflict { code, .. } => code,
         model::ModelError::PartialCoverage { .. } => "partial_coverage",
         _ => "internal_error",
     }

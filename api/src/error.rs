@@ -196,7 +196,6 @@ impl ApiError {
                 ModelError::Infeasible(_) => "infeasible_constraints",
                 ModelError::Conflict { code, .. } => code,
                 ModelError::InsufficientData { .. } => "insufficient_data",
-                ModelError::Conflict { code, .. } => code,
                 ModelError::PartialCoverage { .. } => "partial_coverage",
                 m if m.is_unavailable() => "database_unavailable",
                 m if m.is_storage_full() => "insufficient_storage",

@@ -170,6 +170,7 @@ pub static INDONESIAN: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::n
             "invalid_reason",
             "Alasan tidak valid: alasan harus diisi dan tidak melebihi batas panjangnya",
         ),
+        (
             "demo_data",
             "Run ini dihitung dengan data demo sintetis dan tidak dapat ditetapkan",
         ),

@@ -71,15 +71,6 @@ pub enum ModelError {
     /// A ranking whose constraints cannot all be met.
     #[error("{0}")]
     Infeasible(String),
-    /// A request that the resource's current state does not allow (409): a workflow step
-    /// out of order (`invalid_transition`), the same person doing both steps (`four_eyes`).
-    #[error("{message}")]
-    Conflict {
-        /// Stable snake_case code for machines.
-        code: &'static str,
-        /// Sentence for humans.
-        message: String,
-    },
     /// Not enough data to compute something.
     #[error("needs at least {needed} districts with data, got {got}")]
     InsufficientData {
@@ -88,8 +79,9 @@ pub enum ModelError {
         /// Number available.
         got: usize,
     },
-    /// A request at odds with the state of what it names (409), with its stable code
-    /// (e.g. `four_eyes`, `not_staged`).
+    /// A request at odds with the state of what it names (409), with its stable code: a
+    /// workflow step out of order (`invalid_transition`), the same person doing both steps
+    /// (`four_eyes`), a dataset that is no longer staged (`not_staged`).
     #[error("{message}")]
     Conflict {
         /// Stable snake_case code for machines.

@@ -646,9 +646,9 @@ fn parse_save(
     };
     let value: serde_json::Value = parse_json(req, body)?;
     let serde_json::Value::Object(mut members) = value else {
-        // The scenario's own error says what was expected.
-        return serde_json::from_value::<RankingRequest>(value)
-            .map(|s| (s, None, None))
+        // A scenario is an object: serde alone would also read one from an array.
+        return serde_json::from_value::<model::wire::Object<RankingRequest>>(value)
+            .map(|model::wire::Object(s)| (s, None, None))
             .map_err(invalid);
     };
     let title = run_text("title", members.remove("title"), MAX_TITLE)?;
@@ -674,12 +674,9 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(
             "send the body as application/json".into(),
         ));
     }
-    // A scenario is an object: serde alone would also read one from an array.
-    serde_json::from_slice::<model::wire::Object<RankingRequest>>(body)
-        .map(|model::wire::Object(scenario)| scenario)
-        .map_err(|e| {
-            ApiError::bad_request("invalid_json", format!("the JSON body is not valid: {e}"))
-        })
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::bad_request("invalid_json", format!("the JSON body is not valid: {e}"))
+    })
 }
 
 /// Computes a ranking for a scenario and saves it as an immutable run.
