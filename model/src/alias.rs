@@ -200,68 +200,82 @@ pub fn add(conn: &mut DbConnection, actor: &Actor, entries: &[NewAlias]) -> Resu
         }
     }
     crate::db::with_write_lock(conn, |conn| {
+        // Every check reads before the transaction, which then only writes: a SQLite
+        // transaction that reads first fails (busy) if it must upgrade to a write lock while
+        // another connection writes (a token's last use, say), instead of waiting.
+        let index = RegionIndex::load(conn)?;
+        let mut planned: Vec<(String, &NewAlias)> = Vec::new();
+        let mut out: Vec<Option<Alias>> = Vec::new();
+        let mut new: Vec<(usize, String, String, String)> = Vec::new();
+        for (n, e) in entries.iter().enumerate() {
+            let item = n + 1;
+            let alias = e.alias.trim().to_string();
+            let code = e.code.trim();
+            let Some(region) = index.by_code(code) else {
+                return Err(ModelError::invalid(
+                    "unknown_region",
+                    format!("aliases[{item}].code '{code}' is not a district of the reference"),
+                ));
+            };
+            let key = alias_key(&alias);
+            if let Some((_, other)) = planned
+                .iter()
+                .find(|(k, other)| *k == key && other.code.trim() != code)
+            {
+                return Err(ModelError::invalid(
+                    "alias_conflict",
+                    format!(
+                        "alias '{alias}' is given to both {} and {code} in this request",
+                        other.code.trim()
+                    ),
+                ));
+            }
+            planned.push((key, e));
+            if let Some(other) = index
+                .named_by(&alias)
+                .iter()
+                .find(|r| r.code != region.code)
+            {
+                return Err(ModelError::invalid(
+                    "alias_conflict",
+                    format!(
+                        "alias '{alias}' would make a name ambiguous: it already names {} {}",
+                        other.code, other.name
+                    ),
+                ));
+            }
+            let existing: Option<AliasRow> = region_aliases::table
+                .inner_join(regions::table.on(regions::code.eq(region_aliases::region_code)))
+                .filter(region_aliases::region_code.eq(code))
+                .filter(region_aliases::alias.eq(&alias))
+                .select((
+                    region_aliases::alias,
+                    region_aliases::region_code,
+                    regions::name,
+                    region_aliases::source,
+                    region_aliases::added_by,
+                    region_aliases::added_at,
+                ))
+                .first(conn)
+                .optional()?;
+            match existing {
+                Some(row) => out.push(Some(to_alias(row))),
+                None if new.iter().any(|(_, a, c, _)| *a == alias && c == code) => {
+                    out.push(None);
+                }
+                None => {
+                    new.push((out.len(), alias, code.to_string(), region.name.clone()));
+                    out.push(None);
+                }
+            }
+        }
+        let at = now_rfc3339();
         conn.transaction::<_, ModelError, _>(|conn| {
-            let index = RegionIndex::load(conn)?;
-            let mut planned: Vec<(String, &NewAlias)> = Vec::new();
-            let mut out = Vec::new();
-            let mut created = 0;
-            for (n, e) in entries.iter().enumerate() {
-                let item = n + 1;
-                let alias = e.alias.trim().to_string();
-                let code = e.code.trim();
-                let Some(region) = index.by_code(code) else {
-                    return Err(ModelError::invalid(
-                        "unknown_region",
-                        format!("aliases[{item}].code '{code}' is not a district of the reference"),
-                    ));
-                };
-                let key = alias_key(&alias);
-                if let Some((_, other)) = planned
-                    .iter()
-                    .find(|(k, other)| *k == key && other.code.trim() != code)
-                {
-                    return Err(ModelError::invalid(
-                        "alias_conflict",
-                        format!(
-                            "alias '{alias}' is given to both {} and {code} in this request",
-                            other.code.trim()
-                        ),
-                    ));
-                }
-                planned.push((key, e));
-                let named = index.named_by(&alias);
-                if let Some(other) = named.iter().find(|r| r.code != region.code) {
-                    return Err(ModelError::invalid(
-                        "alias_conflict",
-                        format!(
-                            "alias '{alias}' would make a name ambiguous: it already names {} {}",
-                            other.code, other.name
-                        ),
-                    ));
-                }
-                let existing: Option<AliasRow> = region_aliases::table
-                    .inner_join(regions::table.on(regions::code.eq(region_aliases::region_code)))
-                    .filter(region_aliases::region_code.eq(code))
-                    .filter(region_aliases::alias.eq(&alias))
-                    .select((
-                        region_aliases::alias,
-                        region_aliases::region_code,
-                        regions::name,
-                        region_aliases::source,
-                        region_aliases::added_by,
-                        region_aliases::added_at,
-                    ))
-                    .first(conn)
-                    .optional()?;
-                if let Some(row) = existing {
-                    out.push(to_alias(row));
-                    continue;
-                }
-                let at = now_rfc3339();
+            for (_, alias, code, name) in &new {
                 diesel::insert_into(region_aliases::table)
                     .values((
                         region_aliases::region_code.eq(code),
-                        region_aliases::alias.eq(&alias),
+                        region_aliases::alias.eq(alias),
                         region_aliases::source.eq(AliasSource::User.as_str()),
                         region_aliases::added_by.eq(&actor.name),
                         region_aliases::added_at.eq(&at),
@@ -272,22 +286,36 @@ pub fn add(conn: &mut DbConnection, actor: &Actor, entries: &[NewAlias]) -> Resu
                     actor,
                     "add_alias",
                     &format!("region:{code}"),
-                    &format!("alias '{alias}' for {code} {}", region.name),
+                    &format!("alias '{alias}' for {code} {name}"),
                 )?;
-                created += 1;
-                out.push(Alias {
-                    alias,
-                    code: code.to_string(),
-                    name: region.name.clone(),
-                    source: AliasSource::User,
-                    added_by: Some(actor.name.clone()),
-                    added_at: Some(at),
-                });
             }
-            Ok(Added {
-                aliases: out,
-                created,
+            Ok(())
+        })?;
+        let stored = |alias: &str, code: &str, name: &str| Alias {
+            alias: alias.to_string(),
+            code: code.to_string(),
+            name: name.to_string(),
+            source: AliasSource::User,
+            added_by: Some(actor.name.clone()),
+            added_at: Some(at.clone()),
+        };
+        let aliases = out
+            .into_iter()
+            .zip(entries)
+            .map(|(known, e)| {
+                known.unwrap_or_else(|| {
+                    let (alias, code) = (e.alias.trim(), e.code.trim());
+                    let name = new
+                        .iter()
+                        .find(|(_, a, c, _)| a == alias && c == code)
+                        .map_or("", |(_, _, _, n)| n.as_str());
+                    stored(alias, code, name)
+                })
             })
+            .collect();
+        Ok(Added {
+            aliases,
+            created: new.len(),
         })
     })
 }

@@ -154,12 +154,13 @@ pub fn from_english(text: &str) -> Vec<String> {
     let mut kind: Option<&str> = None;
     let mut english = false;
     // "Regency of X", "City of X"; "X Regency", "X City", "X Administrative City".
-    if words.len() > 2 && words[1] == "of" {
-        if let Some(k) = english_kind(&words[0]) {
-            kind = Some(k);
-            words.drain(..2);
-            english = true;
-        }
+    if words.len() > 2
+        && words[1] == "of"
+        && let Some(k) = english_kind(&words[0])
+    {
+        kind = Some(k);
+        words.drain(..2);
+        english = true;
     }
     while words.len() > 1 {
         let last = words.last().map(String::as_str).unwrap_or_default();
@@ -331,8 +332,12 @@ pub fn similarity(query: &str, form: &NameForm) -> f64 {
 /// True when `query` is the concatenation of a non-empty prefix of every word, in order
 /// (at least three letters and two words, so that a short word is not read as an abbreviation).
 pub fn is_abbreviation(query: &str, words: &[String]) -> bool {
+    // Cheap refusals first: most names do not start with the query's letter.
+    if words.len() < 2 || words[0].chars().next() != query.chars().next() {
+        return false;
+    }
     let q: Vec<char> = query.chars().collect();
-    if q.len() < 3 || words.len() < 2 {
+    if q.len() < 3 {
         return false;
     }
     let words: Vec<Vec<char>> = words.iter().map(|w| w.chars().collect()).collect();

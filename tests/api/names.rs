@@ -381,6 +381,18 @@ async fn an_alias_that_already_names_another_district_is_refused_and_nothing_is_
     )
     .await;
     assert_eq!(status, 403);
+    // Stewards and approvers are editors too: they may add aliases (here a known one, so that
+    // nothing is written).
+    for token in [&app.steward_token, &app.approver_token] {
+        let (status, body) = post_aliases(
+            &app,
+            token,
+            &json!({"aliases": [{"alias": "Tapteng", "code": "12.01"}]}),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["aliases"][0]["source"], "seed");
+    }
     let (status, body) = post_aliases(
         &app,
         &app.editor_token,

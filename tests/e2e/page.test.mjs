@@ -427,7 +427,7 @@ test('names the API does not know are shown with candidates; a pick is saved as 
   // The same in English, then the pick.
   await page.getByRole('button', { name: /Ganti bahasa/ }).click();
   await start('Upload');
-  assert.match(await page.locator('#validation-summary').innerText(), /1 of 2 rows recognised; 1 names need a choice/);
+  assert.match(await page.locator('#validation-summary').innerText(), /1 of 2 rows recognised; names to choose: 1/);
   await shots('12-validation-en');
   await table.locator('select.candidate').selectOption('12.08');
   await page.locator('#validation-save').click();

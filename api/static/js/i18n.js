@@ -754,7 +754,7 @@ const en = {
   'data.need_file': 'Choose a file first.',
   'validation.checking': 'Checking district names…',
   'validation.title': 'Names not yet known',
-  'validation.summary': '{resolved} of {rows} rows recognised; {unknown} names need a choice.',
+  'validation.summary': '{resolved} of {rows} rows recognised; names to choose: {unknown}.',
   'validation.help': 'Pick the district each name means (closest first). Choices are saved as aliases and recorded in the audit log; the file is then validated again and uploaded.',
   'validation.line': 'Line',
   'validation.name': 'Name in the file',

@@ -566,8 +566,8 @@ fn import_observations(
 
 /// Past this many row errors a file's unknown names get no look-alikes: each costs a
 /// comparison with every district of its province (of the country without one), and a file of
-/// 100,000 unknown names would otherwise hold a worker for minutes.
-pub const MAX_SUGGESTED_ROWS: usize = 1000;
+/// 100,000 unknown names would otherwise hold a worker for minutes (BENCHMARKS.md).
+pub const MAX_SUGGESTED_ROWS: usize = 200;
 
 /// The rows of a per-district table, checked: the observations to write, every row's
 /// district as resolved, and every row error.
