@@ -33,6 +33,9 @@ mod imports;
 mod language;
 /// Satu Data metadata: indicators, units of export columns, small-area estimates flagged.
 mod metadata;
+/// What a list leaves out: the highest-stunting districts not selected, provinces without
+/// one, the data quality of the selection, and the SPBE trade-off.
+mod omissions;
 /// The published OpenAPI document: valid 3.1, and every real response matches its schema.
 mod openapi;
 /// The planners' page: provinces for the tile map, boundaries, embedded assets, CSP.
@@ -43,6 +46,8 @@ mod rankings;
 mod reference;
 /// The region endpoints.
 mod regions;
+/// Robustness across a grid of scenarios, checked against the shortlist of each.
+mod robustness;
 /// Storage on SQLite and (with LOKUS_TEST_POSTGRES_URL) PostgreSQL.
 mod storage;
 /// Blank import templates per kind (CSV and Excel).

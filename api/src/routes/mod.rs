@@ -11,6 +11,7 @@ pub mod page;
 pub mod provinces;
 pub mod rankings;
 pub mod regions;
+pub mod robustness;
 pub mod templates;
 
 use actix_web::http::{Method, header};
@@ -115,6 +116,11 @@ pub fn table() -> Vec<(Method, &'static str, Route)> {
             Method::GET,
             "/api/v1/shortlist",
             web::get().to(rankings::find_shortlist),
+        ),
+        (
+            Method::POST,
+            "/api/v1/robustness",
+            web::post().to(robustness::find_robustness),
         ),
         (
             Method::GET,
@@ -235,7 +241,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
         templates::csv_template, templates::xlsx_template_file,
         analysis::find_analysis,
         rankings::list_rankings, rankings::create_ranking, rankings::find_ranking, rankings::diff_rankings,
-        rankings::find_shortlist, rankings::find_projection,
+        rankings::find_shortlist, rankings::find_projection, robustness::find_robustness,
         audit::list_audit,
     ),
     // Schemas referenced only by parameters (`value_type`) are listed here; response bodies

@@ -63,6 +63,12 @@ export const rankingCsvUrl = (id) => `${base}/api/v1/rankings/${encodeURICompone
 export const diff = (from, to) =>
   request(`/api/v1/rankings/${encodeURIComponent(from)}/diff/${encodeURIComponent(to)}`).then((j) => j.diff);
 
+/** How often each district is selected across the grid of scenarios (POST, a read). */
+export const robustness = (body, signal) =>
+  request('/api/v1/robustness', { method: 'POST', body: JSON.stringify(body), contentType: 'application/json', signal }).then(
+    (j) => j.robustness,
+  );
+
 export const saveRanking = (scenario, token) =>
   request('/api/v1/rankings', {
     method: 'POST',

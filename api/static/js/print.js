@@ -6,6 +6,8 @@ import { dateTime, int, num, pct, t, today } from './i18n.js';
 import { datasetTable } from './data.js';
 import { chart } from './scatter.js';
 import { bandBadge } from './shortlist.js';
+import { printSection as equityPrint } from './equity.js';
+import { currentLine, summaryLine } from './robustness.js';
 
 function scenarioLine(s) {
   const blank = (v) => (v === '' || v === null || v === undefined ? t('scenario.none') : v);
@@ -24,6 +26,13 @@ function scenarioLine(s) {
     include: s.include.length ? s.include.join(', ') : t('scenario.none'),
     exclude: s.exclude.length ? s.exclude.join(', ') : t('scenario.none'),
   });
+}
+
+/** The robustness of the list in one line (once the answer is in). */
+function robustnessLine(ctx) {
+  const r = ctx.robustness && ctx.robustness.data;
+  if (!r) return null;
+  return el('p', { id: 'print-robustness' }, el('strong', { text: `${t('robust.title')}: ` }), `${summaryLine(r)} ${currentLine(r)}`);
 }
 
 export function render(ctx, root) {
@@ -72,6 +81,8 @@ export function render(ctx, root) {
         ),
       ),
     ),
+    equityPrint(ctx),
+    robustnessLine(ctx),
     el('h2', { text: t('print.chart') }),
     chart(ctx, { interactive: false, id: 'print-scatter' }).figure,
     el('h2', { text: t('print.signatures') }),
