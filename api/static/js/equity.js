@@ -26,7 +26,7 @@ export function fillTradeoff(node, ctx) {
 }
 
 function omittedTable(id, rows, { children }) {
-  const head = ['table.code', 'table.district', 'table.province', 'table.stunting', children ? 'equity.children' : 'table.spbe', 'equity.why'];
+  const head = ['table.code', 'table.district', 'table.province', 'equity.stunting', children ? 'equity.children' : 'table.spbe', 'equity.why'];
   return el(
     'div',
     { class: 'table-wrap' },

@@ -87,7 +87,7 @@ function chart(r, picked) {
   const shown = r.districts.filter((d) => d.share > 0);
   const width = 900;
   const height = 240;
-  const m = { top: 12, right: 12, bottom: 34, left: 46 };
+  const m = { top: 12, right: 12, bottom: 40, left: 62 };
   const plotW = width - m.left - m.right;
   const plotH = height - m.top - m.bottom;
   const step = plotW / Math.max(shown.length, 1);
@@ -98,11 +98,14 @@ function chart(r, picked) {
     g.append(svg('text', { x: m.left - 6, y: y(v) + 4, 'text-anchor': 'end', text: share(v, 0) }));
   }
   shown.forEach((d, i) => {
+    const x = m.left + i * step;
+    // The scenario on screen: a tick under the bar, so the bars keep their class colour.
+    if (picked.has(d.code)) g.append(svg('rect', { class: 'robust-mark', x, y: y(0) + 3, width: Math.max(step - 0.6, 0.6), height: 5 }));
     const bar = svg(
       'rect',
       {
         class: `robust-bar class-${d.class}${picked.has(d.code) ? ' is-current' : ''}`,
-        x: m.left + i * step,
+        x,
         y: y(d.share),
         width: Math.max(step - 0.6, 0.6),
         height: y(0) - y(d.share),
@@ -111,8 +114,8 @@ function chart(r, picked) {
     );
     g.append(bar);
   });
-  g.append(svg('text', { x: m.left + plotW / 2, y: height - 8, 'text-anchor': 'middle', text: t('robust.axis_x', { n: int(shown.length) }) }));
-  g.append(svg('text', { x: 12, y: m.top + plotH / 2, 'text-anchor': 'middle', transform: `rotate(-90 12 ${m.top + plotH / 2})`, text: t('robust.axis_y') }));
+  g.append(svg('text', { x: m.left + plotW / 2, y: height - 6, 'text-anchor': 'middle', text: t('robust.axis_x', { n: int(shown.length) }) }));
+  g.append(svg('text', { x: 14, y: m.top + plotH / 2, 'text-anchor': 'middle', transform: `rotate(-90 14 ${m.top + plotH / 2})`, text: t('robust.axis_y') }));
   return el(
     'figure',
     { class: 'robust-figure' },
