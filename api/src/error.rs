@@ -56,6 +56,15 @@ pub enum ApiError {
     /// Too many requests from one client.
     #[error("too many requests; retry after {0} s")]
     TooManyRequests(u64),
+    /// A request within every stated limit that the data held refuse (409; e.g. a robustness
+    /// grid whose constraints name a district not in the join). The code is the model's.
+    #[error("{message}")]
+    RefusedByData {
+        /// Stable code.
+        code: &'static str,
+        /// Human message naming the conflict.
+        message: String,
+    },
     /// Every compute slot is taken; the client should retry shortly.
     #[error(
         "the server is busy computing other scenarios; retry after {} s",
@@ -97,6 +106,19 @@ pub struct ErrorBody {
 }
 
 impl ApiError {
+    /// A model refusal of a request already checked against its limits, as 409: what refuses
+    /// it is the data held (invalid values and conflicting constraints); other errors pass.
+    pub fn refused_by_data(e: ModelError) -> Self {
+        match e {
+            ModelError::Invalid { code, message } => ApiError::RefusedByData { code, message },
+            ModelError::Infeasible(message) => ApiError::RefusedByData {
+                code: "infeasible_constraints",
+                message,
+            },
+            other => ApiError::Model(other),
+        }
+    }
+
     /// A malformed request with a stable code.
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         ApiError::BadRequest {
@@ -169,6 +191,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::BadRequest { code, .. } => code,
             ApiError::Unprocessable { code, .. } => code,
+            ApiError::RefusedByData { code, .. } => code,
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::NotAcceptable(_) => "not_acceptable",
@@ -226,6 +249,7 @@ impl ResponseError for ApiError {
                 ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
                 ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
                 ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+                ApiError::RefusedByData { .. } => StatusCode::CONFLICT,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },
         }

@@ -450,7 +450,8 @@ async fn every_operation_answers_as_its_schema_says() {
         ),
         (r#"{"stunting_weights":[2]}"#, 422),
         (r#"{"methods":[]}"#, 422),
-        (r#"{"k":5,"constraints":{"min_per_province":100}}"#, 422),
+        (r#"{"k":5,"constraints":{"min_per_province":100}}"#, 409),
+        (r#"{"k":5.0,"constraints":{"max_per_province":3.0}}"#, 200),
         (r#"{"stunting_year":2001}"#, 404),
         (r#"{"grid":1}"#, 400),
     ] {

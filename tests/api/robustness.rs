@@ -286,3 +286,35 @@ async fn a_repeated_value_in_a_grid_list_counts_once() {
     assert_eq!(a, b);
     assert_eq!(b["robustness"]["scenarios"].as_array().unwrap().len(), 1);
 }
+
+#[actix_web::test]
+async fn a_grid_the_data_held_refuse_is_409_with_the_shortlist_code_and_an_integral_float_is_an_integer()
+ {
+    let app = spawn_app().await;
+    // A real Kemendagri code that the demo data do not hold.
+    let (status, body) = post_grid(
+        &app,
+        Some(&json!({"methods": ["need"], "constraints": {"include": ["32.04"]}})),
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["error"], "unknown_code");
+    let (status, list) = app
+        .get_json("/api/v1/shortlist?method=need&include=32.04")
+        .await;
+    assert_eq!((status, &list["error"]), (422, &body["error"]));
+    let (status, body) = post_grid(
+        &app,
+        Some(&json!({"methods": ["need"], "k": 5, "constraints": {"min_per_province": 100}})),
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["error"], "infeasible_constraints");
+    // JSON Schema counts 10.0 as an integer.
+    let (status, a) = post_grid(&app, Some(&json!({"methods": ["need"], "k": 10.0}))).await;
+    assert_eq!(status, 200, "{a}");
+    let (_, b) = post_grid(&app, Some(&json!({"methods": ["need"], "k": 10}))).await;
+    assert_eq!(a, b);
+    let (status, _) = post_grid(&app, Some(&json!({"methods": ["need"], "k": 10.5}))).await;
+    assert_eq!(status, 400);
+}

@@ -36,9 +36,30 @@ fn parse_grid(req: &HttpRequest, body: &[u8]) -> Result<RobustnessRequest, ApiEr
             "send the body as application/json".into(),
         ));
     }
-    serde_json::from_slice(body).map_err(|e| {
+    let invalid = |e: serde_json::Error| {
         ApiError::bad_request("invalid_json", format!("the JSON body is not valid: {e}"))
-    })
+    };
+    let mut value: serde_json::Value = serde_json::from_slice(body).map_err(invalid)?;
+    integral_numbers(&mut value);
+    serde_json::from_value(value).map_err(invalid)
+}
+
+/// Turns numbers written with a fraction of zero (`100.0`) into integers: JSON Schema counts
+/// them as integers, so `k` or `max_per_province` may come so; a float field reads them back
+/// unchanged.
+fn integral_numbers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) => {
+            if let Some(x) = n.as_f64().filter(|x| n.is_f64() && x.fract() == 0.0)
+                && (0.0..=9_007_199_254_740_991.0).contains(&x)
+            {
+                *n = serde_json::Number::from(x as u64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        serde_json::Value::Object(members) => members.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
 }
 
 /// Checks the grid's limits and the scenario limits of its `k` and constraints (422 naming
@@ -60,7 +81,7 @@ fn check_grid(grid: &RobustnessRequest) -> Result<(), ApiError> {
 
 /// How often each district is selected across a grid of scenarios (a read: no token needed).
 #[utoipa::path(post, path = "/api/v1/robustness", tag = "rankings",
-    request_body(content = RobustnessRequest, description = "The grid; every field is optional and an empty body (or `{}`) is the default grid (docs/API.md): methods `composite`, `need`, `residual` (and `burden` with a population dataset) × stunting weights 0.5, 0.6, 0.7, 0.8 (composite only; SPBE weight = 1 − it) × the three normalisations × both SPBE directions, at most 48 scenarios. Every scenario uses the same `k` and constraints and is exactly the `GET /api/v1/shortlist` of those parameters. `current` names the scenario on screen. Unknown fields are rejected"),
+    request_body(content = Option<RobustnessRequest>, description = "The grid; every field is optional and an empty body (or `{}`) is the default grid (docs/API.md): methods `composite`, `need`, `residual` (and `burden` with a population dataset) × stunting weights 0.5, 0.6, 0.7, 0.8 (composite only; SPBE weight = 1 − it) × the three normalisations × both SPBE directions, at most 48 scenarios. Every scenario uses the same `k` and constraints and is exactly the `GET /api/v1/shortlist` of those parameters. `current` names the scenario on screen. Unknown fields are rejected"),
     security((), ("bearer" = [])),
     responses(
     (status = 200, description = "Each district's share of scenarios selecting it, its best and worst rank and class; the scenarios with their shortlist fingerprints; and, with `current`, that scenario's selected districts per class", body = RobustnessBody),
@@ -69,7 +90,8 @@ fn check_grid(grid: &RobustnessRequest) -> Result<(), ApiError> {
     (status = 404, description = "No stunting or SPBE data", body = crate::error::ErrorBody),
     (status = 413, description = "Body too large", body = crate::error::ErrorBody),
     (status = 415, description = "Body is not application/json", body = crate::error::ErrorBody),
-    (status = 422, description = "A limit broken (names it): a list empty or longer than its limit (`invalid_grid`), a stunting weight outside 0–1, `k` or a constraint out of range; or the data held refuses a scenario as the shortlist would", body = crate::error::ErrorBody),
+    (status = 409, description = "The grid is within its limits but the data held refuse a scenario, with the code the shortlist gives it (there as 422): `k` or a per-province count above the joined districts (`invalid_k`, …), a code not among them (`unknown_code`), constraints no selection satisfies (`infeasible_constraints`), a dataset a method needs (`no_population_data`, `no_previous_year`), or `current` weights all 0 (`invalid_weights`); the same body may succeed after an import", body = crate::error::ErrorBody),
+    (status = 422, description = "A limit broken (names it): a list empty or longer than its limit (`invalid_grid`), a stunting weight outside 0–1 (`invalid_weights`), `k` or a constraint out of range", body = crate::error::ErrorBody),
     (status = 503, description = "Too many computations at once; retry after the `Retry-After` seconds", body = crate::error::ErrorBody)))]
 pub async fn find_robustness(
     req: HttpRequest,
@@ -92,9 +114,8 @@ pub async fn find_robustness(
         ComputeCache::get_or_make(&st.rendered, key, version, || {
             let _slot = st.compute.try_take().ok_or(ApiError::Busy)?;
             let joined = load_join(&mut *st.pool.get()?, &grid.join_request())?;
-            Rendered::json(&RobustnessBody {
-                robustness: robustness(&joined, &grid)?,
-            })
+            let answer = robustness(&joined, &grid).map_err(ApiError::refused_by_data)?;
+            Rendered::json(&RobustnessBody { robustness: answer })
         })
     })
     .await??;
