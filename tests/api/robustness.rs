@@ -119,6 +119,9 @@ async fn an_empty_body_is_the_documented_default_grid_of_at_most_48_scenarios() 
     let (status, braces) = post_grid(&app, Some(&json!({}))).await;
     assert_eq!(status, 200, "{braces}");
     assert_eq!(empty, braces);
+    let (status, null) = post_grid(&app, Some(&Value::Null)).await;
+    assert_eq!(status, 200, "{null}");
+    assert_eq!(empty, null);
     let r = &empty["robustness"];
     let scenarios = r["scenarios"].as_array().unwrap();
     // The demo data has a population dataset: composite 4 × 3 × 2, need, residual and
@@ -237,9 +240,16 @@ async fn grid_lists_beyond_their_limits_are_refused_naming_the_limit() {
             "{grid}: {body}"
         );
     }
-    let (status, body) = post_grid(&app, Some(&json!({"method": "need"}))).await;
-    assert_eq!(status, 400, "{body}");
-    assert_eq!(body["error"], "invalid_json");
+    for grid in [
+        json!({"method": "need"}),
+        json!({"constraints": [null, null]}),
+        json!([null, null]),
+        json!({"current": {"weights": [1, 0]}}),
+    ] {
+        let (status, body) = post_grid(&app, Some(&grid)).await;
+        assert_eq!(status, 400, "{grid}: {body}");
+        assert_eq!(body["error"], "invalid_json");
+    }
     let response = app
         .client
         .post(app.url("/api/v1/robustness"))

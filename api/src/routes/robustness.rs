@@ -18,7 +18,7 @@ pub struct RobustnessBody {
     pub robustness: Robustness,
 }
 
-/// The grid of a body: `{}` or no body at all is the default grid; otherwise JSON (415
+/// The grid of a body: no body, `{}` or `null` is the default grid; otherwise JSON (415
 /// otherwise) without unknown fields (400 `invalid_json`).
 fn parse_grid(req: &HttpRequest, body: &[u8]) -> Result<RobustnessRequest, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
@@ -40,6 +40,23 @@ fn parse_grid(req: &HttpRequest, body: &[u8]) -> Result<RobustnessRequest, ApiEr
         ApiError::bad_request("invalid_json", format!("the JSON body is not valid: {e}"))
     };
     let mut value: serde_json::Value = serde_json::from_slice(body).map_err(invalid)?;
+    if value.is_null() {
+        return Ok(RobustnessRequest::default());
+    }
+    // serde reads a struct from an array too; the document says objects.
+    for (path, part) in [
+        ("the body", Some(&value)),
+        ("constraints", value.pointer("/constraints")),
+        ("current.weights", value.pointer("/current/weights")),
+        ("current", value.pointer("/current")),
+    ] {
+        if part.is_some_and(serde_json::Value::is_array) {
+            return Err(ApiError::bad_request(
+                "invalid_json",
+                format!("the JSON body is not valid: {path} must be an object"),
+            ));
+        }
+    }
     integral_numbers(&mut value);
     serde_json::from_value(value).map_err(invalid)
 }
