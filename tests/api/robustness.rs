@@ -328,3 +328,28 @@ async fn a_grid_the_data_held_refuse_is_409_with_the_shortlist_code_and_an_integ
     let (status, _) = post_grid(&app, Some(&json!({"methods": ["need"], "k": 10.5}))).await;
     assert_eq!(status, 400);
 }
+
+#[actix_web::test]
+async fn robustness_is_a_read_any_token_or_none_gets_the_same_answer() {
+    let app = spawn_app().await;
+    let grid = json!({"methods": ["need"], "normalisations": ["min_max"], "spbe_directions": ["higher_is_priority"], "k": 10});
+    let (status, anonymous) = post_grid(&app, Some(&grid)).await;
+    assert_eq!(status, 200, "{anonymous}");
+    for token in [
+        &app.viewer_token,
+        &app.editor_token,
+        &app.steward_token,
+        &app.approver_token,
+    ] {
+        let response = app
+            .client
+            .post(app.url("/api/v1/robustness"))
+            .bearer_auth(token)
+            .json(&grid)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(response.json::<Value>().await.unwrap(), anonymous);
+    }
+}

@@ -420,6 +420,8 @@ test('the Ketahanan view charts the share of scenarios per district, with the co
   await page.emulateMedia({ media: 'print' });
   assert.match(await page.locator('#print-robustness').innerText(), /^Ketahanan: \d+ skenario/);
   assert.match(await page.locator('#print-tradeoff').innerText(), /SPBE lebih tinggi = prioritas/);
+  await page.locator('#print-robustness').screenshot({ path: 'artifacts/21-print-robustness.png' });
+  await page.locator('#print-tradeoff').screenshot({ path: 'artifacts/22-print-tradeoff.png' });
   await page.emulateMedia({ media: 'screen' });
   await openTab('Daftar pendek');
 });
