@@ -565,15 +565,12 @@ mod tests {
         assert!(e.contains("stunting_weights") && e.contains("11"), "{e}");
         let twice = RobustnessRequest {
             methods: Some(vec![Method::Need, Method::Need]),
+            normalisations: Some(vec![Normalisation::MinMax]),
+            spbe_directions: Some(vec![SpbeDirection::LowerIsPriority]),
             ..Default::default()
         };
-        assert!(
-            twice
-                .validate()
-                .unwrap_err()
-                .to_string()
-                .contains("methods")
-        );
+        assert!(twice.validate().is_ok());
+        assert_eq!(twice.scenarios(true).len(), 1);
         let empty = RobustnessRequest {
             normalisations: Some(Vec::new()),
             ..Default::default()
