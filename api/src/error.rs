@@ -69,6 +69,15 @@ pub enum ApiError {
         "the request body did not arrive within {0} s (LOKUS_BODY_TIMEOUT_SECONDS); send it at once"
     )]
     BodyTimeout(u64),
+    /// A request within every stated limit that the data held refuse (409; e.g. a robustness
+    /// grid whose constraints name a district not in the join). The code is the model's.
+    #[error("{message}")]
+    RefusedByData {
+        /// Stable code.
+        code: &'static str,
+        /// Human message naming the conflict.
+        message: String,
+    },
     /// Every compute slot is taken; the client should retry shortly.
     #[error(
         "the server is busy computing other scenarios; retry after {} s",
@@ -126,6 +135,19 @@ pub struct PartialCoverage {
 }
 
 impl ApiError {
+    /// A model refusal of a request already checked against its limits, as 409: what refuses
+    /// it is the data held (invalid values and conflicting constraints); other errors pass.
+    pub fn refused_by_data(e: ModelError) -> Self {
+        match e {
+            ModelError::Invalid { code, message } => ApiError::RefusedByData { code, message },
+            ModelError::Infeasible(message) => ApiError::RefusedByData {
+                code: "infeasible_constraints",
+                message,
+            },
+            other => ApiError::Model(other),
+        }
+    }
+
     /// A malformed request with a stable code.
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         ApiError::BadRequest {
@@ -211,6 +233,7 @@ impl ApiError {
             ApiError::BadRequest { code, .. } => code,
             ApiError::Unprocessable { code, .. } => code,
             ApiError::Missing { code, .. } => code,
+            ApiError::RefusedByData { code, .. } => code,
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::NotAcceptable(_) => "not_acceptable",
@@ -281,6 +304,7 @@ impl ResponseError for ApiError {
                 ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
                 ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
                 ApiError::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+                ApiError::RefusedByData { .. } => StatusCode::CONFLICT,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },
         }

@@ -217,6 +217,7 @@ pub static INDONESIAN: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::n
         ("invalid_filter", "Filter tidak valid"),
         ("invalid_format", "Format tidak dikenal"),
         ("invalid_geojson", "GeoJSON tidak valid"),
+        ("invalid_grid", "Daftar skenario tidak valid"),
         ("invalid_json", "Isi JSON tidak valid"),
         ("invalid_k", "Nilai k tidak valid"),
         ("invalid_kind", "Jenis dataset tidak dikenal"),

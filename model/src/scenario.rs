@@ -10,6 +10,7 @@ use crate::error::{ModelError, Result};
 use crate::impact::{
     self, Coverage, OutcomeBands, Projection, ProjectionParams, StuntingBand, Tally,
 };
+use crate::omissions::{Omissions, SpbeTradeoff};
 use crate::ranking::simulate_with_outcomes;
 use crate::ranking::{
     Band, ConstraintEffect, Constraints, Contributions, Method, Normalisation, Reason, Scenario,
@@ -90,7 +91,7 @@ impl RankingRequest {
             || (self.method == Method::Composite && self.weights.trend > 0.0)
     }
 
-    fn scenario(&self) -> Scenario {
+    pub(crate) fn scenario(&self) -> Scenario {
         Scenario {
             method: self.method,
             weights: self.weights,
@@ -275,6 +276,11 @@ pub struct RankingResult {
     pub projection: Option<Projection>,
     /// Every joined district in rank order.
     pub districts: Vec<DistrictResult>,
+    /// The highest-stunting districts not selected and why, provinces without a selected
+    /// district, and the data quality of the selection.
+    pub omissions: Omissions,
+    /// What the SPBE direction does, in numbers and words.
+    pub spbe_tradeoff: SpbeTradeoff,
 }
 
 fn explain_text(
@@ -545,7 +551,9 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
                 },
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let omissions = crate::omissions::omissions(&districts);
+    let spbe_tradeoff = crate::omissions::spbe_tradeoff(&candidates, &scenario, &districts);
     let fingerprint = fingerprint(
         &params,
         &joined.datasets,
@@ -566,6 +574,8 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
         coverage,
         projection,
         districts,
+        omissions,
+        spbe_tradeoff,
     })
 }
 
@@ -575,7 +585,7 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
 /// # Errors
 /// `ModelError::Invalid` (`no_population_data`, `no_previous_year`) when the scenario needs a
 /// dataset that does not exist.
-fn restrict(joined: &JoinedData, req: &RankingRequest) -> Result<Option<JoinedData>> {
+pub(crate) fn restrict(joined: &JoinedData, req: &RankingRequest) -> Result<Option<JoinedData>> {
     let population = req.uses_population();
     let previous = req.uses_previous_year();
     if population && joined.population.is_none() {

@@ -44,6 +44,9 @@ mod language;
 mod metadata;
 /// Names from the real world: validation, aliases, look-alike suggestions.
 mod names;
+/// What a list leaves out: the highest-stunting districts not selected, provinces without
+/// one, the data quality of the selection, and the SPBE trade-off.
+mod omissions;
 /// The published OpenAPI document: valid 3.1, and every real response matches its schema.
 mod openapi;
 /// The planners' page: provinces for the tile map, boundaries, embedded assets, CSP.
@@ -56,6 +59,8 @@ mod reference;
 mod regions;
 /// Data stewardship: staged uploads, review, publish and reject, four eyes, the press table.
 mod stewardship;
+/// Robustness across a grid of scenarios, checked against the shortlist of each.
+mod robustness;
 /// Storage on SQLite and (with LOKUS_TEST_POSTGRES_URL) PostgreSQL.
 mod storage;
 /// Blank import templates per kind (CSV and Excel).

@@ -709,6 +709,32 @@ async fn every_operation_answers_as_its_schema_says() {
     w.expect(&app, get(t, "/api/v1/projection?effect_relative=1.5"), 422)
         .await;
 
+    // Robustness across a grid of scenarios.
+    let t = "/api/v1/robustness";
+    for (body, status) in [
+        (
+            r#"{"methods":["need","residual"],"k":20,"current":{"method":"need"}}"#,
+            200,
+        ),
+        (
+            r#"{"stunting_weights":[0.5,0.9],"normalisations":["z_score"],"spbe_directions":["lower_is_priority"],"methods":["composite"]}"#,
+            200,
+        ),
+        (r#"{"stunting_weights":[2]}"#, 422),
+        (r#"{"methods":[]}"#, 422),
+        (r#"{"k":5,"constraints":{"min_per_province":100}}"#, 409),
+        (r#"{"k":5.0,"constraints":{"max_per_province":3.0}}"#, 200),
+        (r#"{"stunting_year":2001}"#, 404),
+        (r#"{"grid":1}"#, 400),
+    ] {
+        w.expect(&app, get(t, t).post("application/json", body), status)
+            .await;
+    }
+    w.expect(&app, get(t, t).post("application/json", ""), 200)
+        .await;
+    w.expect(&app, get(t, t).post("text/plain", "k=5"), 415)
+        .await;
+
     // The page's own reads: provinces for the tile map, the boundary layer, embedded assets.
     let t = "/api/v1/provinces";
     w.expect(&app, get(t, t), 200).await;

@@ -535,6 +535,86 @@ test('print preview gives the committee document on A4', async () => {
   await page.emulateMedia({ media: 'screen' });
 });
 
+test('the SPBE trade-off stands beside the direction control, the omissions under the list', async () => {
+  await load('/');
+  const api = await (await page.request.get(`${BASE}/api/v1/shortlist?draws=1000&seed=42`)).json();
+  const tradeoff = api.shortlist.spbe_tradeoff;
+  const note = page.locator('#spbe-tradeoff');
+  await note.waitFor();
+  const text = await note.innerText();
+  assert.ok(
+    text.includes(`Dengan SPBE lebih tinggi = prioritas, ${tradeoff.high_stunting_low_spbe_not_selected} kabupaten/kota dengan stunting ≥ 30 % dan SPBE < 2,0 tidak terpilih`),
+    text,
+  );
+  assert.ok(text.includes(`${tradeoff.changes_under_other} dari 100 akan berganti`), text);
+  assert.equal(await page.locator('#spbe-tradeoff em').innerText(), 'SPBE lebih tinggi = prioritas');
+  // Under the list: the 20 highest-prevalence districts left out, each with its cause.
+  const omitted = page.locator('#omitted-prevalence tbody tr');
+  assert.equal(await omitted.count(), 20);
+  assert.equal(
+    await omitted.first().locator('td').first().innerText(),
+    api.shortlist.omissions.by_prevalence[0].code,
+  );
+  assert.equal(await page.locator('#omitted-children tbody tr').count(), 20);
+  assert.match(await page.locator('#equity-quality').innerText(), /estimasi area kecil/);
+  await page.locator('#equity').scrollIntoViewIfNeeded();
+  await shot('15-omissions');
+  // The other direction: the sentence follows the result.
+  await page.locator('#sc-spbe_direction').selectOption('lower_is_priority');
+  await page.waitForFunction(() => document.querySelector('#spbe-tradeoff')?.innerText.includes('SPBE lebih rendah = prioritas'));
+  await page.locator('#scenario').screenshot({ path: 'artifacts/16-tradeoff-control.png' });
+});
+
+test('the Ketahanan view charts the share of scenarios per district, with the core and the borderline pool filterable', async () => {
+  await load('/');
+  await openTab('Ketahanan');
+  await page.locator('#robust-table tbody tr').first().waitFor({ timeout: 60_000 });
+  const answer = await (
+    await page.request.post(`${BASE}/api/v1/robustness`, {
+      data: await page.evaluate(() => window.lokus.ctx.robustness && JSON.parse(window.lokus.ctx.robustness.key)),
+    })
+  ).json();
+  const r = answer.robustness;
+  assert.ok(r.scenarios.length <= 48);
+  const summary = await page.locator('#robust-summary').innerText();
+  assert.ok(summary.startsWith(`${r.scenarios.length} skenario: ${r.counts.core} inti`), summary);
+  assert.match(await page.locator('#robust-current').innerText(), /^Skenario di layar: \d+ inti/);
+  // One bar per district ever selected; the ones on screen outlined.
+  assert.equal(await page.locator('#robust-chart .robust-bar').count(), r.districts.filter((d) => d.share > 0).length);
+  assert.equal(await page.locator('#robust-chart .robust-bar.is-current').count(), 100);
+  // The default filter: the core and the borderline pool.
+  assert.equal(await page.locator('#robust-table tbody tr').count(), r.counts.core + r.counts.mostly + r.counts.sometimes);
+  await shot('17-robustness');
+  await page.locator('#robust-filter').selectOption('core');
+  assert.equal(await page.locator('#robust-table tbody tr').count(), r.counts.core || 1);
+  await page.locator('#robust-filter').selectOption('borderline');
+  const borderline = r.districts.filter((d) => d.class === 'mostly' || d.class === 'sometimes');
+  assert.equal(await page.locator('#robust-table tbody tr').count(), borderline.length || 1);
+  await page.locator('#robust-text').fill(borderline[0].name);
+  assert.ok((await page.locator('#robust-table tbody tr').count()) >= 1);
+  assert.match(await page.locator('#robust-table tbody tr').first().innerText(), new RegExp(borderline[0].code.replace('.', '\\.')));
+  await page.locator('#robust-text').fill('');
+  await page.locator('#robust-filter').selectOption('pool');
+  // Narrow screen, both languages.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shot('18-robustness-390', { fullPage: true });
+  await page.getByRole('button', { name: /Ganti bahasa/ }).click();
+  await page.locator('#robust-summary').waitFor();
+  assert.match(await page.locator('#robust-summary').innerText(), /^\d+ scenarios: \d+ core/);
+  await shot('19-robustness-390-en', { fullPage: true });
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await shot('20-robustness-en');
+  await page.getByRole('button', { name: /Switch the language/ }).click();
+  await page.setViewportSize({ width: 1366, height: 900 });
+  // The print carries the robustness line and the trade-off.
+  await page.emulateMedia({ media: 'print' });
+  assert.match(await page.locator('#print-robustness').innerText(), /^Ketahanan: \d+ skenario/);
+  assert.match(await page.locator('#print-tradeoff').innerText(), /SPBE lebih tinggi = prioritas/);
+  await page.locator('#print-robustness').screenshot({ path: 'artifacts/21-print-robustness.png' });
+  await page.locator('#print-tradeoff').screenshot({ path: 'artifacts/22-print-tradeoff.png' });
+  await page.emulateMedia({ media: 'screen' });
+  await openTab('Daftar pendek');
+
 // ------------------------------------------------------------------ the decision (issue 19)
 
 /** Every joined district of the default scenario, in order on score (from the API). */

@@ -15,6 +15,7 @@ pub mod page;
 pub mod provinces;
 pub mod rankings;
 pub mod regions;
+pub mod robustness;
 pub mod templates;
 pub mod webhooks;
 pub mod workflow;
@@ -195,6 +196,11 @@ pub fn table() -> Vec<(Method, &'static str, Route)> {
             web::get().to(rankings::find_shortlist),
         ),
         (
+            Method::POST,
+            "/api/v1/robustness",
+            web::post().to(robustness::find_robustness),
+        ),
+        (
             Method::GET,
             "/api/v1/projection",
             web::get().to(rankings::find_projection),
@@ -360,7 +366,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
         templates::csv_template, templates::xlsx_template_file,
         analysis::find_analysis,
         rankings::list_rankings, rankings::create_ranking, rankings::find_ranking, rankings::diff_rankings,
-        rankings::find_shortlist, rankings::find_projection,
+        rankings::find_shortlist, rankings::find_projection, robustness::find_robustness,
         evaluation::find_evaluation, evaluation::find_evaluation_plot,
         workflow::propose_ranking, workflow::approve_ranking, workflow::reject_ranking,
         workflow::adopt_ranking, workflow::withdraw_ranking,

@@ -11,6 +11,7 @@ use model::dataset::Dataset;
 use model::impact::ProjectionParams;
 use model::impact::{Coverage, Projection};
 use model::indicator::column_units;
+use model::omissions::{Omissions, SpbeTradeoff};
 use model::ranking::ConstraintEffect;
 use model::ranking::{
     Constraints, Method, Normalisation, SpbeDirection, UncertaintyParams, Weights,
@@ -49,7 +50,7 @@ pub const MAX_SEED: u64 = (1 << 53) - 1;
 
 /// Checks the limits the document states for a scenario, before any data is read (422 naming
 /// the limit).
-fn check_limits(request: &RankingRequest) -> Result<(), ApiError> {
+pub(crate) fn check_limits(request: &RankingRequest) -> Result<(), ApiError> {
     let invalid = |code: &'static str, message: String| -> Result<(), ApiError> {
         Err(ApiError::Unprocessable { code, message })
     };
@@ -325,6 +326,11 @@ pub struct Shortlist {
     pub projection: Option<Projection>,
     /// The selected districts in rank order (every joined district with `all=true`).
     pub districts: Vec<DistrictResult>,
+    /// The highest-stunting districts not selected and why, provinces without a selected
+    /// district, and the data quality of the selection.
+    pub omissions: Omissions,
+    /// What the SPBE direction does, in numbers and words.
+    pub spbe_tradeoff: SpbeTradeoff,
     /// Unit of every numeric field of a district (`stunting_prevalence`: `percent`, …); the
     /// same names as the CSV columns (see `GET /api/v1/indicators`).
     pub units: BTreeMap<String, String>,
@@ -1082,6 +1088,8 @@ fn shortlist_body(result: &RankingResult, districts: Vec<DistrictResult>) -> Sho
             coverage: result.coverage.clone(),
             projection: result.projection.clone(),
             districts,
+            omissions: result.omissions.clone(),
+            spbe_tradeoff: result.spbe_tradeoff.clone(),
             units: column_units(),
         },
     }

@@ -90,6 +90,12 @@ export const lokus = () => request('/api/v1/lokus').then((j) => j.lokus);
 export const lokusUrl = (programme, year, format) =>
   `${base}/api/v1/lokus/${encodeURIComponent(programme)}/${encodeURIComponent(year)}${format ? `?format=${format}` : ''}`;
 
+/** How often each district is selected across the grid of scenarios (POST, a read). */
+export const robustness = (body, signal) =>
+  request('/api/v1/robustness', { method: 'POST', body: JSON.stringify(body), contentType: 'application/json', signal }).then(
+    (j) => j.robustness,
+  );
+
 export const saveRanking = (scenario, token) =>
   request('/api/v1/rankings', {
     method: 'POST',

@@ -19,6 +19,7 @@ import * as data from './data.js';
 import * as print from './print.js';
 import * as decision from './decision.js';
 import * as penetapan from './penetapan.js';
+import * as robustness from './robustness.js';
 
 const VIEWS = {
   list: shortlist,
@@ -26,6 +27,7 @@ const VIEWS = {
   quadrant,
   map,
   provinces,
+  robustness,
   compare,
   evaluation,
   data,
@@ -36,6 +38,7 @@ const ctx = {
   state: readState(window.location.search),
   result: null, // the shortlist preview or the saved run on screen (every joined district)
   analysis: null,
+  robustness: null, // the answer of POST /api/v1/robustness for the scenario on screen
   datasets: [],
   provinces: [],
   loading: false,
@@ -115,6 +118,13 @@ async function refresh() {
     renderView(ctx.state.view);
     print.render(ctx, byId('print-doc'));
     if (ctx.state.district) district.open(ctx, ctx.state.district);
+    // The robustness line of the print (the view shows the same answer when it is open).
+    robustness.load(ctx).then(() => {
+      if (mine !== sequence) return;
+      dirty.add('robustness');
+      renderView(ctx.state.view);
+      print.render(ctx, byId('print-doc'));
+    });
   } catch (error) {
     if (mine === sequence) showError(error);
   } finally {

@@ -7,6 +7,8 @@ import { datasetTable } from './data.js';
 import { chart } from './scatter.js';
 import { bandBadge, committeeBadge, isForced } from './shortlist.js';
 import { statusText } from './decision.js';
+import { printSection as equityPrint } from './equity.js';
+import { currentLine, summaryLine } from './robustness.js';
 
 // The running head and foot of every printed page go in the page's margin boxes; their text
 // changes with the run on screen, so they live in a constructed sheet (CSSOM, allowed by the
@@ -123,6 +125,13 @@ function scenarioLine(s) {
   });
 }
 
+/** The robustness of the list in one line (once the answer is in). */
+function robustnessLine(ctx) {
+  const r = ctx.robustness && ctx.robustness.data;
+  if (!r) return null;
+  return el('p', { id: 'print-robustness' }, el('strong', { text: `${t('robust.title')}: ` }), `${summaryLine(r)} ${currentLine(r)}`);
+}
+
 export function render(ctx, root) {
   const r = ctx.result;
   setPageBoxes(r);
@@ -172,6 +181,8 @@ export function render(ctx, root) {
         ),
       ),
     ),
+    equityPrint(ctx),
+    robustnessLine(ctx),
     el('h2', { text: t('print.chart') }),
     chart(ctx, { interactive: false, id: 'print-scatter' }).figure,
     el('h2', { text: t('print.signatures') }),

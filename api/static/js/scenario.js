@@ -5,6 +5,7 @@ import * as api from './api.js';
 import { debounce, el, replace, setText } from './dom.js';
 import { dateTime, lang, num, t } from './i18n.js';
 import { DEFAULTS, rankingBody } from './state.js';
+import { fillTradeoff, tradeoffNote } from './equity.js';
 
 export const TOKEN_KEY = 'lokus.editor_token';
 const names = new Map(); // code → "name (province)" of districts picked in a search box
@@ -243,6 +244,7 @@ function build(ctx, root) {
   c.method = select('method', ['composite', 'need', 'residual'].map((m) => [m, t(`method.${m}`)]), ctx);
   c.normalisation = select('normalisation', ['min_max', 'z_score', 'goalposts'].map((m) => [m, t(`norm.${m}`)]), ctx);
   c.spbe_direction = select('spbe_direction', ['higher_is_priority', 'lower_is_priority'].map((m) => [m, t(`dir.${m}`)]), ctx);
+  c.tradeoff = tradeoffNote();
   c.k = numberInput('k', ctx, { min: 1, max: 514, step: 1, required: true });
   c.min_spbe = numberInput('min_spbe', ctx, { min: 1, max: 5, step: 0.1, placeholder: t('scenario.none') });
   c.max_per_province = numberInput('max_per_province', ctx, { min: 1, step: 1, placeholder: t('scenario.none') });
@@ -305,6 +307,7 @@ function build(ctx, root) {
       el('legend', { text: t('scenario.normalisation') }),
       field('scenario.normalisation', c.normalisation),
       field('scenario.direction', c.spbe_direction),
+      c.tradeoff,
       field('scenario.k', c.k),
     ),
     el(
@@ -355,6 +358,7 @@ export function render(ctx) {
   fillSelect(c.stunting_year, yearOptions(ctx, 'stunting'), s.stunting_year);
   fillSelect(c.spbe_year, yearOptions(ctx, 'spbe'), s.spbe_year);
   syncChips(ctx);
+  fillTradeoff(c.tradeoff, ctx);
   const r = ctx.result;
   if (r && !c.save.disabled) {
     setText(

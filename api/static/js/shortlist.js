@@ -5,6 +5,7 @@ import * as api from './api.js';
 import { el, replace } from './dom.js';
 import { int, num, pct, share, t } from './i18n.js';
 import { apiQuery } from './state.js';
+import { section as equitySection } from './equity.js';
 
 const BAND_ORDER = { certain_in: 0, contested: 1, certain_out: 2 };
 const BAND_MARK = { certain_in: '●', contested: '◐', certain_out: '○' };
@@ -238,6 +239,7 @@ export function render(ctx, root) {
       el('a', { href: xlsxUrl(ctx), id: 'xlsx-download', download: '', class: 'secondary', text: t('table.download_xlsx') }),
     ),
     el('div', { class: 'table-wrap' }, el('table', { id: 'shortlist-table' }, caption, thead, body)),
+    equitySection(ctx),
   );
   rerender(true);
 }
