@@ -11,8 +11,8 @@
 //! ```
 #![warn(missing_docs)]
 
-pub mod alias;
 pub mod adoption;
+pub mod alias;
 pub mod analysis;
 pub mod audit;
 pub mod backup;
@@ -26,8 +26,8 @@ pub mod impact;
 pub mod import;
 pub mod indicator;
 pub mod names;
-pub mod outbox;
 pub mod omissions;
+pub mod outbox;
 pub mod population;
 pub mod province;
 pub mod ranking;

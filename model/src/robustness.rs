@@ -389,7 +389,12 @@ fn select(joined: &JoinedData, req: &RankingRequest) -> Result<Selection> {
     }
     let ranking = rank(&candidates, &params.scenario())?;
     Ok(Selection {
-        fingerprint: fingerprint(&params, &joined.datasets, &joined.districts),
+        fingerprint: fingerprint(
+            &params,
+            &joined.datasets,
+            &joined.districts,
+            &joined.aliases,
+        ),
         entries: ranking
             .entries
             .into_iter()

@@ -57,10 +57,10 @@ mod rankings;
 mod reference;
 /// The region endpoints.
 mod regions;
-/// Data stewardship: staged uploads, review, publish and reject, four eyes, the press table.
-mod stewardship;
 /// Robustness across a grid of scenarios, checked against the shortlist of each.
 mod robustness;
+/// Data stewardship: staged uploads, review, publish and reject, four eyes, the press table.
+mod stewardship;
 /// Storage on SQLite and (with LOKUS_TEST_POSTGRES_URL) PostgreSQL.
 mod storage;
 /// Blank import templates per kind (CSV and Excel).
