@@ -206,6 +206,10 @@ fn editor_token(url: &str) -> String {
     token_of(url, "editor", "process-test")
 }
 
+fn steward_token(url: &str) -> String {
+    token_of(url, "steward", "process-steward")
+}
+
 /// `lokus token create --role ROLE --label LABEL` on the database: the token's secret.
 fn token_of(url: &str, role: &str, label: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_lokus"))
@@ -322,7 +326,7 @@ async fn two_replicas_started_together(db: &Database) {
     let id = body["dataset"]["id"].as_i64().unwrap();
     assert!(dataset_ids(&second).await.contains(&id));
     // Staged until a steward publishes it, on the first replica.
-    let steward = token_of(&db.url, "steward", "process-steward");
+    let steward = steward_token(&db.url);
     let response = client()
         .post(first.url(&format!("/api/v1/datasets/{id}/publish")))
         .bearer_auth(&steward)
@@ -696,9 +700,11 @@ async fn killed_between_commit_and_delivery(db: &Database) {
         ("LOKUS_WEBHOOK_ALLOWED_HOSTS", allowed.as_str()),
         ("LOKUS_WEBHOOK_RETRY_BASE_SECONDS", "1"),
         ("LOKUS_WEBHOOK_TIMEOUT_SECONDS", "2"),
+        // One call uploads and publishes (a steward's `publish=true`, allowed without four eyes).
+        ("LOKUS_FOUR_EYES", "false"),
     ];
     let server = Server::start(&db.url, &env);
-    let (editor, approver) = (editor_token(&db.url), approver_token(&db.url));
+    let (steward, approver) = (steward_token(&db.url), approver_token(&db.url));
     let (status, created) = call(
         &server,
         reqwest::Method::POST,
@@ -712,8 +718,8 @@ async fn killed_between_commit_and_delivery(db: &Database) {
     let codes = district_codes(&server).await;
     let (status, body) = upload(
         &server,
-        &editor,
-        "kind=covariate&indicator=webhook_kill&year=2026",
+        &steward,
+        "kind=covariate&indicator=webhook_kill&year=2026&publish=true",
         covariate_csv(&codes, 7),
     )
     .await;
@@ -789,11 +795,12 @@ async fn two_replicas_on_one_postgres_database_send_each_attempt_of_each_event_o
     let env = [
         ("LOKUS_WEBHOOK_ALLOWED_HOSTS", allowed.as_str()),
         ("LOKUS_WEBHOOK_RETRY_BASE_SECONDS", "0.5"),
+        ("LOKUS_FOUR_EYES", "false"),
     ];
     let (a, a_log) = Server::launch(&db.url, &env);
     let (b, b_log) = Server::launch(&db.url, &env);
     let (first, second) = (Server::ready(a, a_log), Server::ready(b, b_log));
-    let (editor, approver) = (editor_token(&db.url), approver_token(&db.url));
+    let (steward, approver) = (steward_token(&db.url), approver_token(&db.url));
     for (server, path) in [(&first, "/a"), (&second, "/b")] {
         let (status, body) = call(
             server,
@@ -810,14 +817,14 @@ async fn two_replicas_on_one_postgres_database_send_each_attempt_of_each_event_o
         let (x, y) = futures_util::future::join(
             upload(
                 &first,
-                &editor,
-                &format!("kind=covariate&indicator=replica_a{round}&year=2026"),
+                &steward,
+                &format!("kind=covariate&indicator=replica_a{round}&year=2026&publish=true"),
                 covariate_csv(&codes, 20 + round),
             ),
             upload(
                 &second,
-                &editor,
-                &format!("kind=covariate&indicator=replica_b{round}&year=2026"),
+                &steward,
+                &format!("kind=covariate&indicator=replica_b{round}&year=2026&publish=true"),
                 covariate_csv(&codes, 40 + round),
             ),
         )

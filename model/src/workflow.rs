@@ -284,6 +284,9 @@ pub fn propose(
 ) -> Result<RankingRun> {
     let reason = optional_reason(reason)?;
     conn.transaction(|conn| {
+        // A writer from the start: on SQLite a transaction that reads first cannot become one
+        // while another connection writes (busy snapshot), whatever the busy timeout.
+        crate::dataset::begin_write(conn)?;
         let (run, from) = load(conn, id, Action::Propose)?;
         if run.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
             return Err(ModelError::invalid(
@@ -329,6 +332,9 @@ pub fn approve(
 ) -> Result<RankingRun> {
     let reason = optional_reason(reason)?;
     conn.transaction(|conn| {
+        // A writer from the start: on SQLite a transaction that reads first cannot become one
+        // while another connection writes (busy snapshot), whatever the busy timeout.
+        crate::dataset::begin_write(conn)?;
         let (run, from) = load(conn, id, Action::Approve)?;
         if four_eyes && run.proposed_by.as_deref() == Some(actor.name.as_str()) {
             return Err(ModelError::Conflict {
@@ -364,6 +370,9 @@ pub fn reject(
 ) -> Result<RankingRun> {
     let reason = required_reason(reason, "reject")?;
     conn.transaction(|conn| {
+        // A writer from the start: on SQLite a transaction that reads first cannot become one
+        // while another connection writes (busy snapshot), whatever the busy timeout.
+        crate::dataset::begin_write(conn)?;
         let (_, from) = load(conn, id, Action::Reject)?;
         step(
             conn,
@@ -396,6 +405,9 @@ pub fn adopt(
     let signatories = serde_json::to_string(&decision.signatories)
         .map_err(|e| ModelError::Numerical(e.to_string()))?;
     conn.transaction(|conn| {
+        // A writer from the start: on SQLite a transaction that reads first cannot become one
+        // while another connection writes (busy snapshot), whatever the busy timeout.
+        crate::dataset::begin_write(conn)?;
         let (run, from) = load(conn, id, Action::Adopt)?;
         if run.demo {
             return Err(ModelError::invalid(
@@ -483,6 +495,9 @@ pub fn withdraw(
 ) -> Result<(RankingRun, Adoption)> {
     let reason = required_reason(reason, "withdraw")?;
     conn.transaction(|conn| {
+        // A writer from the start: on SQLite a transaction that reads first cannot become one
+        // while another connection writes (busy snapshot), whatever the busy timeout.
+        crate::dataset::begin_write(conn)?;
         let (_, from) = load(conn, id, Action::Withdraw)?;
         let at = now_rfc3339();
         let adoption = adoptions::table

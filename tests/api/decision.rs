@@ -941,3 +941,54 @@ async fn a_district_history_lists_its_place_in_every_adopted_list() {
     let (status, _) = app.get_json("/api/v1/regions/99.99/lokus").await;
     assert_eq!(status, 404);
 }
+
+#[actix_web::test]
+async fn an_adoption_and_its_withdrawal_are_events_naming_the_decision_and_the_listed_districts() {
+    // Issue 20: the outbox row is written in the adoption's own transaction, so the feed (and
+    // every webhook) learns of it with the districts of the official list.
+    let app = real_app(Options::default()).await;
+    let id = approved_run(&app, "Diumumkan").await;
+    let (_, before) = app.get_json("/api/v1/events").await;
+    let published = before["events"].as_array().unwrap().len();
+    assert_eq!(adopt(&app, id, "KEP-7/2025").await.0, 200);
+    let (_, official) = app.get_json("/api/v1/lokus/digital-stunting/2025").await;
+    let mut listed: Vec<String> = official["lokus"]["districts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    listed.sort();
+    // The run keeps k = 10 districts.
+    assert_eq!(listed.len(), 10);
+    let (status, body) = post(
+        &app,
+        &app.approver_token,
+        &format!("/api/v1/rankings/{id}/withdraw"),
+        Some(json!({"reason": "Diganti"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    let (_, feed) = app.get_json("/api/v1/events").await;
+    let events = &feed["events"].as_array().unwrap()[published..];
+    let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["lokus.adopted", "lokus.withdrawn"]);
+    for event in events {
+        let data = &event["data"];
+        assert_eq!(data["programme"], "digital-stunting");
+        assert_eq!(data["year"], 2025);
+        assert_eq!(data["run_id"], id);
+        assert_eq!(data["decision_number"], "KEP-7/2025");
+        assert_eq!(data["decision_date"], "2025-01-15");
+        assert_eq!(data["href"], "/api/v1/lokus/digital-stunting/2025");
+        let mut codes: Vec<String> = data["district_codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect();
+        codes.sort();
+        assert_eq!(codes, listed);
+    }
+}

@@ -816,15 +816,29 @@ async fn every_operation_answers_as_its_schema_says() {
     .await;
     w.expect(&app, get(t, t).header("Authorization", viewer.clone()), 403)
         .await;
+    let staged = w
+        .expect(
+            &app,
+            get(
+                "/api/v1/datasets",
+                "/api/v1/datasets?kind=stunting&year=2018",
+            )
+            .post("text/csv", csv)
+            .header("Authorization", editor.clone()),
+            201,
+        )
+        .await;
+    // Published by the steward: the publication is the event the subscription hears of.
+    let staged = staged["dataset"]["id"].as_i64().unwrap();
     w.expect(
         &app,
         get(
-            "/api/v1/datasets",
-            "/api/v1/datasets?kind=stunting&year=2018",
+            "/api/v1/datasets/{id}/publish",
+            format!("/api/v1/datasets/{staged}/publish"),
         )
-        .post("text/csv", csv)
-        .header("Authorization", editor.clone()),
-        201,
+        .post("application/json", r#"{"acknowledge_partial": true}"#)
+        .header("Authorization", format!("Bearer {}", app.steward_token)),
+        200,
     )
     .await;
     let t = "/api/v1/webhooks/{id}/deliveries";

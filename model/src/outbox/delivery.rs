@@ -456,6 +456,8 @@ impl Delivery {
         jitter: f64,
     ) -> Result<Option<&'static str>> {
         conn.transaction::<_, ModelError, _>(|conn| {
+            // A writer from the start (SQLite cannot upgrade a reading transaction under load).
+            crate::dataset::begin_write(conn)?;
             let current: Option<(String, i32)> = webhook_deliveries::table
                 .find(claimed.delivery_id)
                 .select((

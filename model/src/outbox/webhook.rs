@@ -208,6 +208,8 @@ impl Webhook {
     /// `ModelError::NotFound`, `ModelError::Database`.
     pub fn delete(conn: &mut DbConnection, actor: &Actor, id: i32) -> Result<()> {
         conn.transaction::<_, ModelError, _>(|conn| {
+            // A writer from the start (SQLite cannot upgrade a reading transaction under load).
+            crate::dataset::begin_write(conn)?;
             let row = Self::row(conn, id)?;
             let deliveries = webhook_deliveries::table
                 .filter(webhook_deliveries::webhook_id.eq(id))
@@ -239,6 +241,8 @@ impl Webhook {
         let secret = signing::generate_secret();
         let until = stamp(Utc::now() + ROTATION_OVERLAP);
         conn.transaction::<_, ModelError, _>(|conn| {
+            // A writer from the start (SQLite cannot upgrade a reading transaction under load).
+            crate::dataset::begin_write(conn)?;
             let row = Self::row(conn, id)?;
             diesel::update(webhooks::table.find(id))
                 .set((
