@@ -614,6 +614,7 @@ test('the Ketahanan view charts the share of scenarios per district, with the co
   await page.locator('#print-tradeoff').screenshot({ path: 'artifacts/22-print-tradeoff.png' });
   await page.emulateMedia({ media: 'screen' });
   await openTab('Daftar pendek');
+});
 
 // ------------------------------------------------------------------ the decision (issue 19)
 
