@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiError;
 use crate::extract::{Editor, Meta, Paging, Reader, list_response};
 use crate::routes::datasets::{ImportQuery, upload_format};
+use crate::routes::rankings::parse_json;
 use crate::state::AppState;
 
 /// `{"validation": {...}}`.
@@ -155,28 +156,6 @@ pub struct AliasesRequest {
     /// The aliases to add (all or none).
     #[schema(min_items = 1, max_items = 1000)]
     pub aliases: Vec<AliasEntry>,
-}
-
-/// A JSON body (415 otherwise) with no unknown field (400 `invalid_json`).
-fn parse_json<T: serde::de::DeserializeOwned>(
-    req: &HttpRequest,
-    body: &[u8],
-) -> Result<T, ApiError> {
-    let is_json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|m| m.trim().to_ascii_lowercase())
-        .is_some_and(|m| m == "application/json" || m.ends_with("+json"));
-    if !is_json {
-        return Err(ApiError::UnsupportedMediaType(
-            "send the body as application/json".into(),
-        ));
-    }
-    serde_json::from_slice(body).map_err(|e| {
-        ApiError::bad_request("invalid_json", format!("the JSON body is not valid: {e}"))
-    })
 }
 
 /// List aliases: seeded ones (`seed`), those from the region reference (`reference`) and those

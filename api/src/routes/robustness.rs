@@ -1,7 +1,6 @@
 //! Robustness across reasonable scenarios: how often each district is selected when the
 //! method, weights, normalisation and SPBE direction vary.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use model::robustness::{Robustness, RobustnessRequest, robustness};
 use model::scenario::{RankingRequest, load_join};
@@ -24,22 +23,10 @@ fn parse_grid(req: &HttpRequest, body: &[u8]) -> Result<RobustnessRequest, ApiEr
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(RobustnessRequest::default());
     }
-    let is_json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|m| m.trim().to_ascii_lowercase())
-        .is_some_and(|m| m == "application/json" || m.ends_with("+json"));
-    if !is_json {
-        return Err(ApiError::UnsupportedMediaType(
-            "send the body as application/json".into(),
-        ));
-    }
     let invalid = |e: serde_json::Error| {
         ApiError::bad_request("invalid_json", format!("the JSON body is not valid: {e}"))
     };
-    let mut value: serde_json::Value = serde_json::from_slice(body).map_err(invalid)?;
+    let mut value: serde_json::Value = crate::routes::rankings::parse_json(req, body)?;
     if value.is_null() {
         return Ok(RobustnessRequest::default());
     }
