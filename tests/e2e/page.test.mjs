@@ -281,6 +281,37 @@ test('uploading a bad file shows its row errors as the API reports them', async 
   await shot('10-upload-errors');
 });
 
+test('API messages follow the page language, not the browser locale', async () => {
+  // An Indonesian browser reading the English page gets the API's English sentences, and an
+  // English browser reading the Indonesian page the Indonesian ones.
+  const bad = Buffer.from('code,prevalence\n11.40,140\n');
+  const apiMessage = async (language) => {
+    const r = await fetch(`${BASE}/api/v1/datasets?kind=stunting&year=2022`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'text/csv', 'Accept-Language': language },
+      body: bad,
+    });
+    return (await r.json()).details[0].message;
+  };
+  const expected = { id: await apiMessage('id'), en: await apiMessage('en') };
+  assert.notEqual(expected.id, expected.en);
+  for (const [locale, pageLang, button] of [['id-ID', 'en', 'Upload'], ['en-US', 'id', 'Unggah']]) {
+    const other = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale });
+    const p = await other.newPage();
+    await load(`/?lang=${pageLang}`, p);
+    await p.locator('#tab-data, [role="tab"]').filter({ hasText: 'Data' }).first().click();
+    await p.locator('#upload-kind').selectOption('stunting');
+    await p.locator('#upload-year').fill('2022');
+    await p.locator('#upload-file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: bad });
+    await p.locator('#upload-token').fill(TOKEN);
+    await p.getByRole('button', { name: button, exact: true }).click();
+    await p.locator('#upload-errors').waitFor({ timeout: 60_000 });
+    const shown = await p.locator('#upload-errors tbody').innerText();
+    assert.ok(shown.includes(expected[pageLang]), `${locale} browser, ${pageLang} page: ${shown}`);
+    await other.close();
+  }
+});
+
 test('an upload is staged and its review shows coverage, changes, outliers and the effect on the list', async () => {
   await load('/');
   const csv = await demoCsv('code,prevalence', (i) => (i === 7 ? 95 : 20 + (i % 17)));

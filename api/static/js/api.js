@@ -1,5 +1,7 @@
 // The only module that calls fetch: one function per endpoint of /api/v1, one error shape.
 
+import { lang } from './i18n.js';
+
 /** The prefix the service answers under (LOKUS_BASE_PATH, e.g. `/lokus/1.0`; empty at the root),
  * named by the page in `<meta name="lokus-base">` (no inline script: the CSP forbids it). */
 export const base = document.querySelector('meta[name="lokus-base"]')?.getAttribute('content') ?? '';
@@ -14,7 +16,8 @@ export class ApiError extends Error {
 }
 
 async function request(path, { method = 'GET', token, body, contentType, signal, accept = 'application/json' } = {}) {
-  const headers = { Accept: accept };
+  // The API's messages follow the page's own language toggle, not the browser's locale.
+  const headers = { Accept: accept, 'Accept-Language': lang() };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (contentType) headers['Content-Type'] = contentType;
   const response = await fetch(`${base}${path}`, { method, headers, body, signal });
