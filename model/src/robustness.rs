@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::JoinedData;
 use crate::error::{ModelError, Result};
 use crate::ranking::{Constraints, Method, Normalisation, SpbeDirection, Weights, rank};
-use crate::scenario::{RankingRequest, fingerprint, restrict};
+use crate::scenario::{RankingRequest, fingerprint, ranked_inputs, restrict};
 
 /// Most stunting weights a grid may list.
 pub const MAX_STUNTING_WEIGHTS: usize = 11;
@@ -373,20 +373,7 @@ struct Selection {
 fn select(joined: &JoinedData, req: &RankingRequest) -> Result<Selection> {
     let restricted = restrict(joined, req)?;
     let joined = restricted.as_ref().unwrap_or(joined);
-    let mut params = req.clone();
-    params.stunting_year = Some(joined.stunting_year);
-    params.spbe_year = Some(joined.spbe_year);
-    let candidates = joined.candidates();
-    if req.k == 0 || req.k > candidates.len() {
-        return Err(ModelError::invalid(
-            "invalid_k",
-            format!(
-                "k must be between 1 and {} (the joined districts), got {}",
-                candidates.len(),
-                req.k
-            ),
-        ));
-    }
+    let (params, candidates) = ranked_inputs(joined, req)?;
     let ranking = rank(&candidates, &params.scenario())?;
     Ok(Selection {
         fingerprint: fingerprint(

@@ -383,20 +383,7 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
     req.projection.validate()?;
     let restricted = restrict(joined, req)?;
     let joined = restricted.as_ref().unwrap_or(joined);
-    let mut params = req.clone();
-    params.stunting_year = Some(joined.stunting_year);
-    params.spbe_year = Some(joined.spbe_year);
-    let candidates = joined.candidates();
-    if req.k == 0 || req.k > candidates.len() {
-        return Err(ModelError::invalid(
-            "invalid_k",
-            format!(
-                "k must be between 1 and {} (the joined districts), got {}",
-                candidates.len(),
-                req.k
-            ),
-        ));
-    }
+    let (params, candidates) = ranked_inputs(joined, req)?;
     let scenario = params.scenario();
     let analysis = analyse(joined, &CorrelationParams::default())?;
     let ranking = rank(&candidates, &scenario)?;
@@ -585,6 +572,32 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
 /// # Errors
 /// `ModelError::Invalid` (`no_population_data`, `no_previous_year`) when the scenario needs a
 /// dataset that does not exist.
+/// What a ranking reads from a (restricted) join: the request with the years the join holds,
+/// and the candidates, once `k` is known to fit them.
+///
+/// # Errors
+/// `ModelError::Invalid` (`invalid_k`) when `k` is 0 or above the joined districts.
+pub(crate) fn ranked_inputs(
+    joined: &JoinedData,
+    req: &RankingRequest,
+) -> Result<(RankingRequest, Vec<crate::ranking::Candidate>)> {
+    let mut params = req.clone();
+    params.stunting_year = Some(joined.stunting_year);
+    params.spbe_year = Some(joined.spbe_year);
+    let candidates = joined.candidates();
+    if req.k == 0 || req.k > candidates.len() {
+        return Err(ModelError::invalid(
+            "invalid_k",
+            format!(
+                "k must be between 1 and {} (the joined districts), got {}",
+                candidates.len(),
+                req.k
+            ),
+        ));
+    }
+    Ok((params, candidates))
+}
+
 pub(crate) fn restrict(joined: &JoinedData, req: &RankingRequest) -> Result<Option<JoinedData>> {
     let population = req.uses_population();
     let previous = req.uses_previous_year();

@@ -4,14 +4,13 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use model::alias::{Alias, AliasQuery, AliasSource, NewAlias};
-use model::dataset::DatasetKind;
 use model::import::ImportRequest;
 use model::import::validate::Validation;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 use crate::extract::{Editor, Meta, Paging, Reader, list_response};
-use crate::routes::datasets::{ImportQuery, upload_format};
+use crate::routes::datasets::{ImportQuery, upload_format, upload_kind};
 use crate::routes::rankings::parse_json;
 use crate::state::AppState;
 
@@ -20,19 +19,6 @@ use crate::state::AppState;
 pub struct ValidationBody {
     /// What an upload of the same request would meet, row by row.
     pub validation: Validation,
-}
-
-/// The kind of an upload, written exactly as the wire names it.
-fn upload_kind(text: &str) -> Result<DatasetKind, ApiError> {
-    let kind = DatasetKind::parse(text)?;
-    if kind.as_str() != text {
-        return Err(model::ModelError::invalid(
-            "invalid_kind",
-            format!("kind '{text}' must be written '{}'", kind.as_str()),
-        )
-        .into());
-    }
-    Ok(kind)
 }
 
 /// Validate an upload without writing it: the same query and body as `POST /api/v1/datasets`.

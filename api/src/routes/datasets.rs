@@ -134,6 +134,20 @@ pub enum GeoJsonCollection {
     FeatureCollection,
 }
 
+/// The kind of an upload, written exactly as the wire names it (lower case, no spaces), as the
+/// document states: 422 `invalid_kind` otherwise.
+pub(crate) fn upload_kind(text: &str) -> Result<DatasetKind, ApiError> {
+    let kind = DatasetKind::parse(text)?;
+    if kind.as_str() != text {
+        return Err(model::ModelError::invalid(
+            "invalid_kind",
+            format!("kind '{text}' must be written '{}'", kind.as_str()),
+        )
+        .into());
+    }
+    Ok(kind)
+}
+
 /// The media type of an Excel `.xlsx` workbook.
 pub const XLSX_MEDIA_TYPE: &str =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -199,15 +213,7 @@ pub async fn create_dataset(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let format = upload_format(&req)?;
-    let kind = DatasetKind::parse(&query.kind)?;
-    if kind.as_str() != query.kind {
-        // The wire names are exact (lower case, no spaces), as the document states.
-        return Err(model::ModelError::invalid(
-            "invalid_kind",
-            format!("kind '{}' must be written '{}'", query.kind, kind.as_str()),
-        )
-        .into());
-    }
+    let kind = upload_kind(&query.kind)?;
     let publish = match query.publish {
         Some(true) => Some(publish_in_upload(
             &state,
