@@ -6,35 +6,26 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import {
+  APPROVER,
+  BASE,
+  SHARED,
+  STEWARD_TOKEN,
+  TOKEN,
+  foreign,
+  launch,
+  newPage as newPageIn,
+  problems,
+} from './lib.mjs';
 
-const BASE = process.env.LOKUS_URL;
-const TOKEN = process.env.LOKUS_TOKEN;
-const STEWARD_TOKEN = process.env.LOKUS_STEWARD_TOKEN;
-const APPROVER = process.env.LOKUS_APPROVER_TOKEN;
-const SHARED = process.env.LOKUS_SHARED_DATA;
 const FIRST_PAINT_MS = Number(process.env.LOKUS_FIRST_PAINT_MS || 1000);
-const ORIGIN = new URL(BASE).origin;
 
 let browser;
 let context;
 let page;
-const foreign = [];
-const problems = [];
 const savedRuns = [];
 
-async function newPage() {
-  const p = await context.newPage();
-  p.on('request', (r) => {
-    const url = r.url();
-    if (!url.startsWith(ORIGIN) && !url.startsWith('data:') && !url.startsWith('blob:')) foreign.push(url);
-  });
-  p.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(`csp: ${m.text()}`);
-  });
-  p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  return p;
-}
+const newPage = () => newPageIn(context);
 
 const rows = (p = page) => p.locator('#shortlist-table tbody tr');
 const codes = (p = page) => rows(p).evaluateAll((trs) => trs.map((tr) => tr.dataset.code));
@@ -83,18 +74,7 @@ async function demoCsv(header, value, count = Infinity) {
 const datasetStatus = async (id) => (await (await fetch(`${BASE}/api/v1/datasets/${id}`)).json()).dataset.status;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launch();
   context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
   page = await newPage();
 });

@@ -54,4 +54,6 @@ export LOKUS_URL="http://127.0.0.1:$PORT$PREFIX"
 export LOKUS_TOKEN LOKUS_STEWARD_TOKEN LOKUS_APPROVER_TOKEN
 export LOKUS_SHARED_DATA="${LOKUS_SHARED_DATA:-$ROOT/../shared/data}"
 export LOKUS_SCREENSHOT="$ROOT/docs/screenshot.png"
-node --test --test-concurrency=1 page.test.mjs
+# Files run one after another against the one server, in name order; page.test.mjs (the longest,
+# which imports data) runs last.
+node --test --test-concurrency=1 $(ls *.test.mjs | grep -v "^page.test.mjs$") page.test.mjs
