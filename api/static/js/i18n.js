@@ -469,6 +469,21 @@ const id = {
   'robust.worst': 'Peringkat terburuk',
   'robust.class': 'Kelas',
   'robust.method_note': 'Setiap skenario sama dengan daftar pendek API dengan parameter itu (sidik jari sama); satu skenario = {s} dari bagian.',
+
+  // == inputs, change feedback and failures (scenario, compare) ==
+  // (end of scenario)
+
+  // == layout, phone and accessibility ==
+  // (end of layout)
+
+  // == certainty, words and glossary terms ==
+  // (end of words)
+
+  // == map states and exports ==
+  // (end of map)
+
+  // == API error display ==
+  // (end of errors)
 };
 
 const en = {
@@ -939,6 +954,21 @@ const en = {
   'robust.worst': 'Worst rank',
   'robust.class': 'Class',
   'robust.method_note': 'Each scenario is the API shortlist with those parameters (same fingerprint); one scenario = {s} of a share.',
+
+  // == inputs, change feedback and failures (scenario, compare) ==
+  // (end of scenario)
+
+  // == layout, phone and accessibility ==
+  // (end of layout)
+
+  // == certainty, words and glossary terms ==
+  // (end of words)
+
+  // == map states and exports ==
+  // (end of map)
+
+  // == API error display ==
+  // (end of errors)
 };
 
 export const DICTIONARIES = { id, en };
