@@ -3,10 +3,11 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use model::csv_export::{CsvLocale, districts_csv};
 use model::dataset::DatasetKind;
 use model::import::{Format, ImportRequest, import_with_sheet};
 use model::ranking::{Method, UncertaintyParams};
-use model::scenario::{RankingRequest, compute, districts_csv, wire_name};
+use model::scenario::{RankingRequest, compute, wire_name};
 use model::token::{ApiToken, Role};
 
 use crate::config::Settings;
@@ -466,7 +467,10 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
                 .collect();
             match format {
                 OutputFormat::Csv => {
-                    print!("{}", districts_csv(shown.iter().copied(), result.demo))
+                    print!(
+                        "{}",
+                        districts_csv(shown.iter().copied(), result.demo, CsvLocale::En)
+                    )
                 }
                 OutputFormat::Json => println!(
                     "{}",

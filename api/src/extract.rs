@@ -583,6 +583,43 @@ pub fn representation_among(
         .unwrap_or(default))
 }
 
+/// The locale of a CSV download from `?locale=` (default `en`); other representations have one
+/// form and take `en` whatever was asked, so that a workbook address built from a CSV address
+/// still works.
+///
+/// # Errors
+/// 400 `invalid_locale` for a name other than `en` or `id` (whatever the representation).
+pub fn csv_locale(
+    format: Representation,
+    locale: Option<&str>,
+) -> Result<model::csv_export::CsvLocale, ApiError> {
+    use model::csv_export::CsvLocale;
+    let Some(name) = locale else {
+        return Ok(CsvLocale::En);
+    };
+    let locale = CsvLocale::parse(name).ok_or_else(|| {
+        ApiError::bad_request("invalid_locale", format!("locale '{name}' is not en or id"))
+    })?;
+    Ok(if format == Representation::Csv {
+        locale
+    } else {
+        CsvLocale::En
+    })
+}
+
+/// The name of a download: `{stem}.csv`, `{stem}-id.csv` for the Indonesian CSV,
+/// `{stem}.xlsx`.
+pub fn download_name(
+    stem: &str,
+    format: Representation,
+    locale: model::csv_export::CsvLocale,
+) -> String {
+    match locale {
+        model::csv_export::CsvLocale::En => format!("{stem}.{}", format.as_str()),
+        model::csv_export::CsvLocale::Id => format!("{stem}-id.{}", format.as_str()),
+    }
+}
+
 /// Sends a rendered body as a download named `filename` (CSV, Excel).
 pub fn download(req: &HttpRequest, filename: &str, rendered: &Rendered) -> HttpResponse {
     csv_download(req, filename, rendered)

@@ -220,6 +220,10 @@ pub static INDONESIAN: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::n
         ("invalid_grid", "Daftar skenario tidak valid"),
         ("invalid_json", "Isi JSON tidak valid"),
         ("invalid_k", "Nilai k tidak valid"),
+        (
+            "invalid_locale",
+            "Locale CSV tidak dikenal; pilih en atau id",
+        ),
         ("invalid_kind", "Jenis dataset tidak dikenal"),
         (
             "invalid_max_per_province",

@@ -391,49 +391,6 @@ impl OfficialList {
             districts,
         }))
     }
-
-    /// The list as CSV: one row per district, the decision repeated on each row so that a
-    /// row copied elsewhere still says where it comes from.
-    pub fn csv(&self) -> String {
-        use crate::scenario::{text_cell, wire_name};
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record([
-            "rank",
-            "code",
-            "bps_code",
-            "name",
-            "province_code",
-            "province",
-            "selection_basis",
-            "data_rank",
-            "reason",
-            "programme",
-            "year",
-            "run_id",
-            "decision_number",
-            "decision_date",
-        ]);
-        let a = &self.adoption;
-        for d in &self.districts {
-            let _ = w.write_record([
-                d.rank.to_string(),
-                text_cell(&d.code),
-                text_cell(&d.bps_code),
-                text_cell(&d.name),
-                text_cell(&d.province_code),
-                text_cell(&d.province),
-                wire_name(&d.selection_basis),
-                d.data_rank.to_string(),
-                text_cell(d.reason.as_deref().unwrap_or_default()),
-                text_cell(&a.programme),
-                a.year.to_string(),
-                a.run_id.to_string(),
-                text_cell(&a.decision_number),
-                a.decision_date.clone(),
-            ]);
-        }
-        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-    }
 }
 
 /// One adopted list as one district saw it.

@@ -323,8 +323,9 @@ mod tests {
             "selection_basis",
             "decision_reason",
             "band",
+            "demo",
         ];
-        for column in crate::scenario::CSV_COLUMNS {
+        for column in crate::csv_export::DISTRICT_COLUMNS.map(|c| c.name) {
             assert!(
                 text_columns.contains(&column) || COLUMN_UNITS.iter().any(|(c, _)| *c == column),
                 "CSV column {column} has no unit"

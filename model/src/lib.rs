@@ -17,6 +17,7 @@ pub mod analysis;
 pub mod audit;
 pub mod backup;
 pub mod boundary;
+pub mod csv_export;
 pub mod dataset;
 pub mod db;
 pub mod demo;

@@ -11,7 +11,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 
 /// An app without demo data holding the demo tables imported as if they were real, so that
 /// its runs can be adopted.
-async fn real_app(options: Options) -> TestApp {
+pub(crate) async fn real_app(options: Options) -> TestApp {
     let app = spawn_app_with(Options {
         demo: false,
         ..options
@@ -58,7 +58,7 @@ fn decision(number: &str) -> Value {
 }
 
 /// Saves a titled run and takes it through propose (editor) and approve (approver).
-async fn approved_run(app: &TestApp, title: &str) -> i64 {
+pub(crate) async fn approved_run(app: &TestApp, title: &str) -> i64 {
     let id = save(app, json!({"title": title, "k": 10})).await;
     let (status, body) = post(
         app,
@@ -79,7 +79,7 @@ async fn approved_run(app: &TestApp, title: &str) -> i64 {
     id
 }
 
-async fn adopt(app: &TestApp, id: i64, number: &str) -> (u16, Value) {
+pub(crate) async fn adopt(app: &TestApp, id: i64, number: &str) -> (u16, Value) {
     post(
         app,
         &app.approver_token,

@@ -19,6 +19,8 @@ mod defects;
 mod evaluation;
 /// Excel downloads of shortlists, saved runs and diffs, read back and checked against the JSON.
 mod excel;
+/// CSV downloads people open: stated decimals, the Indonesian locale, preview = saved run.
+mod exports;
 /// Faults: concurrent imports and readers, the database down, full or read-only.
 mod faults;
 /// Hostile query strings: never a 5xx, never a hang.

@@ -613,6 +613,18 @@ async fn every_operation_answers_as_its_schema_says() {
         200,
     )
     .await;
+    w.expect(
+        &app,
+        get(t, format!("/api/v1/rankings/{first}?format=csv&locale=id")),
+        200,
+    )
+    .await;
+    w.expect(
+        &app,
+        get(t, format!("/api/v1/rankings/{first}?format=csv&locale=xx")),
+        400,
+    )
+    .await;
     w.expect(&app, get(t, "/api/v1/rankings/9999"), 404).await;
     w.expect(
         &app,
@@ -689,6 +701,8 @@ async fn every_operation_answers_as_its_schema_says() {
         ("/api/v1/shortlist", 200),
         ("/api/v1/shortlist?k=10&draws=200&seed=3&all=true", 200),
         ("/api/v1/shortlist?format=csv", 200),
+        ("/api/v1/shortlist?k=5&format=csv&locale=id", 200),
+        ("/api/v1/shortlist?format=csv&locale=fr", 400),
         ("/api/v1/shortlist?k=5&format=xlsx", 200),
         ("/api/v1/shortlist?draws=6000", 422),
         ("/api/v1/shortlist?k=0", 422),

@@ -19,6 +19,9 @@ pub struct IndicatorList {
     /// Unit of every numeric column of the district exports (CSV columns and the JSON fields
     /// of the same names), e.g. `"stunting_prevalence": "percent"`.
     pub units: BTreeMap<String, String>,
+    /// The decimals every numeric column of the district CSV is rounded to (half away from
+    /// zero, trailing zeros dropped), e.g. `"stunting_prevalence": 2`; 0 for whole numbers.
+    pub decimals: BTreeMap<String, u8>,
     /// What each unit code means.
     pub unit_definitions: BTreeMap<String, String>,
     /// True when any listed dataset is synthetic demo data.
@@ -43,6 +46,7 @@ pub async fn list_indicators(
         IndicatorList {
             indicators,
             units: column_units(),
+            decimals: model::csv_export::column_decimals(),
             unit_definitions: model::indicator::UNITS
                 .iter()
                 .map(|(u, d)| ((*u).to_string(), (*d).to_string()))

@@ -5,13 +5,15 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use model::adoption::{Adoption, OfficialList, RegionAdoption, region_history};
+use model::csv_export::{CsvLocale, official_csv};
 use model::region::Region;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
 use crate::export::{Provenance, official_workbook};
 use crate::extract::{
-    Reader, Representation, download, json_response, representation_among, respond,
+    Reader, Representation, csv_locale, download, download_name, json_response,
+    representation_among, respond,
 };
 use crate::state::{AppState, Rendered};
 
@@ -39,13 +41,17 @@ pub struct RegionLokus {
     pub lokus: Vec<RegionAdoption>,
 }
 
-/// `?format=json|csv|xlsx` of an adopted list.
+/// `?format=json|csv|xlsx&locale=en|id` of an adopted list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct LokusFormatQuery {
     /// Representation (default `json`); also chosen by `Accept: text/csv` or the `.xlsx` media
     /// type.
     #[param(value_type = Option<LokusFormatName>)]
     pub format: Option<String>,
+    /// Locale of a CSV download: `en` (default) or `id` (for Excel set to Indonesian); other
+    /// representations ignore it. See the `CsvLocale` schema.
+    #[param(value_type = Option<CsvLocale>)]
+    pub locale: Option<String>,
 }
 
 /// The representations of an adopted list.
@@ -84,7 +90,7 @@ pub async fn list_lokus(
         headers(("ETag" = String, description = "Strong validator of these bytes"), ("Link" = String, description = "`<…/api/v1/rankings/{id}>; rel=\"related\"`: the adopted run")),
         content((LokusBody = "application/json"), (String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
     (status = 304, description = "Not modified (`If-None-Match` holds the current ETag)"),
-    (status = 400, description = "Malformed year or unknown `format`", body = crate::error::ErrorBody),
+    (status = 400, description = "Malformed year, unknown `format` or unknown `locale` (`invalid_locale`)", body = crate::error::ErrorBody),
     (status = 404, description = "Nothing adopted for this programme and year (`no_adopted_list`)", body = crate::error::ErrorBody)))]
 pub async fn find_lokus(
     req: HttpRequest,
@@ -103,6 +109,7 @@ pub async fn find_lokus(
             Representation::Xlsx,
         ],
     )?;
+    let locale = csv_locale(format, query.locale.as_deref())?;
     let pool = state.pool.clone();
     let (rendered, run_id) = web::block(move || -> Result<(Rendered, i32), ApiError> {
         let mut conn = pool.get()?;
@@ -114,9 +121,10 @@ pub async fn find_lokus(
         })?;
         let run_id = list.adoption.run_id;
         let rendered = match format {
-            Representation::Csv => {
-                Rendered::new("text/csv; charset=utf-8", list.csv().into_bytes())
-            }
+            Representation::Csv => Rendered::new(
+                "text/csv; charset=utf-8",
+                official_csv(&list, locale).into_bytes(),
+            ),
             Representation::Xlsx => {
                 let run = model::run::RankingRun::find(&mut conn, run_id)?;
                 official_xlsx(&list, &run)?
@@ -130,7 +138,7 @@ pub async fn find_lokus(
         Representation::Json => respond(&req, &rendered),
         _ => {
             let (programme, year) = req.match_info().load::<(String, i32)>().unwrap_or_default();
-            let name = format!("lokus-{programme}-{year}.{}", format.as_str());
+            let name = download_name(&format!("lokus-{programme}-{year}"), format, locale);
             download(&req, &name, &rendered)
         }
     };

@@ -383,7 +383,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, base: &str) {
         datasets::DatasetKindName, aliases::AliasSourceName, model::dataset::DatasetStatus, templates::TemplateKind, rankings::FormatName, rankings::DiffFormatName,
         model::scenario::RankingRequest, model::ranking::Method, model::ranking::Normalisation,
         model::ranking::SpbeDirection, model::outbox::EventType, webhooks::DeliveryStatus,
-        model::ranking::SpbeDirection, model::workflow::RunStatus, lokus::LokusFormatName,
+        model::ranking::SpbeDirection, model::workflow::RunStatus, lokus::LokusFormatName, model::csv_export::CsvLocale,
     )),
     modifiers(&BearerAuth, &CommonResponses),
 )]

@@ -7,6 +7,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use model::adoption::Adoption;
 use model::analysis::{Exclusion, JoinRequest};
+use model::csv_export::{CsvLocale, districts_csv};
 use model::dataset::Dataset;
 use model::impact::ProjectionParams;
 use model::impact::{Coverage, Projection};
@@ -19,7 +20,7 @@ use model::ranking::{
 use model::run::{HistoryEntry, NewRun, RankingRun};
 use model::scenario::{
     DistrictResult, RankingDiff, RankingRequest, RankingResult, UncertaintySummary,
-    compute_from_join, diff, districts_csv, load_join,
+    compute_from_join, diff, load_join,
 };
 use model::workflow::RunStatus;
 use serde::{Deserialize, Serialize};
@@ -27,8 +28,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiError;
 use crate::export::{Provenance, diff_rows, diff_workbook, districts_workbook};
 use crate::extract::{
-    Caller, Editor, Meta, Paging, Reader, Representation, code_list, download, list_response,
-    representation, representation_among, respond,
+    Caller, Editor, Meta, Paging, Reader, Representation, code_list, csv_locale, download,
+    download_name, list_response, representation, representation_among, respond,
 };
 use crate::state::{
     AppState, ComputeCache, Rendered, Served, default_requests, ranking_key, shortlist_key,
@@ -138,13 +139,17 @@ pub(crate) fn check_limits(request: &RankingRequest) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// `?format=json|csv|geojson|xlsx`.
+/// `?format=json|csv|geojson|xlsx&locale=en|id`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct FormatQuery {
     /// Representation; also chosen by `Accept: text/csv`, `application/geo+json` or the
     /// `.xlsx` media type.
     #[param(value_type = Option<FormatName>)]
     pub format: Option<String>,
+    /// Locale of a CSV download: `en` (default) or `id` (for Excel set to Indonesian); other
+    /// representations ignore it. See the `CsvLocale` schema.
+    #[param(value_type = Option<CsvLocale>)]
+    pub locale: Option<String>,
 }
 
 /// `?format=json|xlsx` of a diff.
@@ -375,6 +380,7 @@ pub struct ProjectionBody {
 fn render_districts(
     state: &AppState,
     format: Representation,
+    locale: CsvLocale,
     districts: &[DistrictResult],
     demo: bool,
     provenance: impl FnOnce() -> Result<Provenance, ApiError>,
@@ -395,7 +401,7 @@ fn render_districts(
         Representation::Json => Err(ApiError::Internal("JSON is not a district export".into())),
         Representation::Csv => Ok(Rendered::new(
             "text/csv; charset=utf-8",
-            districts_csv(districts, demo).into_bytes(),
+            districts_csv(districts, demo, locale).into_bytes(),
         )),
         Representation::GeoJson => {
             let (_, layer) = model::boundary::latest_layer(&mut *state.pool.get()?)?;
@@ -415,17 +421,19 @@ fn render_districts(
     }
 }
 
-/// Sends a rendered district list; CSV and Excel come as a download named `filename.csv` or
-/// `filename.xlsx`.
+/// Sends a rendered district list; CSV and Excel come as a download named after `stem`
+/// ([`download_name`]).
 fn send(
     req: &HttpRequest,
     format: Representation,
-    filename: &str,
+    locale: CsvLocale,
+    stem: &str,
     rendered: &Rendered,
 ) -> HttpResponse {
     match format {
         Representation::Csv | Representation::Xlsx => {
-            let mut response = download(req, &format!("{filename}.{}", format.as_str()), rendered);
+            let name = download_name(stem, format, locale);
+            let mut response = download(req, &name, rendered);
             // The columns' units and indicators' metadata (a CSV has no place for them).
             let base = req
                 .app_data::<web::Data<AppState>>()
@@ -841,9 +849,9 @@ pub async fn list_rankings(
 #[utoipa::path(get, path = "/api/v1/rankings/{id}", tag = "rankings",
     params(("id" = i32, Path, description = "Run id", minimum = 1), FormatQuery),
     responses(
-    (status = 200, description = "The run as JSON, or its districts as CSV / GeoJSON / an Excel workbook (districts, then the scenario with its datasets and fingerprint)",
+    (status = 200, description = "The run as JSON, or its districts (every ranked district, as `?all=true` of the shortlist under the same scenario: the same rows) as CSV (numbers rounded to their stated decimals; `?locale=id` for Excel in Indonesian) / GeoJSON / an Excel workbook (districts, then the scenario with its datasets and fingerprint)",
         content((RankingBody = "application/json"), (String = "text/csv"), (Object = "application/geo+json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-    (status = 400, description = "Malformed id or unknown `format`", body = crate::error::ErrorBody),
+    (status = 400, description = "Malformed id, unknown `format` or unknown `locale` (`invalid_locale`)", body = crate::error::ErrorBody),
     (status = 404, description = "No such run", body = crate::error::ErrorBody)))]
 pub async fn find_ranking(
     req: HttpRequest,
@@ -854,6 +862,7 @@ pub async fn find_ranking(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let format = representation(&req, query.format.as_deref())?;
+    let locale = csv_locale(format, query.locale.as_deref())?;
     let st = state.clone();
     let rendered = web::block(move || -> Result<Rendered, ApiError> {
         if format == Representation::Json {
@@ -861,12 +870,15 @@ pub async fn find_ranking(
         }
         let run = RankingRun::find(&mut *st.pool.get()?, id)?;
         let districts = stored_districts(&run)?;
-        render_districts(&st, format, &districts, run.demo, || run_provenance(&run))
+        render_districts(&st, format, locale, &districts, run.demo, || {
+            run_provenance(&run)
+        })
     })
     .await??;
     Ok(send(
         &req,
         format,
+        locale,
         &format!("lokus-ranking-{id}"),
         &rendered,
     ))
@@ -924,6 +936,7 @@ pub async fn diff_rankings(
     Ok(send(
         &req,
         format,
+        CsvLocale::En,
         &format!("lokus-diff-{a}-{b}"),
         &rendered,
     ))
@@ -1001,6 +1014,10 @@ pub struct ShortlistQuery {
     /// Representation (default `json`; also chosen by `Accept`).
     #[param(value_type = Option<FormatName>)]
     pub format: Option<String>,
+    /// Locale of a CSV download: `en` (default) or `id` (for Excel set to Indonesian); other
+    /// representations ignore it. See the `CsvLocale` schema.
+    #[param(value_type = Option<CsvLocale>)]
+    pub locale: Option<String>,
 }
 
 impl ShortlistQuery {
@@ -1165,12 +1182,12 @@ pub async fn find_projection(
 
 /// The shortlist under the default scenario (or light overrides): selected districts in rank order.
 #[utoipa::path(get, path = "/api/v1/shortlist", tag = "rankings", params(ShortlistQuery), responses(
-    (status = 200, description = "The shortlist as JSON, or its districts as CSV / GeoJSON / an Excel workbook (districts, then the scenario with its datasets and fingerprint). While the data has changed and the default list is being recomputed, the previous default list is sent whole (its own ETag and fingerprint) with `X-Lokus-Refreshing: true`",
+    (status = 200, description = "The shortlist as JSON, or its districts as CSV (numbers rounded to their stated decimals; `?locale=id` for Excel in Indonesian) / GeoJSON / an Excel workbook (districts, then the scenario with its datasets and fingerprint). While the data has changed and the default list is being recomputed, the previous default list is sent whole (its own ETag and fingerprint) with `X-Lokus-Refreshing: true`",
         content((ShortlistBody = "application/json"), (String = "text/csv"), (Object = "application/geo+json"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
         headers(
             ("X-Lokus-Data-Version" = i64, description = "The data version the answer was computed at (it grows with every change of the data)"),
             ("X-Lokus-Refreshing" = String, description = "`true` when the data has changed since and the new answer is being computed; absent otherwise"))),
-    (status = 400, description = "Malformed query parameter or unknown `format`", body = crate::error::ErrorBody),
+    (status = 400, description = "Malformed query parameter, unknown `format` or unknown `locale` (`invalid_locale`)", body = crate::error::ErrorBody),
     (status = 404, description = "No data for a requested year, or no boundary layer for GeoJSON", body = crate::error::ErrorBody),
     (status = 422, description = "A limit broken (names it): more than 5,000 draws without an editor token, weights all 0; or the data held refuses it: constraints no selection satisfies (`infeasible_constraints`), `k` or a count above the joined districts, a code not among them, a dataset the method needs (`no_population_data`, `no_previous_year`)", body = crate::error::ErrorBody),
     (status = 503, description = "Too many computations at once; retry after the `Retry-After` seconds", body = crate::error::ErrorBody)))]
@@ -1183,22 +1200,32 @@ pub async fn find_shortlist(
     let request = query.request()?;
     check_read_draws(&request, &caller)?;
     let format = representation(&req, query.format.as_deref())?;
+    let locale = csv_locale(format, query.locale.as_deref())?;
     let all = query.all.unwrap_or(false);
-    let key = shortlist_key(format.as_str(), all, &request);
+    let key = shortlist_key(&variant(format, locale), all, &request);
     let again = request.clone();
     let refresh = move |st: &AppState| {
-        render_shortlist(st, &again, format, all, Demand::Background).map(drop)
+        render_shortlist(st, &again, format, locale, all, Demand::Background).map(drop)
     };
     let served = match state.rendered_now(&key, refresh) {
         Some(served) => served,
         None => {
             let st = state.clone();
-            web::block(move || shortlist(&st, &request, format, all, Demand::Request)).await??
+            web::block(move || shortlist(&st, &request, format, locale, all, Demand::Request))
+                .await??
         }
     };
-    let mut response = send(&req, format, "lokus-shortlist", &served.rendered);
+    let mut response = send(&req, format, locale, "lokus-shortlist", &served.rendered);
     served.mark(&mut response);
     Ok(response)
+}
+
+/// The name of a representation in cache keys: `json`, `csv`, `csv-id` (the Indonesian CSV), …
+fn variant(format: Representation, locale: CsvLocale) -> String {
+    match locale {
+        CsvLocale::En => format.as_str().to_string(),
+        CsvLocale::Id => format!("{}-{}", format.as_str(), locale.as_str()),
+    }
 }
 
 /// The rendered shortlist of a request at the current data version, from memory or made once.
@@ -1208,14 +1235,15 @@ fn shortlist(
     state: &AppState,
     request: &RankingRequest,
     format: Representation,
+    locale: CsvLocale,
     all: bool,
     demand: Demand,
 ) -> Result<Served, ApiError> {
-    let key = shortlist_key(format.as_str(), all, request);
+    let key = shortlist_key(&variant(format, locale), all, request);
     let pinned = state.rendered.lock().is_ok_and(|c| c.is_pinned(&key));
     let _flight = pinned.then(|| state.flights.start_or_wait(&key));
     let demand = if pinned { Demand::Background } else { demand };
-    render_shortlist(state, request, format, all, demand)
+    render_shortlist(state, request, format, locale, all, demand)
 }
 
 /// [`shortlist`] without waiting for (or starting) the single flight of a default list.
@@ -1223,11 +1251,12 @@ fn render_shortlist(
     state: &AppState,
     request: &RankingRequest,
     format: Representation,
+    locale: CsvLocale,
     all: bool,
     demand: Demand,
 ) -> Result<Served, ApiError> {
     let version = state.data_version()?;
-    let key = shortlist_key(format.as_str(), all, request);
+    let key = shortlist_key(&variant(format, locale), all, request);
     let rendered = ComputeCache::get_or_make(&state.rendered, key, version, || {
         let result = ranking_at(state, request, version, demand)?;
         let selected: Vec<DistrictResult> = result
@@ -1238,7 +1267,7 @@ fn render_shortlist(
             .collect();
         match format {
             Representation::Json => Rendered::json(&shortlist_body(&result, selected)),
-            _ => render_districts(state, format, &selected, result.demo, || {
+            _ => render_districts(state, format, locale, &selected, result.demo, || {
                 result_provenance(&result)
             }),
         }
@@ -1259,6 +1288,7 @@ pub fn warm(state: &AppState) {
             state,
             &request,
             Representation::Json,
+            CsvLocale::En,
             false,
             Demand::Background,
         ) {
