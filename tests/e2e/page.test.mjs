@@ -218,8 +218,8 @@ test('the quadrant view counts the 100 in four labelled quadrants', async () => 
 test('without a boundary layer the map is a province tile map that says how to load one', async () => {
   await load('/?view=map');
   await page.locator('#tile-map').waitFor();
-  assert.equal(await page.locator('#tile-map g.tile').count(), 34);
-  assert.match(await page.locator('#map-how-to').innerText(), /lokus import boundaries FILE/);
+  assert.equal(await page.locator('#tile-map .tile').count(), 34);
+  assert.match(await page.locator('#map-info details').innerText(), /Untuk administrator/);
   await shot('07-map-tiles');
 });
 
@@ -382,9 +382,49 @@ test('importing the boundary file shows the choropleth', async (t) => {
   assert.ok(await page.locator('#upload-ok').isVisible(), await page.locator('#upload-result').innerText());
   await publishOnDesk();
   await openTab('Peta');
+  // The demo districts are on no real map: the tile map comes first, the choropleth one switch away.
+  await page.locator('#map-none-matched').waitFor({ timeout: 30_000 });
+  await page.getByRole('radio', { name: 'Peta batas wilayah' }).check();
   await page.locator('#choropleth').waitFor({ timeout: 30_000 });
   assert.equal(await page.locator('#choropleth path').count(), 510);
   await shot('11-map-choropleth');
+});
+
+test('a boundary layer holding none of the ranked districts says so in words and offers the tile map', async (t) => {
+  const geo = SHARED && join(SHARED, 'boundaries_kabkota.geojson');
+  try {
+    readFileSync(geo);
+  } catch {
+    if (process.env.CI && process.env.CI !== 'false') throw new Error(`${geo} is missing`);
+    t.skip('shared boundary file absent');
+    return;
+  }
+  for (const lang of ['id', 'en']) {
+    await load(`/?view=map${lang === 'en' ? '&lang=en' : ''}`);
+    const note = page.locator('#map-none-matched');
+    await note.waitFor({ timeout: 30_000 });
+    assert.match(
+      await note.innerText(),
+      lang === 'id'
+        ? /tidak memuat satu pun dari [\d.]+ kabupaten\/kota yang diperingkat[\s\S]*data demo/
+        : /holds none of the [\d,]+ ranked districts[\s\S]*demo data/,
+    );
+    assert.equal(await page.locator('#view-map .alert').count(), 0, 'information, not an error');
+    // The tile map first, the boundary map one switch away.
+    assert.equal(await page.locator('#tile-map .tile').count(), 34);
+    assert.ok(await page.locator('#map-mode-tiles').isChecked());
+    for (const [w, h] of [[1366, 768], [390, 844]]) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.locator('#view-map h2').scrollIntoViewIfNeeded();
+      await shot(`11-map-none-matched-${w}-${lang}`);
+    }
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.locator('#map-mode-boundaries').check();
+    await page.locator('#choropleth').waitFor();
+    assert.equal(await page.locator('#choropleth path.sel').count(), 0, 'no district of the layer is ranked');
+    await page.locator('#map-mode-tiles').check();
+    await page.locator('#tile-map').waitFor();
+  }
 });
 
 test('names the API does not know are shown with candidates; a pick is saved as an alias and the upload goes on', async (t) => {
@@ -762,7 +802,7 @@ test('the workflow buttons follow the role, and an adopted list prints as an ann
   const listed = page.locator(`#view-penetapan tr[data-run="${id}"]`);
   await listed.waitFor();
   assert.match(await listed.innerText(), /KEP-9\/MENKES\/2025/);
-  assert.equal(await listed.getByRole('link', { name: 'CSV' }).getAttribute('href'), `${new URL(BASE).pathname.replace(/\/$/, '')}/api/v1/lokus/digital-stunting/2025?format=csv`);
+  assert.equal(await listed.getByRole('link', { name: 'CSV' }).getAttribute('href'), `${new URL(BASE).pathname.replace(/\/$/, '')}/api/v1/lokus/digital-stunting/2025?format=csv&locale=id`);
   await shot('19-penetapan');
   await openTab('Daftar pendek');
 

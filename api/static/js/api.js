@@ -40,8 +40,13 @@ const query = (params) => {
 export const shortlist = (params, signal) =>
   request(`/api/v1/shortlist${query({ ...params, all: 'true' })}`, { signal }).then((j) => j.shortlist);
 
-/** Download address of the shortlist (selected districts) as CSV. */
-export const shortlistCsvUrl = (params) => `${base}/api/v1/shortlist${query({ ...params, format: 'csv' })}`;
+/** `?locale=id` on CSV downloads while the page speaks Indonesian: Excel set to Indonesian opens
+ * that file as a table (semicolons, decimal commas, Indonesian headers). */
+const csvLocale = () => (lang() === 'id' ? { locale: 'id' } : {});
+
+/** Download address of a preview as CSV: every ranked district, the rows a saved run's CSV holds. */
+export const shortlistCsvUrl = (params) =>
+  `${base}/api/v1/shortlist${query({ ...params, all: 'true', format: 'csv', ...csvLocale() })}`;
 
 export const analysis = (params, signal) =>
   request(`/api/v1/analysis${query(params)}`, { signal }).then((j) => j.analysis);
@@ -61,7 +66,7 @@ export const rankings = () => request('/api/v1/rankings?per_page=100').then((j) 
 
 export const ranking = (id) => request(`/api/v1/rankings/${encodeURIComponent(id)}`).then((j) => j.ranking);
 
-export const rankingCsvUrl = (id) => `${base}/api/v1/rankings/${encodeURIComponent(id)}?format=csv`;
+export const rankingCsvUrl = (id) => `${base}/api/v1/rankings/${encodeURIComponent(id)}${query({ format: 'csv', ...csvLocale() })}`;
 
 export const diff = (from, to) =>
   request(`/api/v1/rankings/${encodeURIComponent(from)}/diff/${encodeURIComponent(to)}`).then((j) => j.diff);
@@ -91,7 +96,7 @@ export const lokus = () => request('/api/v1/lokus').then((j) => j.lokus);
 
 /** Address of an adopted list in a format. */
 export const lokusUrl = (programme, year, format) =>
-  `${base}/api/v1/lokus/${encodeURIComponent(programme)}/${encodeURIComponent(year)}${format ? `?format=${format}` : ''}`;
+  `${base}/api/v1/lokus/${encodeURIComponent(programme)}/${encodeURIComponent(year)}${format ? query({ format, ...(format === 'csv' ? csvLocale() : {}) }) : ''}`;
 
 /** How often each district is selected across the grid of scenarios (POST, a read). */
 export const robustness = (body, signal) =>

@@ -243,8 +243,6 @@ const id = {
   'map.no_data': 'Tidak ada di peringkat',
   'map.caption': 'Batas wilayah: dataset #{id} ({source}); {matched} dari {total} wilayah ada di peringkat. Garis tebal: terpilih.',
   'map.tiles_caption': 'Peta petak provinsi (posisi perkiraan): warna = bagian kabupaten/kota yang terpilih; angka = terpilih/jumlah.',
-  'map.none_matched': 'Tidak satu pun kabupaten/kota di peringkat ada di lapisan ini (kabupaten/kota data demo adalah rekaan); petanya tetap digambar tanpa warna.',
-  'map.how_to_load': 'Belum ada lapisan batas wilayah. Muat dengan "lokus import boundaries FILE" atau lewat panel Data (jenis: boundaries).',
   'map.tile_title': '{name}: {selected} dari {districts} terpilih ({share})',
   'map.legend_share': 'Bagian terpilih',
   'map.low_score': 'skor rendah',
@@ -480,6 +478,17 @@ const id = {
   // (end of words)
 
   // == map states and exports ==
+  'map.no_layer': 'Peta ini menampilkan satu petak per provinsi, diwarnai menurut bagian kabupaten/kota yang terpilih. Peta batas kabupaten/kota tampil di sini setelah lapisan batas wilayah dimuat.',
+  'map.admin_summary': 'Untuk administrator: memuat lapisan batas wilayah',
+  'map.admin_how_to': 'Unggah berkas GeoJSON batas kabupaten/kota yang berkunci kode Kemendagri di tab Data (jenis: boundaries), lalu terbitkan di meja steward. Rinciannya ada di panduan operasional Lokus (OPERATIONS.md, bagian "Boundary layer").',
+  'map.none_matched': 'Lapisan batas wilayah #{id} ({source}) tidak memuat satu pun dari {ranked} kabupaten/kota yang diperingkat: kode Kemendagri-nya tidak ada yang cocok. Karena itu peta petak provinsi ditampilkan lebih dulu; peta batas wilayah tetap bisa dibuka, tetapi semua wilayahnya abu-abu.',
+  'map.none_matched_demo': 'Ini wajar untuk data demo: kabupaten/kotanya rekaan dan tidak ada di peta mana pun.',
+  'map.mode': 'Tampilan peta',
+  'map.mode_boundaries': 'Peta batas wilayah',
+  'map.mode_tiles': 'Peta petak provinsi',
+  'map.tiles_label': 'Peta petak provinsi',
+  'map.tile_counts': '{selected} dari {districts} kabupaten/kota terpilih ({share})',
+  'export.csv_title': 'CSV untuk Excel berbahasa Indonesia (pemisah titik koma, koma desimal): semua kabupaten/kota yang diperingkat, kolom Terpilih menandai daftar.',
   // (end of map)
 
   // == API error display ==
@@ -728,8 +737,6 @@ const en = {
   'map.no_data': 'Not in the ranking',
   'map.caption': 'Boundaries: dataset #{id} ({source}); {matched} of {total} areas are in the ranking. Thick outline: selected.',
   'map.tiles_caption': 'Province tile map (approximate positions): colour = share of districts selected; numbers = selected/total.',
-  'map.none_matched': 'None of the ranked districts is in this layer (the demo districts are invented), so the map is drawn without colours.',
-  'map.how_to_load': 'No boundary layer yet. Load one with "lokus import boundaries FILE" or in the Data panel (kind: boundaries).',
   'map.tile_title': '{name}: {selected} of {districts} selected ({share})',
   'map.legend_share': 'Share selected',
   'map.low_score': 'low score',
@@ -965,6 +972,17 @@ const en = {
   // (end of words)
 
   // == map states and exports ==
+  'map.no_layer': 'This map shows one tile per province, coloured by the share of its districts selected. A map of district boundaries appears here once a boundary layer is loaded.',
+  'map.admin_summary': 'For administrators: loading a boundary layer',
+  'map.admin_how_to': 'Upload a GeoJSON file of district boundaries keyed by Kemendagri code in the Data tab (kind: boundaries), then publish it at the steward\'s desk. The details are in the Lokus operations guide (OPERATIONS.md, section "Boundary layer").',
+  'map.none_matched': 'Boundary layer #{id} ({source}) holds none of the {ranked} ranked districts: none of their Kemendagri codes matches. The province tile map is shown first; the boundary map can still be opened, but every area in it is grey.',
+  'map.none_matched_demo': 'This is expected with demo data: its districts are invented and on no map.',
+  'map.mode': 'Map view',
+  'map.mode_boundaries': 'Boundary map',
+  'map.mode_tiles': 'Province tile map',
+  'map.tiles_label': 'Province tile map',
+  'map.tile_counts': '{selected} of {districts} districts selected ({share})',
+  'export.csv_title': 'CSV (comma separated, decimal point): every ranked district, the selected column marks the list.',
   // (end of map)
 
   // == API error display ==

@@ -1,5 +1,7 @@
 // Map: a choropleth of the districts when a boundary layer is loaded (coloured by certainty
-// or by score, selected outlined); otherwise a province tile map coloured by the share selected.
+// or by score, selected outlined), or a province tile map coloured by the share selected:
+// the only map without a layer, the first one shown when the layer holds none of the ranked
+// districts, and one switch away whenever a layer exists.
 
 import * as api from './api.js';
 import { el, replace, svg } from './dom.js';
@@ -10,6 +12,7 @@ const BAND_FILL = { certain_in: '#1d5fa6', contested: '#e08a2e', certain_out: '#
 const NO_DATA = '#dfe4ea';
 const SEQ = ['#eef4f7', '#c6dfe8', '#8fc0d2', '#4f98b3', '#1f6f8f', '#0b4763'];
 let colourBy = 'band';
+let mode = null; // 'boundaries' or 'tiles' once the reader has chosen; null: the layer decides
 let layer = null; // { datasetId, geojson }
 
 const seqColour = (f) => SEQ[Math.min(SEQ.length - 1, Math.max(0, Math.floor(f * (SEQ.length - 1) + 0.5)))];
@@ -76,13 +79,38 @@ function choropleth(ctx, geojson, dataset) {
   return el(
     'figure',
     {},
-    matched ? null : el('p', { class: 'alert', id: 'map-none-matched', text: t('map.none_matched') }),
     chart,
     legend(items),
     el('figcaption', { text: t('map.caption', { id: dataset.id, source: dataset.source, matched: int(matched), total: int(features.length) }) }),
   );
 }
 
+/** Ranked districts that have a shape in the layer. */
+function matchedCount(ctx, geojson) {
+  const codes = new Set(ctx.result.districts.map((d) => d.code));
+  return geojson.features.filter((f) => f.geometry && codes.has(f.properties.code || f.properties.kemendagri_code)).length;
+}
+
+const VOWEL = /[aeiou]/i;
+
+/**
+ * A name with soft hyphens between the syllables of its long words, so that a narrow tile breaks
+ * "Kalimantan" as "Kali-mantan", never "Kalimant-an". Indonesian syllables open on a consonant
+ * before a vowel; ng, ny, kh and sy stay together; at least two letters stay on each side.
+ */
+function syllabify(name) {
+  return name.replace(/\p{L}{8,}/gu, (word) => {
+    const breaks = new Set();
+    for (let i = 1; i < word.length - 1; i += 1) {
+      if (VOWEL.test(word[i]) || !VOWEL.test(word[i + 1])) continue;
+      const at = /^(ng|ny|kh|sy)$/i.test(word.slice(i - 1, i + 1)) ? i - 1 : i;
+      if (at >= 2 && at <= word.length - 2 && VOWEL.test(word.slice(0, at))) breaks.add(at);
+    }
+    return [...word].map((c, i) => (breaks.has(i) ? `\u00ad${c}` : c)).join('');
+  });
+}
+
+/** One tile per province, placed on a grid as the API places it, named as people read it. */
 function tiles(ctx) {
   const stats = new Map();
   for (const d of ctx.result.districts) {
@@ -91,48 +119,99 @@ function tiles(ctx) {
     if (d.selected) s.selected += 1;
     stats.set(d.province_code, s);
   }
-  const placed = ctx.provinces.filter((p) => p.row !== null && p.col !== null);
-  const cw = 62;
-  const ch = 54;
+  // North to south, then west to east: the order a screen reader reads them in.
+  const placed = ctx.provinces.filter((p) => p.row !== null && p.col !== null).sort((a, b) => a.row - b.row || a.col - b.col);
   const cols = Math.max(...placed.map((p) => p.col)) + 1;
-  const rows = Math.max(...placed.map((p) => p.row)) + 1;
   const cells = placed.map((p) => {
     const s = stats.get(p.code) || { districts: 0, selected: 0 };
     const f = s.districts ? s.selected / s.districts : 0;
-    const title = t('map.tile_title', { name: p.name, selected: int(s.selected), districts: int(s.districts), share: share(f, 0) });
-    const x = p.col * cw;
-    const y = p.row * ch;
-    const rect = svg('rect', { x: x + 2, y: y + 2, width: cw - 4, height: ch - 4, rx: 4, class: s.selected ? 'sel-any' : null });
-    rect.style.fill = seqColour(f);
-    rect.style.stroke = '#9fb0bf';
-    const dark = f > 0.55;
-    const label = (cls, dy, text) => {
-      const node = svg('text', { class: cls, x: x + cw / 2, y: y + dy, text });
-      if (dark) node.style.fill = '#fff';
-      return node;
-    };
-    return svg(
-      'g',
-      { class: 'tile', dataset: { code: p.code } },
-      svg('title', { text: title }),
-      rect,
-      label('abbr', 24, p.abbr || p.code),
-      label('count', 40, `${int(s.selected)}/${int(s.districts)}`),
+    const counts = { name: p.name, selected: int(s.selected), districts: int(s.districts), share: share(f, 0) };
+    const tile = el(
+      'li',
+      { class: `tile${s.selected ? ' sel-any' : ''}${f > 0.55 ? ' dark' : ''}`, title: t('map.tile_title', counts), dataset: { code: p.code } },
+      el('span', { class: 'tile-name', text: syllabify(p.name) }),
+      el('span', { class: 'tile-count', 'aria-hidden': 'true', text: `${int(s.selected)}/${int(s.districts)}` }),
+      el('span', { class: 'sr-only', text: t('map.tile_counts', counts) }),
     );
+    // Placed and coloured through the CSSOM (allowed under the CSP, unlike style="…").
+    tile.style.gridRow = String(p.row + 1);
+    tile.style.gridColumn = String(p.col + 1);
+    tile.style.background = seqColour(f);
+    return tile;
   });
-  const chart = svg('svg', { class: 'chart tiles', id: 'tile-map', viewBox: `0 0 ${cols * cw} ${rows * ch}`, role: 'img', 'aria-label': t('map.tiles_caption') }, cells);
+  const grid = el('ul', { class: 'tile-map', id: 'tile-map' }, cells);
+  grid.style.gridTemplateColumns = `repeat(${cols}, minmax(0, 1fr))`;
   return el(
     'figure',
     {},
-    chart,
+    // On a phone the grid keeps readable tiles and scrolls sideways.
+    el('div', { class: 'tile-scroll', role: 'region', tabindex: '0', 'aria-label': t('map.tiles_label') }, grid),
     el('div', { class: 'note', text: t('map.legend_share') }),
     legend(SEQ.map((c, i) => [c, share(i / (SEQ.length - 1), 0)])),
     el('figcaption', { text: t('map.tiles_caption') }),
   );
 }
 
+/** Without a boundary layer: what the tile map is, and (folded away) how a layer is loaded. */
+function noLayerNote() {
+  return el(
+    'div',
+    { class: 'map-info', id: 'map-info' },
+    el('p', { text: t('map.no_layer') }),
+    el('details', { class: 'admin-note' }, el('summary', { text: t('map.admin_summary') }), el('p', { text: t('map.admin_how_to') })),
+  );
+}
+
+/** A layer whose districts are none of the ranked ones: said in words. */
+function noneMatchedNote(ctx, dataset) {
+  return el(
+    'div',
+    { class: 'map-info', id: 'map-none-matched' },
+    el('p', { text: t('map.none_matched', { id: dataset.id, source: dataset.source, ranked: int(ctx.result.districts.length) }) }),
+    ctx.result.demo ? el('p', { text: t('map.none_matched_demo') }) : null,
+  );
+}
+
+/** The switch between the boundary map and the province tile map. */
+function modeSwitch(shown, choose) {
+  const option = (value, label) => {
+    const input = el('input', { type: 'radio', name: 'map-mode', value, id: `map-mode-${value}` });
+    input.checked = shown === value;
+    input.addEventListener('change', () => choose(value));
+    return el('label', { class: 'check' }, input, t(label));
+  };
+  return el(
+    'fieldset',
+    { class: 'map-mode', id: 'map-mode' },
+    el('legend', { text: t('map.mode') }),
+    option('boundaries', 'map.mode_boundaries'),
+    option('tiles', 'map.mode_tiles'),
+  );
+}
+
 export async function render(ctx, root) {
+  const title = el('h2', { text: t('map.title') });
   const boundaries = ctx.datasets.find((d) => d.kind === 'boundaries');
+  if (!boundaries) {
+    replace(root, title, noLayerNote(), tiles(ctx));
+    return;
+  }
+  replace(root, title, el('p', { class: 'note', text: t('app.loading') }));
+  try {
+    if (!layer || layer.datasetId !== boundaries.id) layer = { datasetId: boundaries.id, geojson: await api.boundaries() };
+  } catch (error) {
+    replace(root, title, el('p', { class: 'alert', text: t('app.error', { message: error.message }) }), tiles(ctx));
+    return;
+  }
+  const dataset = layer.geojson.dataset || boundaries;
+  const matched = matchedCount(ctx, layer.geojson);
+  // A layer holding none of the ranked districts would be all grey: the tiles say more.
+  const shown = mode ?? (matched ? 'boundaries' : 'tiles');
+  const rerender = (focusId) => render(ctx, root).then(() => root.querySelector(`#${focusId}`)?.focus());
+  const choose = (value) => {
+    mode = value;
+    rerender(`map-mode-${value}`);
+  };
   const select = el(
     'select',
     { id: 'map-colour' },
@@ -142,27 +221,18 @@ export async function render(ctx, root) {
   select.value = colourBy;
   select.addEventListener('change', () => {
     colourBy = select.value;
-    render(ctx, root).then(() => root.querySelector('#map-colour')?.focus());
+    rerender('map-colour');
   });
-  if (!boundaries) {
-    replace(
-      root,
-      el('h2', { text: t('map.title') }),
-      el('p', { class: 'alert', id: 'map-how-to', text: t('map.how_to_load') }),
-      tiles(ctx),
-    );
-    return;
-  }
-  replace(root, el('h2', { text: t('map.title') }), el('p', { class: 'note', text: t('app.loading') }));
-  try {
-    if (!layer || layer.datasetId !== boundaries.id) layer = { datasetId: boundaries.id, geojson: await api.boundaries() };
-    replace(
-      root,
-      el('h2', { text: t('map.title') }),
-      el('div', { class: 'toolbar' }, el('label', { class: 'field' }, el('span', { text: t('map.colour_by') }), select)),
-      choropleth(ctx, layer.geojson, layer.geojson.dataset || boundaries),
-    );
-  } catch (error) {
-    replace(root, el('h2', { text: t('map.title') }), el('p', { class: 'alert', text: t('app.error', { message: error.message }) }), tiles(ctx));
-  }
+  replace(
+    root,
+    title,
+    matched ? null : noneMatchedNote(ctx, dataset),
+    el(
+      'div',
+      { class: 'toolbar' },
+      modeSwitch(shown, choose),
+      shown === 'boundaries' ? el('label', { class: 'field' }, el('span', { text: t('map.colour_by') }), select) : null,
+    ),
+    shown === 'boundaries' ? choropleth(ctx, layer.geojson, dataset) : tiles(ctx),
+  );
 }

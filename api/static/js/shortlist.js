@@ -235,7 +235,7 @@ export function render(ctx, root) {
       el('label', { class: 'field' }, el('span', { text: t('table.filter_province') }), provinceSelect),
       el('label', { class: 'field' }, el('span', { text: t('table.filter_text') }), textFilter),
       el('label', { class: 'check' }, showAll, t('table.show_all', { n: int(districts.length) })),
-      el('a', { href: csvUrl(ctx), id: 'csv-download', download: '', class: 'secondary', text: t('table.download_csv') }),
+      el('a', { href: csvUrl(ctx), id: 'csv-download', download: '', class: 'secondary', title: t('export.csv_title'), text: t('table.download_csv') }),
       el('a', { href: xlsxUrl(ctx), id: 'xlsx-download', download: '', class: 'secondary', text: t('table.download_xlsx') }),
     ),
     el('div', { class: 'table-wrap' }, el('table', { id: 'shortlist-table' }, caption, thead, body)),
