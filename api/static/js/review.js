@@ -164,6 +164,8 @@ function decision(review) {
     const secret = token();
     if (!secret) return replace(out, el('p', { class: 'alert', text: t('scenario.need_token') }));
     remember();
+    // An earlier refusal must not stand for this attempt's answer while it is on its way.
+    replace(out);
     button.disabled = true;
     try {
       const d = await call(secret);
