@@ -177,7 +177,13 @@ test('no view shows a raw API code, in either language, and the Indonesian page 
         await page.locator('#view-compare button.primary').click();
         await page.locator('#compare-entered').waitFor();
       }
-      if (view === 'evaluation') await page.locator('#evaluation-reading, #evaluation-error').first().waitFor({ timeout: 60_000 });
+      if (view === 'evaluation') {
+        // A reading, an error, or the note that no later survey exists yet.
+        await page.waitForFunction((loading) => {
+          const out = document.querySelector('#evaluation-result');
+          return out && out.textContent && !new RegExp(loading).test(out.textContent);
+        }, LOADING.source, { timeout: 60_000 });
+      }
       const shown = await page.locator('body').innerText();
       assert.doesNotMatch(shown, RAW, `${lang} ${view}: ${shown.match(RAW)?.[0]} in view`);
       if (lang === 'id') assert.doesNotMatch(shown, /\brun\b/i, `id ${view}`);
