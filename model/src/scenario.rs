@@ -13,8 +13,9 @@ use crate::impact::{
 use crate::omissions::{Omissions, SpbeTradeoff};
 use crate::ranking::simulate_with_outcomes;
 use crate::ranking::{
-    Band, ConstraintEffect, Constraints, Contributions, Method, Normalisation, Reason, Scenario,
-    SelectionBasis, SpbeDirection, UncertaintyParams, Weights, rank, simulate,
+    BAND_THRESHOLDS, Band, BandThresholds, ConstraintEffect, Constraints, Contributions, Method,
+    Normalisation, Reason, Scenario, SelectionBasis, SpbeDirection, UncertaintyParams, Weights,
+    rank, simulate,
 };
 use crate::stats::CorrelationParams;
 
@@ -240,6 +241,8 @@ pub struct UncertaintySummary {
     pub target_reached: Option<bool>,
     /// Seed used.
     pub seed: u64,
+    /// The selection probabilities that bound the bands of this run.
+    pub band_thresholds: BandThresholds,
 }
 
 /// Monte Carlo standard error of a share `p` over `draws` draws.
@@ -418,6 +421,7 @@ pub fn compute_from_join(joined: &JoinedData, req: &RankingRequest) -> Result<Ra
                 target_se: u.target_se,
                 target_reached: u.target_se.map(|t| max_se <= t),
                 seed: u.seed,
+                band_thresholds: BAND_THRESHOLDS,
             };
             (Some((result, u.draws)), draws, Some(summary))
         }

@@ -157,6 +157,124 @@ async fn uncertainty_gives_probabilities_that_sum_to_k_and_bands() {
     }
 }
 
+/// The band thresholds of the response, asserted as documented: (certain_in_min, certain_out_max).
+fn band_thresholds(uncertainty: &Value) -> (f64, f64) {
+    let t = &uncertainty["band_thresholds"];
+    (
+        t["certain_in_min"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{uncertainty}")),
+        t["certain_out_max"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{uncertainty}")),
+    )
+}
+
+/// Every district with a band lies on the side of the thresholds its band says.
+fn assert_bands_follow(thresholds: (f64, f64), districts: &[Value]) {
+    let (stable_in, stable_out) = thresholds;
+    for d in districts.iter().filter(|d| d["band"].is_string()) {
+        let p = d["p_selected"].as_f64().unwrap();
+        let expected = if p >= stable_in {
+            "certain_in"
+        } else if p <= stable_out {
+            "certain_out"
+        } else {
+            "contested"
+        };
+        assert_eq!(d["band"], expected, "{d}");
+    }
+}
+
+// See: issue 21, item 2 (the page states the thresholds, so the API must give them).
+#[actix_web::test]
+async fn the_band_thresholds_come_with_the_uncertainty_and_every_band_follows_them() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let (status, preview) = app
+        .get_json("/api/v1/shortlist?all=true&draws=300&seed=3")
+        .await;
+    let (saved_status, saved) = app
+        .post_ranking(&json!({"k": 40, "uncertainty": {"draws": 300, "seed": 3}}))
+        .await;
+    let id = saved["ranking"]["id"].as_i64().unwrap();
+    let (_, stored) = app.get_json(&format!("/api/v1/rankings/{id}")).await;
+    let (_, without) = app.get_json("/api/v1/shortlist").await;
+    let (_, doc) = app.get_json("/api/v1/openapi.json").await;
+
+    // Assert
+    assert_eq!((status, saved_status), (200, 201), "{preview} {saved}");
+    let s = &preview["shortlist"];
+    assert_eq!(band_thresholds(&s["uncertainty"]), (0.9, 0.1));
+    assert_bands_follow(
+        band_thresholds(&s["uncertainty"]),
+        s["districts"].as_array().unwrap(),
+    );
+    for run in [&saved["ranking"], &stored["ranking"]] {
+        assert_eq!(band_thresholds(&run["uncertainty"]), (0.9, 0.1));
+        assert_bands_follow(
+            band_thresholds(&run["uncertainty"]),
+            run["districts"].as_array().unwrap(),
+        );
+    }
+    // Without draws there are no bands and no thresholds to state.
+    assert!(without["shortlist"]["uncertainty"].is_null());
+    // The document describes them.
+    let schemas = &doc["components"]["schemas"];
+    let summary = &schemas["UncertaintySummary"];
+    assert!(
+        summary["required"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("band_thresholds")),
+        "{summary}"
+    );
+    let thresholds = &schemas["BandThresholds"]["properties"];
+    for key in ["certain_in_min", "certain_out_max"] {
+        assert_eq!(thresholds[key]["type"], "number", "{thresholds}");
+    }
+}
+
+#[actix_web::test]
+async fn a_run_saved_before_thresholds_were_reported_states_them_when_read() {
+    // Arrange: a run whose stored body has no thresholds, as every run saved before them.
+    let app = spawn_app().await;
+    let (_, saved) = app
+        .post_ranking(&json!({"k": 10, "uncertainty": {"draws": 100, "seed": 5}}))
+        .await;
+    let mut conn = app.pool.get().unwrap();
+    let run =
+        model::run::RankingRun::find(&mut conn, saved["ranking"]["id"].as_i64().unwrap() as i32)
+            .unwrap();
+    let mut body: Value = serde_json::from_str(&run.body).unwrap();
+    body["uncertainty"]
+        .as_object_mut()
+        .unwrap()
+        .remove("band_thresholds")
+        .unwrap();
+    let (old, _) = model::run::RankingRun::create(
+        &mut conn,
+        &model::audit::Actor::local("test"),
+        &model::run::NewRun {
+            fingerprint: &run.fingerprint,
+            params: &run.params,
+            body: &body.to_string(),
+            demo: run.demo,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+
+    // Act
+    let (status, read) = app.get_json(&format!("/api/v1/rankings/{old}")).await;
+
+    // Assert
+    assert_eq!(status, 200, "{read}");
+    assert_eq!(band_thresholds(&read["ranking"]["uncertainty"]), (0.9, 0.1));
+}
+
 #[actix_web::test]
 async fn constraints_are_honoured_and_their_effects_reported() {
     let app = spawn_app().await;

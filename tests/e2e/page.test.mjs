@@ -103,9 +103,9 @@ test('the page loads the shortlist with 100 rows, labelled as demo data, in Baha
   assert.equal(await page.getAttribute('html', 'lang'), 'id');
   assert.ok(await page.locator('#demo-banner').isVisible());
   assert.match(await page.locator('#demo-banner').innerText(), /DATA DEMO SINTETIS — bukan statistik resmi/);
-  assert.match(await page.locator('#summary-line').innerText(), /100 lokus terpilih · \d+ pasti masuk · \d+ diperdebatkan · \d+ pasti keluar/);
+  assert.match(await page.locator('#summary-line').innerText(), /Dari 100 lokus terpilih: \d+ stabil masuk, \d+ di ambang batas/);
   // Uncertainty is on by default: every row has a band label and a P(selected) number.
-  assert.match(await rows().first().innerText(), /Pasti masuk|Diperdebatkan|Pasti keluar/);
+  assert.match(await rows().first().innerText(), /Stabil masuk|Di ambang batas|Stabil keluar/);
   // Indonesian number format: decimal comma.
   assert.match(await rows().first().locator('td').nth(4).innerText(), /^\d+,\d/);
   await shot('01-shortlist');
@@ -238,7 +238,7 @@ test('switching to English changes every label and the number format', async () 
   await page.getByRole('button', { name: /Ganti bahasa/ }).click();
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.ok(page.url().includes('lang=en'));
-  assert.match(await page.locator('#summary-line').innerText(), /100 districts selected · \d+ certain in/);
+  assert.match(await page.locator('#summary-line').innerText(), /Of the 100 districts selected: \d+ stable in/);
   assert.match(await rows().first().locator('td').nth(4).innerText(), /^\d+\.\d/);
   await page.getByRole('tab', { name: 'Evidence' }).waitFor();
   await shot('09-english');
@@ -246,7 +246,7 @@ test('switching to English changes every label and the number format', async () 
   const other = await newPage();
   await load('/?lang=en', other);
   assert.equal(await other.getAttribute('html', 'lang'), 'en');
-  assert.equal(await other.getByRole('button', { name: 'Simpan run / Save run' }).count(), 1);
+  assert.equal(await other.getByRole('button', { name: 'Save run' }).count(), 1);
   await other.close();
 });
 
@@ -494,7 +494,7 @@ test('names the API does not know are shown with candidates; a pick is saved as 
 test('saving a run with a token puts it in the URL and the link reopens the same list', async () => {
   await load('/');
   await page.locator('#sc-token').fill(TOKEN);
-  await page.getByRole('button', { name: 'Simpan run / Save run' }).click();
+  await page.getByRole('button', { name: 'Simpan perhitungan' }).click();
   await page.waitForFunction(() => new URLSearchParams(location.search).has('run'));
   const id = new URL(page.url()).searchParams.get('run');
   assert.ok(!page.url().includes(TOKEN), 'the token never goes into the URL');
@@ -516,12 +516,12 @@ test('saving a run with a token puts it in the URL and the link reopens the same
 
 test('comparing two saved runs shows who entered, who left and who moved', async () => {
   await load('/?stunting_weight=0.9&spbe_weight=0.1');
-  await page.getByRole('button', { name: 'Simpan run / Save run' }).click(); // token kept in the session
+  await page.getByRole('button', { name: 'Simpan perhitungan' }).click(); // token kept in the session
   await page.waitForFunction(() => new URLSearchParams(location.search).has('run'));
   savedRuns.push(new URL(page.url()).searchParams.get('run'));
-  await openTab('Bandingkan run');
-  await page.getByLabel('Run awal').selectOption(savedRuns[0]);
-  await page.getByLabel('Run pembanding').selectOption(savedRuns[1]);
+  await openTab('Bandingkan perhitungan');
+  await page.getByLabel('Perhitungan awal').selectOption(savedRuns[0]);
+  await page.getByLabel('Perhitungan pembanding').selectOption(savedRuns[1]);
   await page.getByRole('button', { name: 'Bandingkan' }).click();
   await page.locator('#compare-entered').waitFor();
   assert.match(await page.locator('#compare-entered h3').innerText(), /Masuk \(\d+\)/);
@@ -691,12 +691,12 @@ const statusBar = () => page.locator('#status-text').innerText();
 test('the status bar says a preview is not saved, and a saved run names itself', async () => {
   await load('/');
   assert.equal(await statusBar(), 'PRATINJAU — belum disimpan');
-  await page.getByLabel('Judul run (wajib untuk diajukan)').fill('Usulan lokus uji');
+  await page.getByLabel('Judul perhitungan (wajib untuk diajukan)').fill('Usulan lokus uji');
   await page.getByLabel('Catatan').fill('Bobot bawaan');
-  await page.getByRole('button', { name: 'Simpan run / Save run' }).click();
-  await page.waitForFunction(() => document.querySelector('#status-text').textContent.startsWith('Run #'));
+  await page.getByRole('button', { name: 'Simpan perhitungan' }).click();
+  await page.waitForFunction(() => document.querySelector('#status-text').textContent.startsWith('Perhitungan #'));
   const id = new URL(page.url()).searchParams.get('run');
-  assert.match(await statusBar(), new RegExp(`^Run #${id} · Usulan lokus uji · disimpan .+ oleh e2e-editor · draf$`));
+  assert.match(await statusBar(), new RegExp(`^Perhitungan #${id} · Usulan lokus uji · disimpan .+ oleh e2e-editor · draf$`));
   await shot('15-status-saved-run');
   // A change asks first; declining keeps the saved run on screen.
   let asked = '';
@@ -705,9 +705,9 @@ test('the status bar says a preview is not saved, and a saved run names itself',
     d.dismiss();
   });
   await page.locator('#sc-k').fill('50');
-  assert.match(asked, new RegExp(`Run #${id}`));
+  assert.match(asked, new RegExp(`perhitungan #${id}`));
   assert.equal(new URL(page.url()).searchParams.get('run'), id);
-  assert.match(await statusBar(), /^Run #/);
+  assert.match(await statusBar(), /^Perhitungan #/);
   page.once('dialog', (d) => d.accept());
   await page.locator('#sc-k').fill('60');
   await page.waitForFunction(() => document.querySelector('#status-text').textContent.startsWith('PRATINJAU'));
@@ -735,7 +735,7 @@ test('a district forced in takes a reason and shows as a committee decision with
   assert.match(await dialog.locator('#district-reason').innerText(), /Daerah percontohan SPBE/);
   await shot('17-committee-panel');
   await dialog.getByRole('button', { name: 'Tutup' }).click();
-  await page.getByRole('button', { name: 'Simpan run / Save run' }).click();
+  await page.getByRole('button', { name: 'Simpan perhitungan' }).click();
   await page.waitForFunction(() => new URLSearchParams(location.search).has('run'));
   const id = new URL(page.url()).searchParams.get('run');
   const run = (await (await fetch(`${BASE}/api/v1/rankings/${id}`)).json()).ranking;
@@ -792,7 +792,7 @@ test('the workflow buttons follow the role, and an adopted list prints as an ann
   await page.locator('#wf-year').fill('2025');
   await page.locator('#wf-adopt').click();
   await page.waitForFunction(() => document.querySelector('#status-text').textContent.startsWith('DITETAPKAN'));
-  assert.equal(await statusBar(), `DITETAPKAN — Keputusan No KEP-9/MENKES/2025 tanggal 2025-02-01 · Run #${id}`);
+  assert.equal(await statusBar(), `DITETAPKAN — Keputusan No KEP-9/MENKES/2025 tanggal 2025-02-01 · Perhitungan #${id}`);
   assert.equal(await page.locator('#wf-withdraw').count(), 1);
   assert.match(await page.locator('#run-history').innerText(), /ditetapkan .* e2e-approver/);
   await shot('18-adopted');
@@ -812,8 +812,8 @@ test('the workflow buttons follow the role, and an adopted list prints as an ann
   const boxes = await page.evaluate(() =>
     document.adoptedStyleSheets.flatMap((s) => [...s.cssRules].map((r) => r.cssText)).join('\n'),
   );
-  assert.match(boxes, /@top-left \{ content: "DITETAPKAN — Keputusan No KEP-9\/MENKES\/2025 tanggal 2025-02-01 · Run #\d+"/);
-  assert.match(boxes, new RegExp(`@bottom-left \\{ content: "Run #${id} · `));
+  assert.match(boxes, /@top-left \{ content: "DITETAPKAN — Keputusan No KEP-9\/MENKES\/2025 tanggal 2025-02-01 · Perhitungan #\d+"/);
+  assert.match(boxes, new RegExp(`@bottom-left \\{ content: "Perhitungan #${id} · `));
   const css = await (await fetch(`${BASE}/static/css/lokus.css`)).text();
   assert.match(css, /content: "Halaman " counter\(page\) " dari " counter\(pages\)/);
 
@@ -829,8 +829,8 @@ test('the workflow buttons follow the role, and an adopted list prints as an ann
   assert.deepEqual(first.slice(0, 3), ['1', top.code, top.bps_code]);
   assert.match(await page.locator('#annex-decision').innerText(), /^Keputusan Nomor KEP-9\/MENKES\/2025 tanggal 2025-02-01$/);
   // The running rows repeat with the table on every printed page.
-  assert.match(await page.locator('#annex-table thead .annex-running').innerText(), /KEP-9\/MENKES\/2025.*Run #/);
-  assert.match(await page.locator('#annex-table tfoot .annex-running').innerText(), new RegExp(`^Run #${id} · `));
+  assert.match(await page.locator('#annex-table thead .annex-running').innerText(), /KEP-9\/MENKES\/2025.*Perhitungan #/);
+  assert.match(await page.locator('#annex-table tfoot .annex-running').innerText(), new RegExp(`^Perhitungan #${id} · `));
   assert.equal(await page.locator('#annex-table thead').evaluate((n) => getComputedStyle(n).display), 'table-header-group');
   assert.equal(await page.locator('#annex-table tfoot').evaluate((n) => getComputedStyle(n).display), 'table-footer-group');
   await shot('20-annex-print', { fullPage: true });

@@ -57,6 +57,7 @@ pub static ASSETS: &[Asset] = &[
     asset!("js/state.js", JS),
     asset!("js/svg.js", JS),
     asset!("js/validation.js", JS),
+    asset!("js/words.js", JS),
 ];
 
 static ETAGS: LazyLock<HashMap<&'static str, String>> =

@@ -210,7 +210,7 @@ pub struct StoredRanking {
     /// same names as the CSV columns (see `GET /api/v1/indicators`).
     pub units: BTreeMap<String, String>,
     /// The stored [`RankingResult`] (kept as the JSON it was saved as, so old runs read back
-    /// unchanged).
+    /// unchanged but for `uncertainty.band_thresholds`, added where missing).
     #[serde(flatten)]
     #[schema(value_type = RankingResult)]
     pub result: serde_json::Map<String, serde_json::Value>,
@@ -502,6 +502,13 @@ pub fn stored(
         "units",
     ] {
         result.remove(key);
+    }
+    // A run saved before the thresholds were reported had its bands drawn with the same ones
+    // (they have never changed), so it states them like any other.
+    if let Some(serde_json::Value::Object(u)) = result.get_mut("uncertainty") {
+        u.entry("band_thresholds").or_insert_with(|| {
+            serde_json::to_value(model::ranking::BAND_THRESHOLDS).unwrap_or_default()
+        });
     }
     Ok(StoredRanking {
         id: run.id,

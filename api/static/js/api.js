@@ -112,14 +112,20 @@ export const saveRanking = (scenario, token) =>
     contentType: 'application/json',
   }).then((j) => j.ranking);
 
+/** The media type an upload is sent as, from the file's name (a workbook's bytes are no CSV). */
+function uploadType(file) {
+  const name = (file.name || '').toLowerCase();
+  if (name.endsWith('.xlsx')) return 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  return name.endsWith('.json') || name.endsWith('.geojson') ? 'application/json' : 'text/csv';
+}
+
 /** Uploads a file as the raw body, as `curl --data-binary` does. */
 export function uploadDataset({ kind, year, source, indicator, file, token }) {
   const params = { kind };
   if (year) params.year = year;
   if (source) params.source = source;
   if (indicator) params.indicator = indicator;
-  const name = (file.name || '').toLowerCase();
-  const contentType = name.endsWith('.json') || name.endsWith('.geojson') ? 'application/json' : 'text/csv';
+  const contentType = uploadType(file);
   return request(`/api/v1/datasets${query(params)}`, { method: 'POST', token, body: file, contentType }).then(
     (j) => j.dataset,
   );
@@ -131,8 +137,7 @@ export function validateDataset({ kind, year, source, indicator, file, token }) 
   if (year) params.year = year;
   if (source) params.source = source;
   if (indicator) params.indicator = indicator;
-  const name = (file.name || '').toLowerCase();
-  const contentType = name.endsWith('.json') || name.endsWith('.geojson') ? 'application/json' : 'text/csv';
+  const contentType = uploadType(file);
   return request(`/api/v1/datasets/validate${query(params)}`, { method: 'POST', token, body: file, contentType }).then(
     (j) => j.validation,
   );
@@ -147,7 +152,7 @@ export const saveAliases = (aliases, token) =>
     contentType: 'application/json',
   }).then((j) => j.aliases);
 
-export const templateUrl = (kind) => `${base}/api/v1/templates/${encodeURIComponent(kind)}.csv`;
+export const templateUrl = (kind, format = 'csv') => `${base}/api/v1/templates/${encodeURIComponent(kind)}.${format}`;
 
 /** Datasets with one lifecycle status (`staged`, `published`, `rejected`, `superseded`). */
 export const datasetsByStatus = (status) =>

@@ -6,10 +6,22 @@ import * as validation from './validation.js';
 import { el, replace } from './dom.js';
 import * as review from './review.js';
 import { dateTime, int, t } from './i18n.js';
+import { actorWord, datasetWord, kindWord, sourceWord } from './words.js';
 
 const KINDS = ['stunting', 'spbe', 'covariate', 'population', 'regions', 'boundaries'];
 const TEMPLATE_KINDS = ['stunting', 'spbe', 'covariate', 'population', 'regions'];
 const TOKEN_KEY = 'lokus.editor_token';
+/** What the file picker offers: every format the upload takes (CSV, Excel, JSON, GeoJSON). */
+const ACCEPT = [
+  '.csv',
+  '.xlsx',
+  '.json',
+  '.geojson',
+  'text/csv',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/json',
+  'application/geo+json',
+].join(',');
 
 export function datasetTable(datasets, id = 'datasets-table', { fullHash = false } = {}) {
   const head = ['data.kind', 'data.year', 'data.source', 'data.rows', 'data.sha256', 'data.imported', 'data.by', 'data.demo'];
@@ -24,13 +36,13 @@ export function datasetTable(datasets, id = 'datasets-table', { fullHash = false
         el(
           'tr',
           {},
-          el('td', { text: `${d.kind}${d.indicator ? ` (${d.indicator})` : ''} #${d.id}` }),
+          el('td', { text: datasetWord(d) }),
           el('td', { text: d.year ?? '—' }),
-          el('td', { text: d.source }),
+          el('td', { text: sourceWord(d.source) }),
           el('td', { class: 'num', text: int(d.row_count) }),
           el('td', { class: 'mono hash', title: d.sha256, text: fullHash ? d.sha256 : `${d.sha256.slice(0, 16)}…` }),
           el('td', { text: dateTime(d.imported_at) }),
-          el('td', { text: d.imported_by }),
+          el('td', { text: actorWord(d.imported_by) }),
           el('td', { text: t(d.demo ? 'data.yes' : 'data.no') }),
         ),
       ),
@@ -68,13 +80,13 @@ function rowErrors(error) {
 }
 
 function uploadForm(ctx) {
-  const kind = el('select', { id: 'upload-kind', name: 'kind' }, KINDS.map((k) => el('option', { value: k, text: k })));
+  const kind = el('select', { id: 'upload-kind', name: 'kind' }, KINDS.map((k) => el('option', { value: k, text: kindWord(k) })));
   const year = el('input', { type: 'number', id: 'upload-year', name: 'year', min: 2000, max: 2100 });
   const source = el('input', { type: 'text', id: 'upload-source', name: 'source' });
   const indicator = el('input', { type: 'text', id: 'upload-indicator', name: 'indicator' });
   const token = el('input', { type: 'password', id: 'upload-token', autocomplete: 'off' });
   if (sessionStorage.getItem(TOKEN_KEY)) token.placeholder = '••••••••';
-  const file = el('input', { type: 'file', id: 'upload-file', class: 'sr-only', accept: '.csv,.json,.geojson,text/csv,application/json' });
+  const file = el('input', { type: 'file', id: 'upload-file', class: 'sr-only', accept: ACCEPT });
   const fileName = el('span', { class: 'note' });
   const drop = el('label', { class: 'drop' }, file, el('span', { text: t('data.drop') }), ' ', fileName);
   let dropped = null;
@@ -129,7 +141,7 @@ function uploadForm(ctx) {
         el(
           'div',
           { class: 'ok', id: 'upload-ok' },
-          el('p', { text: fresh ? t('data.uploaded', { id: d.id, kind: d.kind, year: d.year ?? '', rows: int(d.row_count) }) : t('data.unchanged', { id: d.id }) }),
+          el('p', { text: fresh ? t('data.uploaded', { id: d.id, kind: kindWord(d.kind), year: d.year ?? '', rows: int(d.row_count) }) : t('data.unchanged', { id: d.id }) }),
           d.status === 'staged' ? el('p', { class: 'note', id: 'upload-staged', text: t('desk.staged_note') }) : null,
           datasetTable([d], 'upload-dataset'),
         ),
@@ -166,7 +178,16 @@ export function render(ctx, root) {
     el(
       'ul',
       { id: 'templates' },
-      TEMPLATE_KINDS.map((k) => el('li', {}, el('a', { href: api.templateUrl(k), download: `lokus-${k}.csv`, text: t('data.template', { kind: k }) }))),
+      TEMPLATE_KINDS.map((k) =>
+        el(
+          'li',
+          {},
+          `${t('data.template', { kind: kindWord(k) })}: `,
+          el('a', { href: api.templateUrl(k), download: `lokus-${k}.csv`, text: t('data.template_csv') }),
+          ' · ',
+          el('a', { href: api.templateUrl(k, 'xlsx'), download: `lokus-${k}.xlsx`, text: t('data.template_xlsx') }),
+        ),
+      ),
     ),
   );
 }

@@ -5,6 +5,7 @@ import * as api from './api.js';
 import { byId, el, replace } from './dom.js';
 import { int, num, pct, share, t } from './i18n.js';
 import { bandBadge, committeeBadge, isForced } from './shortlist.js';
+import { indicatorWord, kindWord, methodWord, regionKindWord, sourceWord } from './words.js';
 
 const KIND_ORDER = ['stunting', 'spbe', 'covariate', 'population'];
 let dialog;
@@ -73,21 +74,24 @@ function valuesTable(ctx, region) {
     .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind))
     .map((o) => {
       const ds = byId.get(o.dataset_id);
-      const label = o.kind === 'stunting' ? t('district.stunting') : o.kind === 'spbe' ? t('district.spbe') : o.indicator || o.kind;
+      const label =
+        o.kind === 'stunting' ? t('district.stunting') : o.kind === 'spbe' ? t('district.spbe') : o.indicator ? indicatorWord(o.indicator) : kindWord(o.kind);
       const value =
         o.kind === 'stunting'
           ? `${pct(o.value, 1)}${o.se ? ` ± ${num(o.se, 1)}` : ''}`
           : o.kind === 'spbe'
             ? `${num(o.value, 2)}${o.predicate ? ` (${o.predicate})` : ''}`
-            : num(o.value, 2);
+            : o.kind === 'population'
+              ? int(o.value)
+              : num(o.value, 2);
       return el(
         'tr',
         {},
         el('td', { text: label }),
         el('td', { class: 'num', text: value }),
-        el('td', { text: `#${o.dataset_id} ${ds ? ds.source : ''}${o.demo ? ` (${t('district.demo')})` : ''}` }),
+        el('td', { text: `#${o.dataset_id} ${ds ? sourceWord(ds.source) : ''}${o.demo ? ` (${t('district.demo')})` : ''}` }),
         el('td', { text: o.year ?? '—' }),
-        el('td', { text: o.method ?? '—' }),
+        el('td', { text: methodWord(o.method) }),
       );
     });
   return el(
@@ -126,7 +130,7 @@ export async function open(ctx, code) {
         'div',
         {},
         el('h2', { id: 'district-title', text: d.name }),
-        el('p', { class: 'note', text: `${d.code} · BPS ${d.bps_code} · ${d.kind} · ${d.province_name}` }),
+        el('p', { class: 'note', text: `${d.code} · BPS ${d.bps_code} · ${regionKindWord(d.kind)} · ${d.province_name}` }),
       ),
       close,
     ),

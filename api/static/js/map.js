@@ -7,6 +7,7 @@ import * as api from './api.js';
 import { el, replace, svg } from './dom.js';
 import { int, num, share, t } from './i18n.js';
 import { legend } from './svg.js';
+import { sourceWord } from './words.js';
 
 const BAND_FILL = { certain_in: '#1d5fa6', contested: '#e08a2e', certain_out: '#c9d0d8' };
 const NO_DATA = '#dfe4ea';
@@ -81,7 +82,7 @@ function choropleth(ctx, geojson, dataset) {
     {},
     chart,
     legend(items),
-    el('figcaption', { text: t('map.caption', { id: dataset.id, source: dataset.source, matched: int(matched), total: int(features.length) }) }),
+    el('figcaption', { text: t('map.caption', { id: dataset.id, source: sourceWord(dataset.source), matched: int(matched), total: int(features.length) }) }),
   );
 }
 

@@ -2,10 +2,10 @@
 // see the print rules in lokus.css) gives the list to sign.
 
 import { el, replace } from './dom.js';
-import { dateTime, int, num, pct, t, today } from './i18n.js';
+import { DICTIONARIES, dateTime, int, num, pct, t, today } from './i18n.js';
 import { datasetTable } from './data.js';
 import { chart } from './scatter.js';
-import { bandBadge, committeeBadge, isForced } from './shortlist.js';
+import { bandBadge, bandLegend, committeeBadge, isForced, selectedLine } from './shortlist.js';
 import { statusText } from './decision.js';
 import { printSection as equityPrint } from './equity.js';
 import { currentLine, summaryLine } from './robustness.js';
@@ -22,7 +22,7 @@ const cssString = (text) => `"${String(text).replace(/[\\"]/g, '\\$&').replace(/
 /** What every printed page says at its top and bottom. */
 function runningLines(r) {
   const head = statusText(r);
-  const foot = r.kind === 'run' ? `Run #${r.id} · ${r.fingerprint.slice(0, 16)}` : t('print.preview_run');
+  const foot = r.kind === 'run' ? `${t('print.run_ref', { id: r.id })} · ${r.fingerprint.slice(0, 16)}` : t('print.preview_run');
   return { head, foot };
 }
 
@@ -58,7 +58,7 @@ function renderAnnex(r, root) {
       a
         ? `Keputusan Nomor ${a.decision_number} tanggal ${a.decision_date}`
         : r.kind === 'run'
-          ? `Rancangan — belum ditetapkan (Run #${r.id}, status ${t('run_status.' + r.status)})`
+          ? `Rancangan — belum ditetapkan (Perhitungan #${r.id}, status ${DICTIONARIES.id['run_status.' + r.status]})`
           : 'Rancangan — pratinjau, belum disimpan',
     ),
     el(
@@ -137,7 +137,8 @@ export function render(ctx, root) {
   setPageBoxes(r);
   renderAnnex(r, document.getElementById('print-annex'));
   const selected = r.districts.filter((d) => d.selected);
-  const head = ['table.rank', 'table.code', 'table.district', 'table.province', 'table.stunting', 'table.spbe', 'table.score', 'table.p_selected', 'table.band'];
+  const head = ['table.rank', 'table.code', 'table.district', 'table.province', 'table.stunting', 'table.spbe', 'table.score', 'table.p_selected', 'table.interval', 'table.band'];
+  const hasBands = r.districts.some((d) => d.band);
   replace(
     root,
     el('p', { class: 'print-status', id: 'print-status', text: statusText(r) }),
@@ -157,6 +158,7 @@ export function render(ctx, root) {
     el('h2', { text: t('print.datasets') }),
     datasetTable(r.datasets, 'print-datasets', { fullHash: true }),
     el('h2', { text: t('print.list', { k: int(selected.length) }) }),
+    hasBands ? el('p', { id: 'print-bands', text: selectedLine(r) }) : null,
     el(
       'table',
       { id: 'print-list' },
@@ -176,11 +178,13 @@ export function render(ctx, root) {
             el('td', { class: 'num', text: `${num(d.spbe_index, 2)} ${d.spbe_predicate}` }),
             el('td', { class: 'num', text: num(d.score, 3) }),
             el('td', { class: 'num', text: d.p_selected === undefined || isForced(d) ? '—' : num(d.p_selected, 2) }),
+            el('td', { class: 'num', text: d.rank_p05 === undefined || isForced(d) ? '—' : `${int(d.rank_p05)}–${int(d.rank_p95)}` }),
             el('td', {}, isForced(d) ? committeeBadge(d) : bandBadge(d.band)),
           ),
         ),
       ),
     ),
+    bandLegend(r, 'print-band-legend'),
     equityPrint(ctx),
     robustnessLine(ctx),
     el('h2', { text: t('print.chart') }),

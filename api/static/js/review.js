@@ -6,6 +6,7 @@
 import * as api from './api.js';
 import { el, replace } from './dom.js';
 import { dateTime, int, num, share, t } from './i18n.js';
+import { actorWord, datasetWord, kindWord, sourceWord } from './words.js';
 
 const STEWARD_KEY = 'lokus.steward_token';
 const EDITOR_KEY = 'lokus.editor_token';
@@ -65,8 +66,12 @@ function coverageSection(review) {
   );
 }
 
+/** A value of the reviewed dataset: a population is a count of children, so it has no decimals. */
+const valueOf = (review) => (review.dataset.kind === 'population' ? int : (v) => num(v, 2));
+
 function changesSection(review) {
   const ch = review.changes;
+  const value = valueOf(review);
   if (!ch) return null;
   return el(
     'section',
@@ -79,9 +84,9 @@ function changesSection(review) {
           ['desk.district', 'desk.live', 'desk.staged', 'desk.difference'],
           ch.largest.map((x) => [
             { text: `${x.code} ${x.name}` },
-            { class: 'num', text: num(x.live, 2) },
-            { class: 'num', text: num(x.staged, 2) },
-            { class: 'num', text: num(x.difference, 2) },
+            { class: 'num', text: value(x.live) },
+            { class: 'num', text: value(x.staged) },
+            { class: 'num', text: value(x.difference) },
           ]),
         )
       : null,
@@ -90,11 +95,12 @@ function changesSection(review) {
 
 function distributionSection(review) {
   const d = review.distributions;
+  const value = valueOf(review);
   const row = (label, s) => [
     { text: t(label) },
     ...(s ? [s.n, s.min, s.q1, s.median, s.q3, s.max, s.mean] : [null, null, null, null, null, null, null]).map((v, i) => ({
       class: 'num',
-      text: v === null ? '—' : i === 0 ? int(v) : num(v, 2),
+      text: v === null ? '—' : i === 0 ? int(v) : value(v),
     })),
   ];
   if (!d.staged) return null;
@@ -112,6 +118,7 @@ function distributionSection(review) {
 
 function outlierSection(review) {
   const o = review.outliers;
+  const value = valueOf(review);
   if (!o) return null;
   return el(
     'section',
@@ -124,9 +131,9 @@ function outlierSection(review) {
           ['desk.district', 'desk.value', 'desk.robust_z', 'desk.previous', 'desk.rules'],
           o.districts.map((x) => [
             { text: `${x.code} ${x.name} (${x.province_name})` },
-            { class: 'num', text: num(x.value, 2) },
+            { class: 'num', text: value(x.value) },
             { class: 'num', text: x.robust_z === null ? '—' : num(x.robust_z, 1) },
-            { class: 'num', text: x.previous === null ? '—' : num(x.previous, 2) },
+            { class: 'num', text: x.previous === null ? '—' : value(x.previous) },
             { text: x.rules.map((r) => t(`desk.rule.${r}`)).join(', ') },
           ]),
         )
@@ -206,9 +213,9 @@ function showReview(review) {
     el(
       'article',
       { class: 'review', id: 'review', dataset: { id: d.id } },
-      el('h3', { text: t('desk.review_title', { id: d.id, kind: d.kind, year: d.year ?? '', source: d.source }) }),
-      el('p', { class: 'note', text: t('desk.uploaded_by', { by: d.imported_by, at: dateTime(d.imported_at), rows: int(d.row_count) }) }),
-      el('p', { id: 'review-compared', text: live ? t(`desk.compared.${review.compared_with}`, { id: live.id, year: live.year ?? '', source: live.source }) : t('desk.compared.none') }),
+      el('h3', { text: t('desk.review_title', { id: d.id, kind: kindWord(d.kind), year: d.year ?? '', source: sourceWord(d.source) }) }),
+      el('p', { class: 'note', text: t('desk.uploaded_by', { by: actorWord(d.imported_by), at: dateTime(d.imported_at), rows: int(d.row_count) }) }),
+      el('p', { id: 'review-compared', text: live ? t(`desk.compared.${review.compared_with}`, { id: live.id, year: live.year ?? '', source: sourceWord(live.source) }) : t('desk.compared.none') }),
       coverageSection(review),
       changesSection(review),
       distributionSection(review),
@@ -248,12 +255,12 @@ async function loadStaged() {
       'staged-table',
       ['data.kind', 'data.year', 'data.source', 'data.rows', 'data.imported', 'data.by', 'desk.action'],
       staged.map((d) => [
-        { text: `${d.kind}${d.indicator ? ` (${d.indicator})` : ''} #${d.id}` },
+        { text: datasetWord(d) },
         { text: d.year ?? '—' },
-        { text: d.source },
+        { text: sourceWord(d.source) },
         { class: 'num', text: int(d.row_count) },
         { text: dateTime(d.imported_at) },
-        { text: d.imported_by },
+        { text: actorWord(d.imported_by) },
         {},
       ]),
     ),

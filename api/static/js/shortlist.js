@@ -44,31 +44,73 @@ const COLUMNS = [
   { key: 'band', label: 'table.band', value: (d) => BAND_ORDER[d.band] ?? 3 },
 ];
 
-/** Districts per band over every joined district. */
+/** Districts per band, and committee decisions (whose place was decided, so they have none). */
 export function bandCounts(districts) {
-  const counts = { certain_in: 0, contested: 0, certain_out: 0 };
-  for (const d of districts) if (d.band) counts[d.band] += 1;
+  const counts = { certain_in: 0, contested: 0, certain_out: 0, committee: 0 };
+  for (const d of districts) {
+    if (isForced(d)) counts.committee += 1;
+    else if (d.band) counts[d.band] += 1;
+  }
   return counts;
+}
+
+/** "55 stabil masuk, 45 di ambang batas": the groups in `always`, and any other that occurs. */
+function bandParts(counts, always) {
+  return ['certain_in', 'contested', 'certain_out', 'committee']
+    .filter((b) => always.includes(b) || counts[b] > 0)
+    .map((b) => t(`summary.part.${b}`, { n: int(counts[b]) }))
+    .join(', ');
+}
+
+/** The selected districts by band: "Dari 100 lokus terpilih: 55 stabil masuk, 45 di ambang batas". */
+export function selectedLine(r) {
+  const selected = r.districts.filter((d) => d.selected);
+  return t('summary.bands', { selected: int(selected.length), parts: bandParts(bandCounts(selected), ['certain_in', 'contested']) });
+}
+
+/** The bands' thresholds as the API reports them, and what the probability and rank range mean. */
+export function bandLegend(r, id = 'band-legend') {
+  const u = r.uncertainty;
+  const th = u && u.band_thresholds;
+  if (!th) return null;
+  const p = (x) => num(x, 2);
+  return el(
+    'div',
+    { class: 'sub band-legend', id },
+    el('strong', { text: `${t('legend.title')}: ` }),
+    bandBadge('certain_in'),
+    `: ${t('legend.certain_in', { p: p(th.certain_in_min) })} · `,
+    bandBadge('contested'),
+    `: ${t('legend.contested', { out: p(th.certain_out_max), in: p(th.certain_in_min) })} · `,
+    bandBadge('certain_out'),
+    `: ${t('legend.certain_out', { p: p(th.certain_out_max) })}. `,
+    `${t('legend.probability', { draws: int(u.draws_used) })} ${t('legend.interval')}`,
+  );
 }
 
 // Shares and prevalences may come as fractions or as percentages; show both as %.
 const asPct = (x) => (x === null || x === undefined ? null : Math.abs(x) <= 1 ? x * 100 : x);
 
-/** The one-line summary: bands, and coverage/projection once the API reports them. */
+/** The summary: the selected districts by band on their own line, the other districts apart,
+ * the legend of the bands, and coverage/projection once the API reports them. */
 export function renderSummary(ctx, root) {
   const r = ctx.result;
-  const selected = r.districts.filter((d) => d.selected).length;
-  const counts = bandCounts(r.districts);
+  const selected = r.districts.filter((d) => d.selected);
+  const others = r.districts.filter((d) => !d.selected);
   const hasBands = r.districts.some((d) => d.band);
-  const lines = [
-    el(
-      'div',
-      { class: 'line', id: 'summary-line' },
-      hasBands
-        ? t('summary.bands', { selected: int(selected), in: int(counts.certain_in), contested: int(counts.contested), out: int(counts.certain_out) })
-        : t('summary.no_bands', { selected: int(selected) }),
-    ),
-  ];
+  const lines = hasBands
+    ? [
+        el('div', { class: 'line', id: 'summary-line', text: selectedLine(r) }),
+        others.length
+          ? el('div', {
+              class: 'sub',
+              id: 'summary-others',
+              text: t('summary.others', { n: int(others.length), parts: bandParts(bandCounts(others), ['contested', 'certain_out']) }),
+            })
+          : null,
+        bandLegend(r),
+      ]
+    : [el('div', { class: 'line', id: 'summary-line', text: t('summary.no_bands', { selected: int(selected.length) }) })];
   const cov = r.coverage;
   if (cov && cov.stunted_children !== undefined) {
     const withRange = cov.share_p05 !== undefined && cov.share_p05 !== null;

@@ -467,6 +467,37 @@ pub enum Band {
     CertainOut,
 }
 
+/// The selection probabilities that bound the [`Band`]s, reported with every Monte Carlo run so
+/// that a reader can state them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct BandThresholds {
+    /// `p_selected` at or above which a district is `certain_in`.
+    pub certain_in_min: f64,
+    /// `p_selected` at or below which a district is `certain_out`; between the two it is
+    /// `contested`.
+    pub certain_out_max: f64,
+}
+
+/// The thresholds every band is drawn with: selected in at least 90 % of draws, or in at most
+/// 10 %.
+pub const BAND_THRESHOLDS: BandThresholds = BandThresholds {
+    certain_in_min: 0.9,
+    certain_out_max: 0.1,
+};
+
+impl BandThresholds {
+    /// The band of selection probability `p`.
+    pub fn band(&self, p: f64) -> Band {
+        if p >= self.certain_in_min {
+            Band::CertainIn
+        } else if p <= self.certain_out_max {
+            Band::CertainOut
+        } else {
+            Band::Contested
+        }
+    }
+}
+
 /// Rank uncertainty of one district.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RankUncertainty {

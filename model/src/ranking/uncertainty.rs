@@ -10,7 +10,9 @@ use super::normal::Ziggurat;
 use super::prepare::{Prepared, prepare};
 use super::score::{Columns, SPBE_RANGE, STUNTING_RANGE, Scorer};
 use super::select::{OrderBuf, Selector};
-use super::{Band, Candidate, Method, RankUncertainty, Scenario, UncertaintyParams, Weights};
+use super::{
+    BAND_THRESHOLDS, Candidate, Method, RankUncertainty, Scenario, UncertaintyParams, Weights,
+};
 use crate::error::{ModelError, Result};
 use crate::impact::{Outcome, ProjectionParams, Tally};
 
@@ -94,7 +96,7 @@ pub(super) fn simulate(
             rank_median: st.quantiles[1],
             rank_p05: st.quantiles[0],
             rank_p95: st.quantiles[2],
-            band: band(st.p_selected),
+            band: BAND_THRESHOLDS.band(st.p_selected),
             se_defaulted: candidates[j].stunting_se.is_none(),
         });
     }
@@ -144,17 +146,6 @@ fn check_params(p: &UncertaintyParams) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-/// Band from the selection probability.
-fn band(p: f64) -> Band {
-    if p >= 0.9 {
-        Band::CertainIn
-    } else if p <= 0.1 {
-        Band::CertainOut
-    } else {
-        Band::Contested
-    }
 }
 
 /// How a draw's weights are drawn around the nominal ones (composite only).
