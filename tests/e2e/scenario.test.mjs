@@ -339,6 +339,19 @@ test('a failed comparison says "Gagal membandingkan"', async () => {
   await page.unroute('**/diff/**');
 });
 
+test('a refused workflow step says which step failed, with the API message', async () => {
+  const run = (await api('/api/v1/rankings', { method: 'POST', token: TOKEN, body: { k: 100 } })).json.ranking;
+  const refused = await api(`/api/v1/rankings/${run.id}/propose`, { method: 'POST', token: TOKEN, body: {} });
+  assert.equal(refused.json.error, 'title_required', 'a run without a title cannot be proposed');
+  await load(page, `/?run=${run.id}`);
+  await page.evaluate((token) => sessionStorage.setItem('lokus.editor_token', token), TOKEN);
+  await load(page, `/?run=${run.id}`);
+  await page.locator('#wf-propose').click();
+  await page.waitForFunction(() => document.querySelector('#workflow-status').textContent.startsWith('Gagal'));
+  assert.equal(await page.locator('#workflow-status').innerText(), `Gagal mengajukan: ${refused.json.message}`);
+  await page.evaluate(() => sessionStorage.clear());
+});
+
 test('every request of these tests went to the page own origin, with no CSP violation or script error', () => {
   assert.deepEqual(foreign, []);
   assert.deepEqual(problems, []);

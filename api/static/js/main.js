@@ -76,10 +76,7 @@ function update(patch, { scenarioChanged = true } = {}) {
   Object.assign(ctx.state, patch);
   if (scenarioChanged) ctx.state.run = '';
   writeUrl();
-  if (scenarioChanged) {
-    scenario.render(ctx); // e.g. the weights hide at once for a method without them
-    debouncedRefresh();
-  }
+  if (scenarioChanged) debouncedRefresh();
 }
 const debouncedRefresh = debounce(() => refresh(), 200);
 

@@ -173,6 +173,13 @@ function weights(ctx) {
   return [box, none];
 }
 
+/** Only the composite method weighs; the others hide the sliders (and leave the tab order). */
+function showWeights(method) {
+  const composite = method === 'composite';
+  controls.weights.box.hidden = !composite;
+  controls.weights.none.hidden = composite;
+}
+
 /** A search-as-you-type box that adds districts to `include` or `exclude`. */
 function picker(which, ctx) {
   const listId = `sc-${which}-list`;
@@ -356,6 +363,7 @@ function build(ctx, root) {
   controls = {};
   const c = controls;
   c.method = select('method', ['composite', 'need', 'residual'].map((m) => [m, t(`method.${m}`)]), ctx);
+  c.method.addEventListener('change', () => showWeights(ctx.state.method));
   c.normalisation = select('normalisation', ['min_max', 'z_score', 'goalposts'].map((m) => [m, t(`norm.${m}`)]), ctx);
   c.spbe_direction = select('spbe_direction', ['higher_is_priority', 'lower_is_priority'].map((m) => [m, t(`dir.${m}`)]), ctx);
   c.tradeoff = tradeoffNote();
@@ -487,10 +495,7 @@ export function render(ctx, { force = false } = {}) {
   }
   setText(w.outS, num(s.stunting_weight, 2));
   setText(w.outD, num(s.spbe_weight, 2));
-  // Only the composite method weighs; the others hide the sliders (and leave the tab order).
-  const composite = s.method === 'composite';
-  w.box.hidden = !composite;
-  w.none.hidden = composite;
+  showWeights(s.method);
   fillSelect(c.stunting_year, yearOptions(ctx, 'stunting'), s.stunting_year);
   fillSelect(c.spbe_year, yearOptions(ctx, 'spbe'), s.spbe_year);
   syncChips(ctx);
