@@ -700,11 +700,26 @@ struct StoredDistrict {
     name: String,
     rank: usize,
     selected: bool,
+    #[serde(default)]
+    province_code: String,
+    #[serde(default)]
+    province_name: String,
+}
+
+/// What the diff reads of a stored coverage.
+#[derive(Debug, Clone, Deserialize)]
+struct StoredCoverage {
+    stunted_children: f64,
+    share: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 struct StoredBody {
     districts: Vec<StoredDistrict>,
+    #[serde(default)]
+    params: serde_json::Value,
+    #[serde(default)]
+    coverage: Option<StoredCoverage>,
 }
 
 /// One district's change between two rankings.
@@ -726,6 +741,46 @@ pub struct RankChange {
     pub selected_after: bool,
 }
 
+/// One scenario parameter that differs between two rankings.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ParamChange {
+    /// Dotted path of the parameter in the run's `params` (`k`, `weights.stunting`,
+    /// `constraints.min_spbe`, `uncertainty.draws`, …).
+    pub parameter: String,
+    /// Its value in the first run (null when unset).
+    pub before: serde_json::Value,
+    /// Its value in the second run (null when unset).
+    pub after: serde_json::Value,
+}
+
+/// Stunted children covered by each of two rankings.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct CoverageChange {
+    /// Estimated stunted children in the first run's selection (null without a population dataset).
+    pub stunted_children_before: Option<f64>,
+    /// The same for the second run.
+    pub stunted_children_after: Option<f64>,
+    /// Share of all joined districts' stunted children covered by the first run (0–1).
+    pub share_before: Option<f64>,
+    /// The same for the second run.
+    pub share_after: Option<f64>,
+}
+
+/// Selected districts of one province in each of two rankings.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ProvinceChange {
+    /// Kemendagri province code.
+    pub province_code: String,
+    /// Province name.
+    pub province_name: String,
+    /// Districts of the province selected in the first run.
+    pub selected_before: usize,
+    /// Districts of the province selected in the second run.
+    pub selected_after: usize,
+    /// selected_after − selected_before.
+    pub change: i64,
+}
+
 /// Differences between two stored rankings.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RankingDiff {
@@ -737,6 +792,94 @@ pub struct RankingDiff {
     pub rank_changes: Vec<RankChange>,
     /// Number selected in both.
     pub stayed: usize,
+    /// The scenario parameters (years resolved) that differ, in path order.
+    pub params_changed: Vec<ParamChange>,
+    /// Stunted children covered before and after.
+    pub coverage: CoverageChange,
+    /// Every province with a selected district in either run: selected before and after,
+    /// largest change first.
+    pub provinces: Vec<ProvinceChange>,
+}
+
+/// The leaves of a JSON value as dotted paths; arrays are leaves (a list of codes is one
+/// parameter).
+fn leaves(
+    prefix: &str,
+    value: &serde_json::Value,
+    out: &mut std::collections::BTreeMap<String, serde_json::Value>,
+) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                leaves(&path, v, out);
+            }
+        }
+        other => {
+            out.insert(prefix.to_string(), other.clone());
+        }
+    }
+}
+
+/// The parameters that differ between two stored `params` objects.
+fn params_changed(before: &serde_json::Value, after: &serde_json::Value) -> Vec<ParamChange> {
+    let (mut a, mut b) = (Default::default(), Default::default());
+    leaves("", before, &mut a);
+    leaves("", after, &mut b);
+    let paths: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    let null = serde_json::Value::Null;
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let (x, y) = (a.get(path).unwrap_or(&null), b.get(path).unwrap_or(&null));
+            (x != y).then(|| ParamChange {
+                parameter: path.clone(),
+                before: x.clone(),
+                after: y.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Selected districts per province in two rankings, largest change first.
+fn province_changes(a: &[StoredDistrict], b: &[StoredDistrict]) -> Vec<ProvinceChange> {
+    let mut by_code: std::collections::BTreeMap<&str, ProvinceChange> = Default::default();
+    for (districts, first) in [(a, true), (b, false)] {
+        for d in districts.iter().filter(|d| d.selected) {
+            let entry = by_code
+                .entry(d.province_code.as_str())
+                .or_insert_with(|| ProvinceChange {
+                    province_code: d.province_code.clone(),
+                    province_name: d.province_name.clone(),
+                    selected_before: 0,
+                    selected_after: 0,
+                    change: 0,
+                });
+            if first {
+                entry.selected_before += 1;
+            } else {
+                entry.selected_after += 1;
+            }
+        }
+    }
+    let mut provinces: Vec<ProvinceChange> = by_code
+        .into_values()
+        .map(|mut p| {
+            p.change = p.selected_after as i64 - p.selected_before as i64;
+            p
+        })
+        .collect();
+    provinces.sort_by(|x, y| {
+        y.change
+            .abs()
+            .cmp(&x.change.abs())
+            .then_with(|| x.province_code.cmp(&y.province_code))
+    });
+    provinces
 }
 
 /// Compares two stored ranking bodies (JSON as saved).
@@ -810,6 +953,14 @@ pub fn diff(before: &str, after: &str) -> Result<RankingDiff> {
         left,
         rank_changes,
         stayed,
+        params_changed: params_changed(&a.params, &b.params),
+        coverage: CoverageChange {
+            stunted_children_before: a.coverage.as_ref().map(|c| c.stunted_children),
+            stunted_children_after: b.coverage.as_ref().map(|c| c.stunted_children),
+            share_before: a.coverage.as_ref().map(|c| c.share),
+            share_after: b.coverage.as_ref().map(|c| c.share),
+        },
+        provinces: province_changes(&a.districts, &b.districts),
     })
 }
 

@@ -423,6 +423,139 @@ async fn the_diff_of_two_runs_lists_who_entered_and_who_left() {
     assert_eq!(status, 404);
 }
 
+/// Every leaf of a run's `params` as `path → value`; a list is one leaf.
+fn param_leaves(prefix: &str, value: &Value, out: &mut std::collections::BTreeMap<String, Value>) {
+    match value.as_object() {
+        Some(map) => {
+            for (key, v) in map {
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                param_leaves(&path, v, out);
+            }
+        }
+        None => {
+            out.insert(prefix.to_string(), value.clone());
+        }
+    }
+}
+
+#[actix_web::test]
+async fn the_diff_of_two_runs_names_the_parameters_that_differ_and_the_effect_on_coverage_and_provinces()
+ {
+    // Arrange: two runs that differ in k and the weights only.
+    let app = spawn_app().await;
+    let (_, a) = app.post_ranking(&json!({"k": 10})).await;
+    let (_, b) = app
+        .post_ranking(&json!({"k": 12, "weights": {"stunting": 0.8, "spbe": 0.2}}))
+        .await;
+    let (ra, rb) = (&a["ranking"], &b["ranking"]);
+    let (ia, ib) = (ra["id"].as_i64().unwrap(), rb["id"].as_i64().unwrap());
+
+    // Act
+    let (status, body) = app
+        .get_json(&format!("/api/v1/rankings/{ia}/diff/{ib}"))
+        .await;
+
+    // Assert: the parameters, as paths into `params`, with both values.
+    assert_eq!(status, 200, "{body}");
+    let diff = &body["diff"];
+    let (mut pa, mut pb) = Default::default();
+    param_leaves("", &ra["params"], &mut pa);
+    param_leaves("", &rb["params"], &mut pb);
+    let expected: Vec<Value> = pa
+        .keys()
+        .chain(pb.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter(|k| pa.get(*k) != pb.get(*k))
+        .map(|k| json!({"parameter": k, "before": pa.get(k).cloned().unwrap_or(Value::Null), "after": pb.get(k).cloned().unwrap_or(Value::Null)}))
+        .collect();
+    assert_eq!(diff["params_changed"], Value::Array(expected), "{diff}");
+    let named: Vec<&str> = diff["params_changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["parameter"].as_str().unwrap())
+        .collect();
+    assert!(
+        named.contains(&"k") && named.contains(&"weights.stunting"),
+        "{named:?}"
+    );
+    assert!(!named.contains(&"method"), "{named:?}");
+    let k = diff["params_changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["parameter"] == "k")
+        .unwrap();
+    assert_eq!((&k["before"], &k["after"]), (&json!(10), &json!(12)));
+
+    // Coverage: each run's own figures (the demo has a population dataset).
+    let cov = &diff["coverage"];
+    assert!(
+        ra["coverage"]["stunted_children"].is_number(),
+        "{}",
+        ra["coverage"]
+    );
+    assert_eq!(
+        cov["stunted_children_before"],
+        ra["coverage"]["stunted_children"]
+    );
+    assert_eq!(
+        cov["stunted_children_after"],
+        rb["coverage"]["stunted_children"]
+    );
+    assert_eq!(cov["share_before"], ra["coverage"]["share"]);
+    assert_eq!(cov["share_after"], rb["coverage"]["share"]);
+
+    // Provinces: selected districts per province counted from each run's list.
+    let per_province = |r: &Value| {
+        let mut m = std::collections::BTreeMap::<String, i64>::new();
+        for d in r["districts"].as_array().unwrap() {
+            if d["selected"] == true {
+                *m.entry(d["province_code"].as_str().unwrap().to_string())
+                    .or_default() += 1;
+            }
+        }
+        m
+    };
+    let (before, after) = (per_province(ra), per_province(rb));
+    let provinces = diff["provinces"].as_array().unwrap();
+    let codes: std::collections::BTreeSet<&str> = before
+        .keys()
+        .chain(after.keys())
+        .map(String::as_str)
+        .collect();
+    assert_eq!(provinces.len(), codes.len(), "{provinces:?}");
+    for p in provinces {
+        let code = p["province_code"].as_str().unwrap();
+        let (x, y) = (
+            before.get(code).copied().unwrap_or(0),
+            after.get(code).copied().unwrap_or(0),
+        );
+        assert_eq!(p["selected_before"], x, "{p}");
+        assert_eq!(p["selected_after"], y, "{p}");
+        assert_eq!(p["change"], y - x, "{p}");
+        assert!(p["province_name"].as_str().is_some_and(|n| !n.is_empty()));
+    }
+    let changes: Vec<i64> = provinces
+        .iter()
+        .map(|p| p["change"].as_i64().unwrap().abs())
+        .collect();
+    assert!(
+        changes.windows(2).all(|w| w[0] >= w[1]),
+        "largest change first: {changes:?}"
+    );
+    let total: i64 = provinces
+        .iter()
+        .map(|p| p["change"].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, 2);
+}
+
 #[actix_web::test]
 async fn rankings_and_shortlists_download_as_csv() {
     let app = spawn_app().await;

@@ -705,11 +705,13 @@ test('the status bar says a preview is not saved, and a saved run names itself',
     d.dismiss();
   });
   await page.locator('#sc-k').fill('50');
+  await page.locator('#sc-k').press('Enter');
   assert.match(asked, new RegExp(`perhitungan #${id}`));
   assert.equal(new URL(page.url()).searchParams.get('run'), id);
   assert.match(await statusBar(), /^Perhitungan #/);
   page.once('dialog', (d) => d.accept());
   await page.locator('#sc-k').fill('60');
+  await page.locator('#sc-k').press('Enter');
   await page.waitForFunction(() => document.querySelector('#status-text').textContent.startsWith('PRATINJAU'));
   assert.equal(new URL(page.url()).searchParams.get('run'), null);
 });

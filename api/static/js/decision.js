@@ -104,7 +104,7 @@ async function take(ctx, step, status) {
     setText(status, t(`workflow.done_${step.action}`));
     await ctx.refresh();
   } catch (error) {
-    setText(status, t('app.error', { message: error.message }));
+    setText(status, t(`fail.${step.action}`, { message: error.message }));
   }
 }
 

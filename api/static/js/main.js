@@ -3,7 +3,7 @@
 // link shows the same screen.
 
 import * as api from './api.js';
-import { byId, debounce, setText } from './dom.js';
+import { byId, debounce, el, replace, setText } from './dom.js';
 import { setLang, t, translatePage } from './i18n.js';
 import { DEFAULTS, apiQuery, fromParams, readState, toSearch } from './state.js';
 import * as scenario from './scenario.js';
@@ -42,6 +42,11 @@ const ctx = {
   datasets: [],
   provinces: [],
   loading: false,
+  shown: null, // the scenario the list on screen was computed with
+  stale: false, // the last refresh failed: the list on screen is the previous one
+  change: null, // who entered and left against the list shown before: {entered, left: [district]}
+  invalidFields: [], // labels of the scenario fields holding an invalid value
+  setInvalid,
   update,
   setView,
   refresh,
@@ -64,7 +69,7 @@ function update(patch, { scenarioChanged = true } = {}) {
   // A saved run is a record: leaving it for a preview is said first, and can be declined.
   if (scenarioChanged && ctx.state.run && ctx.result?.kind === 'run') {
     if (!window.confirm(t('leave.confirm', { id: ctx.state.run }))) {
-      scenario.render(ctx);
+      scenario.render(ctx, { force: true });
       return;
     }
   }
@@ -75,14 +80,51 @@ function update(patch, { scenarioChanged = true } = {}) {
 }
 const debouncedRefresh = debounce(() => refresh(), 200);
 
-function showError(error) {
+/** Says what failed (`key` names the action) with the API's message; null hides it. */
+function showError(error, key = 'app.error') {
   const box = byId('error');
   if (!error) {
     box.hidden = true;
     return;
   }
-  setText(box, t('app.error', { message: error.message }));
+  setText(box, t(key, { message: error.message, id: ctx.state.run }));
   box.hidden = false;
+}
+
+/** Which action failed when the list could not be refreshed. */
+function refreshFailure(error) {
+  if (ctx.state.run) return 'fail.run';
+  if (error.code === 'infeasible_constraints') return 'fail.infeasible';
+  return error.status === 400 || error.status === 422 ? 'fail.scenario' : 'fail.list';
+}
+
+/** Views drawn from the list on screen: greyed while it is the previous list. */
+const LIST_VIEWS = ['summary', 'view-list', 'view-evidence', 'view-quadrant', 'view-map', 'view-provinces', 'view-robustness'];
+
+/** The note above the list: kept after an invalid value, or the previous list after a failure. */
+function renderNote() {
+  const box = byId('list-note');
+  const lines = [];
+  if (ctx.stale) lines.push(t('stale.note'));
+  if (ctx.invalidFields.length) lines.push(t('input.kept', { fields: ctx.invalidFields.join(', ') }));
+  replace(box, lines.map((text) => el('p', { text })));
+  box.hidden = !lines.length;
+  for (const id of LIST_VIEWS) byId(id).classList.toggle('is-stale', ctx.stale);
+}
+
+function setInvalid(labels) {
+  ctx.invalidFields = labels;
+  renderNote();
+}
+
+/** Who entered and left the selection from the list `before` to `after`. */
+function changeBetween(before, after) {
+  const was = new Set(before.districts.filter((d) => d.selected).map((d) => d.code));
+  const now = new Set(after.districts.filter((d) => d.selected).map((d) => d.code));
+  return {
+    entered: new Set([...now].filter((c) => !was.has(c))),
+    left: before.districts.filter((d) => d.selected && !now.has(d.code)),
+  };
 }
 
 /** Fetches the list on screen (a saved run, or a GET preview) and the correlation model. */
@@ -108,9 +150,14 @@ async function refresh() {
       analysis = loadAnalysis(ctx.state);
     }
     if (mine !== sequence) return;
+    // The same list again (e.g. a preview saved as a run) keeps the marks of the last change.
+    if (ctx.result && ctx.result.fingerprint !== result.fingerprint) ctx.change = changeBetween(ctx.result, result);
     ctx.result = result;
+    ctx.shown = { ...ctx.state };
+    ctx.stale = false;
     ctx.analysis = null;
     showError(null);
+    renderNote();
     renderAll();
     ctx.analysis = await analysis;
     if (mine !== sequence) return;
@@ -126,7 +173,12 @@ async function refresh() {
       print.render(ctx, byId('print-doc'));
     });
   } catch (error) {
-    if (mine === sequence) showError(error);
+    if (mine !== sequence) return;
+    showError(error, refreshFailure(error));
+    // The list on screen no longer matches the controls: greyed, and said so on screen and in print.
+    ctx.stale = Boolean(ctx.result);
+    renderNote();
+    if (ctx.result) print.render(ctx, byId('print-doc'));
   } finally {
     if (mine === sequence) {
       ctx.loading = false;

@@ -19,15 +19,15 @@ document.adoptedStyleSheets = [...document.adoptedStyleSheets, pageSheet];
 /** A CSS string literal of any text. */
 const cssString = (text) => `"${String(text).replace(/[\\"]/g, '\\$&').replace(/[\n\r]+/g, ' ')}"`;
 
-/** What every printed page says at its top and bottom. */
-function runningLines(r) {
-  const head = statusText(r);
+/** What every printed page says at its top and bottom; a previous list says so on every page. */
+function runningLines(r, stale) {
+  const head = stale ? `${t('stale.print')} · ${statusText(r)}` : statusText(r);
   const foot = r.kind === 'run' ? `${t('print.run_ref', { id: r.id })} · ${r.fingerprint.slice(0, 16)}` : t('print.preview_run');
   return { head, foot };
 }
 
-function setPageBoxes(r) {
-  const { head, foot } = runningLines(r);
+function setPageBoxes(r, stale) {
+  const { head, foot } = runningLines(r, stale);
   pageSheet.replaceSync(
     `@media print { @page { @top-left { content: ${cssString(head)}; } @bottom-left { content: ${cssString(foot)}; } } }`,
   );
@@ -44,10 +44,10 @@ const BASIS_ID = {
 };
 
 /** The annex to a decision (lampiran): Indonesian whatever the page's language. */
-function renderAnnex(r, root) {
+function renderAnnex(r, root, stale) {
   const selected = r.districts.filter((d) => d.selected);
   const a = r.kind === 'run' && r.status === 'adopted' ? r.adoption : null;
-  const { head, foot } = runningLines(r);
+  const { head, foot } = runningLines(r, stale);
   const headers = ['No', 'Kode Kemendagri', 'Kode BPS', 'Kabupaten/Kota', 'Provinsi', 'Dasar Pemilihan', 'Peringkat Data', 'Keterangan'];
   replace(
     root,
@@ -134,13 +134,14 @@ function robustnessLine(ctx) {
 
 export function render(ctx, root) {
   const r = ctx.result;
-  setPageBoxes(r);
-  renderAnnex(r, document.getElementById('print-annex'));
+  setPageBoxes(r, ctx.stale);
+  renderAnnex(r, document.getElementById('print-annex'), ctx.stale);
   const selected = r.districts.filter((d) => d.selected);
   const head = ['table.rank', 'table.code', 'table.district', 'table.province', 'table.stunting', 'table.spbe', 'table.score', 'table.p_selected', 'table.interval', 'table.band'];
   const hasBands = r.districts.some((d) => d.band);
   replace(
     root,
+    ctx.stale ? el('p', { class: 'print-stale', id: 'print-stale', text: `${t('stale.print')}. ${t('stale.print_note')}` }) : null,
     el('p', { class: 'print-status', id: 'print-status', text: statusText(r) }),
     el('h1', { text: t('print.title') }),
     el(
@@ -153,7 +154,7 @@ export function render(ctx, root) {
       el('dt', { text: t('print.fingerprint') }),
       el('dd', { class: 'mono', text: r.fingerprint }),
       el('dt', { text: t('print.scenario') }),
-      el('dd', { text: scenarioLine(ctx.state) }),
+      el('dd', { text: scenarioLine(ctx.shown || ctx.state) }),
     ),
     el('h2', { text: t('print.datasets') }),
     datasetTable(r.datasets, 'print-datasets', { fullHash: true }),

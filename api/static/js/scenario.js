@@ -1,9 +1,11 @@
 // Scenario panel: every control of the ranking. Changing one previews the list (GET, nothing
-// saved); "Simpan run" saves it with the editor token kept in sessionStorage.
+// saved); "Simpan run" saves it with the editor token kept in sessionStorage. A typed number
+// applies once it is complete and valid (on change or blur): an invalid one is marked with
+// what is expected, and the list stays as it was.
 
 import * as api from './api.js';
 import { debounce, el, replace, setText } from './dom.js';
-import { dateTime, lang, num, t } from './i18n.js';
+import { dateTime, int, lang, num, t } from './i18n.js';
 import { DEFAULTS, rankingBody } from './state.js';
 import { fillTradeoff, tradeoffNote } from './equity.js';
 
@@ -11,6 +13,38 @@ export const TOKEN_KEY = 'lokus.editor_token';
 const names = new Map(); // code → "name (province)" of districts picked in a search box
 let builtFor = null; // language the panel was built in
 let controls = {};
+const invalid = new Map(); // name → label key of the number fields holding an invalid value
+
+/** The API's limit on k and the per-province counts (MAX_DISTRICTS). */
+const MAX_DISTRICTS = 514;
+
+/** What each number field accepts, as the API states it; k is also at most the ranked districts. */
+const NUMBER_FIELDS = {
+  k: { label: 'scenario.k', integer: true, min: 1, max: (ctx) => Math.min(MAX_DISTRICTS, ctx.result?.districts.length || MAX_DISTRICTS), required: true },
+  min_spbe: { label: 'scenario.min_spbe', min: 1, max: () => 5, example: 2.5 },
+  max_per_province: { label: 'scenario.max_per_province', integer: true, min: 1, max: () => MAX_DISTRICTS },
+  min_per_province: { label: 'scenario.min_per_province', integer: true, min: 0, max: () => MAX_DISTRICTS },
+  draws: { label: 'scenario.draws', integer: true, min: 0, max: () => 5000, required: true },
+  seed: { label: 'scenario.seed', integer: true, min: 0, max: () => Number.MAX_SAFE_INTEGER, required: true },
+};
+
+/**
+ * A number as a person types it in the page's language: 2,5 or 2.5 in Indonesian, 2.5 in
+ * English; thousands may carry the group separator (1.000 / 1,000). Null when empty, NaN when
+ * it is not a number.
+ */
+export function parseNumber(text, language) {
+  const s = String(text).replace(/[\s\u00a0]/g, '');
+  if (s === '') return null;
+  const [group, decimal] = language === 'en' ? [',', '.'] : ['.', ','];
+  let plain = s;
+  if (new RegExp(`^\\d{1,3}(\\${group}\\d{3})+(\\${decimal}\\d+)?$`).test(s)) plain = s.split(group).join('');
+  if (language !== 'en') plain = plain.replace(',', '.');
+  return /^-?(\d+\.?\d*|\.\d+)$/.test(plain) ? Number(plain) : NaN;
+}
+
+/** A state value as the field shows it (decimal comma in Indonesian, no grouping). */
+const display = (value) => (value === '' || value === null || value === undefined ? '' : lang() === 'en' ? String(value) : String(value).replace('.', ','));
 
 const field = (labelKey, control, extra) =>
   el('label', { class: 'field' }, el('span', { text: t(labelKey) }), control, extra);
@@ -22,15 +56,85 @@ function select(name, options, ctx) {
   return node;
 }
 
-function numberInput(name, ctx, attrs = {}) {
-  const node = el('input', { type: 'number', name, id: `sc-${name}`, inputmode: 'decimal', ...attrs });
-  node.addEventListener('input', () => {
-    const v = node.value.trim();
-    if (v === '' && !attrs.required) ctx.update({ [name]: '' });
-    else if (node.checkValidity() && v !== '') ctx.update({ [name]: Number(v) });
+/** What a number field expects, in words. */
+function expected(name, ctx) {
+  const spec = NUMBER_FIELDS[name];
+  const max = spec.max(ctx);
+  const vars = { min: int(spec.min), max: max === Number.MAX_SAFE_INTEGER ? '' : int(max), example: num(spec.example ?? 0, 1) };
+  let text;
+  if (name === 'k') text = t('input.k_range', vars);
+  else if (max === Number.MAX_SAFE_INTEGER) text = t('input.integer_min', vars);
+  else text = t(spec.integer ? 'input.integer_range' : 'input.number_range', vars);
+  return spec.required ? text : `${text} ${t('input.or_empty')}`;
+}
+
+/** Tells main.js which fields hold an invalid value, so the list can say it was kept. */
+const reportInvalid = (ctx) => ctx.setInvalid([...invalid.values()].map((key) => t(key)));
+
+function markField(name, message) {
+  const node = controls[name];
+  const box = controls[`${name}_error`];
+  if (message) {
+    node.setAttribute('aria-invalid', 'true');
+    setText(box, message);
+    box.hidden = false;
+  } else {
+    node.removeAttribute('aria-invalid');
+    setText(box, '');
+    box.hidden = true;
+  }
+}
+
+/** Applies a typed number when it is valid; otherwise marks the field and keeps the state. */
+function commit(name, ctx) {
+  const spec = NUMBER_FIELDS[name];
+  const node = controls[name];
+  const value = parseNumber(node.value, lang());
+  const ok =
+    value === null
+      ? !spec.required
+      : Number.isFinite(value) && (!spec.integer || Number.isInteger(value)) && value >= spec.min && value <= spec.max(ctx);
+  if (!ok) {
+    invalid.set(name, spec.label);
+    markField(name, expected(name, ctx));
+    reportInvalid(ctx);
+    return;
+  }
+  const wasInvalid = invalid.delete(name);
+  markField(name, null);
+  if (wasInvalid) reportInvalid(ctx);
+  const next = value === null ? '' : value;
+  node.value = display(next);
+  if (String(next) !== String(ctx.state[name])) ctx.update({ [name]: next });
+}
+
+/** A number field: text with a numeric keyboard, so the decimal comma is kept as typed. */
+function numberInput(name, ctx) {
+  const spec = NUMBER_FIELDS[name];
+  const node = el('input', {
+    type: 'text',
+    name,
+    id: `sc-${name}`,
+    inputmode: spec.integer ? 'numeric' : 'decimal',
+    autocomplete: 'off',
+    'aria-describedby': `sc-${name}-error`,
+    required: spec.required || null,
+    placeholder: spec.required ? null : t('scenario.none'),
   });
+  node.addEventListener('change', () => commit(name, ctx));
+  node.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') commit(name, ctx);
+  });
+  controls[`${name}_error`] = el('p', { class: 'field-error', id: `sc-${name}-error`, hidden: true });
   return node;
 }
+
+/** A number field with its label above and its message below. */
+const numberField = (name, ctx) => {
+  const node = numberInput(name, ctx);
+  controls[name] = node;
+  return el('div', { class: 'field' }, el('span', {}, el('label', { for: `sc-${name}`, text: t(NUMBER_FIELDS[name].label) })), node, controls[`${name}_error`]);
+};
 
 const round2 = (x) => Math.round(x * 100) / 100;
 
@@ -39,27 +143,41 @@ function weights(ctx) {
   const spbe = el('input', { type: 'range', id: 'sc-spbe_weight', min: 0, max: 1, step: 0.05, name: 'spbe_weight' });
   const outS = el('output', { class: 'weight-value', for: 'sc-stunting_weight' });
   const outD = el('output', { class: 'weight-value', for: 'sc-spbe_weight' });
-  // The two sliders are linked: moving one moves the other so the sum stays 1.
-  const link = (from, to) =>
-    from.addEventListener('input', () => {
+  // The two sliders are linked: moving one moves the other so the sum stays 1. The values
+  // follow the pointer; the list follows once the slider is let go (change).
+  const link = (from, to) => {
+    const patch = () => {
       const v = round2(Number(from.value));
       to.value = String(round2(1 - v));
-      const patch = from === stunting ? { stunting_weight: v, spbe_weight: round2(1 - v) } : { spbe_weight: v, stunting_weight: round2(1 - v) };
-      setText(outS, num(patch.stunting_weight, 2));
-      setText(outD, num(patch.spbe_weight, 2));
-      ctx.update(patch);
+      return from === stunting ? { stunting_weight: v, spbe_weight: round2(1 - v) } : { spbe_weight: v, stunting_weight: round2(1 - v) };
+    };
+    from.addEventListener('input', () => {
+      const p = patch();
+      setText(outS, num(p.stunting_weight, 2));
+      setText(outD, num(p.spbe_weight, 2));
     });
+    from.addEventListener('change', () => ctx.update(patch()));
+  };
   link(stunting, spbe);
   link(spbe, stunting);
-  controls.weights = { stunting, spbe, outS, outD };
-  return el(
+  const box = el(
     'fieldset',
-    {},
+    { id: 'sc-weights' },
     el('legend', { text: t('scenario.weights') }),
     el('div', { class: 'field' }, el('span', {}, el('label', { for: 'sc-stunting_weight', text: t('scenario.weight_stunting') }), ' ', outS), stunting),
     el('div', { class: 'field' }, el('span', {}, el('label', { for: 'sc-spbe_weight', text: t('scenario.weight_spbe') }), ' ', outD), spbe),
     el('p', { class: 'note', text: t('scenario.weights_note') }),
   );
+  const none = el('p', { class: 'note', id: 'sc-no-weights', text: t('input.no_weights'), hidden: true });
+  controls.weights = { stunting, spbe, outS, outD, box, none };
+  return [box, none];
+}
+
+/** Only the composite method weighs; the others hide the sliders (and leave the tab order). */
+function showWeights(method) {
+  const composite = method === 'composite';
+  controls.weights.box.hidden = !composite;
+  controls.weights.none.hidden = composite;
 }
 
 /** A search-as-you-type box that adds districts to `include` or `exclude`. */
@@ -222,6 +340,7 @@ async function save(ctx) {
   controls.token.value = '';
   controls.token.placeholder = '••••••••';
   controls.save.disabled = true;
+  controls.saveError.hidden = true;
   setText(controls.status, t('scenario.saving'));
   try {
     const run = await api.saveRanking(rankingBody(ctx.state, { title: controls.title.value, notes: controls.notes.value }), token);
@@ -232,7 +351,9 @@ async function save(ctx) {
     setText(controls.status, t('scenario.saved', { id: run.id }));
     await ctx.refresh();
   } catch (error) {
-    setText(controls.status, t('app.error', { message: error.message }));
+    setText(controls.status, statusLine(ctx));
+    setText(controls.saveError, t('fail.save', { message: error.message }));
+    controls.saveError.hidden = false;
   } finally {
     controls.save.disabled = false;
   }
@@ -242,15 +363,12 @@ function build(ctx, root) {
   controls = {};
   const c = controls;
   c.method = select('method', ['composite', 'need', 'residual'].map((m) => [m, t(`method.${m}`)]), ctx);
+  c.method.addEventListener('change', () => showWeights(ctx.state.method));
   c.normalisation = select('normalisation', ['min_max', 'z_score', 'goalposts'].map((m) => [m, t(`norm.${m}`)]), ctx);
   c.spbe_direction = select('spbe_direction', ['higher_is_priority', 'lower_is_priority'].map((m) => [m, t(`dir.${m}`)]), ctx);
   c.tradeoff = tradeoffNote();
-  c.k = numberInput('k', ctx, { min: 1, max: 514, step: 1, required: true });
-  c.min_spbe = numberInput('min_spbe', ctx, { min: 1, max: 5, step: 0.1, placeholder: t('scenario.none') });
-  c.max_per_province = numberInput('max_per_province', ctx, { min: 1, step: 1, placeholder: t('scenario.none') });
-  c.min_per_province = numberInput('min_per_province', ctx, { min: 0, step: 1, placeholder: t('scenario.none') });
-  c.draws = numberInput('draws', ctx, { min: 0, max: 5000, step: 100, required: true });
-  c.seed = numberInput('seed', ctx, { min: 0, step: 1, required: true });
+  invalid.clear();
+  const n = Object.fromEntries(Object.keys(NUMBER_FIELDS).map((name) => [name, numberField(name, ctx)]));
   c.stunting_year = select('stunting_year', [], ctx);
   c.spbe_year = select('spbe_year', [], ctx);
   c.token = el('input', { type: 'password', id: 'sc-token', autocomplete: 'off', 'aria-describedby': 'sc-token-help' });
@@ -258,11 +376,20 @@ function build(ctx, root) {
   c.notes = el('textarea', { id: 'sc-notes', maxlength: 5000, rows: 2 });
   c.save = el('button', { type: 'submit', class: 'primary', id: 'save-run', text: t('scenario.save') });
   c.status = el('p', { class: 'status', role: 'status', id: 'scenario-status' });
+  c.saveError = el('p', { class: 'alert', role: 'alert', id: 'save-error', hidden: true });
   const reset = el('button', {
     type: 'button',
     class: 'secondary',
     text: t('scenario.reset'),
-    on: { click: () => ctx.update({ ...DEFAULTS, include: [], exclude: [] }) },
+    on: {
+      click: () => {
+        for (const name of invalid.keys()) markField(name, null);
+        invalid.clear();
+        reportInvalid(ctx);
+        ctx.update({ ...DEFAULTS, include: [], exclude: [] });
+        render(ctx, { force: true });
+      },
+    },
   });
   const forget = el('button', {
     type: 'button',
@@ -289,6 +416,7 @@ function build(ctx, root) {
       field('scenario.token', c.token, el('span', { class: 'note', id: 'sc-token-help', text: t('scenario.token_help') })),
       el('div', { class: 'actions' }, c.save, reset, forget),
       c.status,
+      c.saveError,
     ),
   );
   saveForm.addEventListener('submit', (event) => {
@@ -308,14 +436,14 @@ function build(ctx, root) {
       field('scenario.normalisation', c.normalisation),
       field('scenario.direction', c.spbe_direction),
       c.tradeoff,
-      field('scenario.k', c.k),
+      n.k,
     ),
     el(
       'fieldset',
       {},
       el('legend', { text: t('scenario.advanced') }),
-      field('scenario.min_spbe', c.min_spbe),
-      el('div', { class: 'row2' }, field('scenario.min_per_province', c.min_per_province), field('scenario.max_per_province', c.max_per_province)),
+      n.min_spbe,
+      el('div', { class: 'row2' }, n.min_per_province, n.max_per_province),
       picker('include', ctx),
       picker('exclude', ctx),
     ),
@@ -323,7 +451,7 @@ function build(ctx, root) {
       'fieldset',
       {},
       el('legend', { text: t('scenario.uncertainty') }),
-      el('div', { class: 'row2' }, field('scenario.draws', c.draws), field('scenario.seed', c.seed)),
+      el('div', { class: 'row2' }, n.draws, n.seed),
     ),
     el(
       'fieldset',
@@ -334,36 +462,43 @@ function build(ctx, root) {
     saveForm,
   );
   builtFor = lang();
+  reportInvalid(ctx);
 }
 
-/** Builds the panel (once per language) and shows the state in it without stealing focus. */
-export function render(ctx) {
+/** What the status line under the save button says about the list on screen. */
+function statusLine(ctx) {
+  const r = ctx.result;
+  if (!r) return '';
+  return r.kind === 'run' ? t('scenario.viewing_run', { id: r.id, date: dateTime(r.created_at), by: r.created_by }) : t('scenario.preview');
+}
+
+/**
+ * Builds the panel (once per language) and shows the state in it without stealing focus: the
+ * field being typed in, and a field holding an invalid value, keep what was typed; `force`
+ * (a declined change, a reset) shows the state everywhere.
+ */
+export function render(ctx, { force = false } = {}) {
   const root = document.getElementById('scenario');
   if (builtFor !== lang()) build(ctx, root);
   const s = ctx.state;
   const c = controls;
-  for (const key of ['method', 'normalisation', 'spbe_direction', 'k', 'min_spbe', 'max_per_province', 'min_per_province', 'draws', 'seed']) {
-    if (document.activeElement !== c[key]) c[key].value = String(s[key] ?? '');
+  for (const key of ['method', 'normalisation', 'spbe_direction']) {
+    if (force || document.activeElement !== c[key]) c[key].value = String(s[key] ?? '');
+  }
+  for (const key of Object.keys(NUMBER_FIELDS)) {
+    if (force || (document.activeElement !== c[key] && !invalid.has(key))) c[key].value = display(s[key]);
   }
   const w = c.weights;
-  if (document.activeElement !== w.stunting && document.activeElement !== w.spbe) {
+  if (force || (document.activeElement !== w.stunting && document.activeElement !== w.spbe)) {
     w.stunting.value = String(s.stunting_weight);
     w.spbe.value = String(s.spbe_weight);
   }
   setText(w.outS, num(s.stunting_weight, 2));
   setText(w.outD, num(s.spbe_weight, 2));
-  const composite = s.method === 'composite';
-  w.stunting.disabled = !composite;
-  w.spbe.disabled = !composite;
+  showWeights(s.method);
   fillSelect(c.stunting_year, yearOptions(ctx, 'stunting'), s.stunting_year);
   fillSelect(c.spbe_year, yearOptions(ctx, 'spbe'), s.spbe_year);
   syncChips(ctx);
   fillTradeoff(c.tradeoff, ctx);
-  const r = ctx.result;
-  if (r && !c.save.disabled) {
-    setText(
-      c.status,
-      r.kind === 'run' ? t('scenario.viewing_run', { id: r.id, date: dateTime(r.created_at), by: r.created_by }) : t('scenario.preview'),
-    );
-  }
+  if (ctx.result && !c.save.disabled) setText(c.status, statusLine(ctx));
 }

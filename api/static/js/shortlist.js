@@ -141,8 +141,49 @@ export function renderSummary(ctx, root) {
       }),
     );
   }
+  lines.push(changeLine(ctx));
   lines.push(el('div', { class: 'sub mono', text: `${t('summary.fingerprint')}: ${r.fingerprint.slice(0, 16)}…` }));
   replace(root, ...lines);
+}
+
+/** '+N / −N dibanding sebelumnya', with who left (they are no longer in the list). */
+function changeLine(ctx) {
+  const c = ctx.change;
+  if (!c) return null;
+  const line = el(
+    'div',
+    { class: 'sub change-line', id: 'summary-change' },
+    el('span', { class: 'change-entered', text: `▲ +${int(c.entered.size)}` }),
+    ' / ',
+    el('span', { class: 'change-left', text: `▼ −${int(c.left.length)}` }),
+    ` ${t('change.against_previous')}`,
+  );
+  if (!c.left.length) return line;
+  return el(
+    'div',
+    {},
+    line,
+    el(
+      'details',
+      { class: 'change-left-list', id: 'summary-left' },
+      el('summary', { text: t('change.left_list', { n: int(c.left.length) }) }),
+      el('ul', {}, c.left.map((d) => el('li', { dataset: { code: d.code }, text: `${d.name} (${d.code}) · ${d.province_name}` }))),
+    ),
+  );
+}
+
+/** ▲ on a district that entered the selection with the last change, ▼ on one that left. */
+function changeMark(ctx, d) {
+  const c = ctx.change;
+  if (!c) return null;
+  const kind = c.entered.has(d.code) ? 'entered' : c.left.some((x) => x.code === d.code) ? 'left' : null;
+  if (!kind) return null;
+  return el(
+    'span',
+    { class: `change-mark change-${kind}`, title: t(`change.${kind}`) },
+    el('span', { 'aria-hidden': 'true', text: kind === 'entered' ? '▲' : '▼' }),
+    el('span', { class: 'sr-only', text: t(`change.${kind}`) }),
+  );
 }
 
 function header(ctx, col, rerender) {
@@ -183,7 +224,7 @@ function row(ctx, d) {
   return el(
     'tr',
     { class: d.selected ? 'is-selected' : 'not-selected', dataset: { code: d.code } },
-    el('td', { class: 'num', text: int(d.rank) }),
+    el('td', { class: 'num' }, changeMark(ctx, d), int(d.rank)),
     el('td', { class: 'mono', text: d.code }),
     el(
       'td',
