@@ -246,8 +246,15 @@ test('on a phone the district dialog lies inside the screen', async () => {
 
 // ------------------------------------------------------------------ reading (item 5)
 
-test('at 1366×768 and 1920×1080 no view scrolls sideways and every text is at least 12 px', async () => {
+test('at 1024, 1366×768 and 1920×1080 no view scrolls sideways, and at the last two every text is at least 12 px', async () => {
   const failures = [];
+  // Between a phone and a laptop too, where the list is wider than its column.
+  await page.setViewportSize({ width: 1024, height: 768 });
+  for (const view of VIEWS) {
+    await openView(view, 'id');
+    const w = await widths();
+    if (w.scroll > w.inner) failures.push(`1024 ${view}: the page is ${w.scroll} px wide`);
+  }
   for (const size of [LAPTOP, DESKTOP]) {
     await page.setViewportSize(size);
     for (const lang of LANGS) {

@@ -1,6 +1,7 @@
-// The narrow-screen layout: on a phone the scenario panel is a drawer over the page, opened by a
-// button at the top of the list (the panel itself stays scenario.js's); tables and drawings too
-// wide for the screen scroll sideways in their own frame, which the keyboard can then reach.
+// The layout where CSS alone cannot decide: on a phone the scenario panel is a drawer over the
+// page, opened by a button at the top of the list (the panel itself stays scenario.js's); a table
+// that fits its column grows with the page under its one scroll, while a wider table or drawing
+// scrolls sideways in a frame of its own, which the keyboard can then reach.
 
 import { byId, debounce } from './dom.js';
 import { t } from './i18n.js';
@@ -60,15 +61,30 @@ export function initDrawer() {
   });
 }
 
-/** Gives every table frame or figure that scrolls sideways a tab stop and a name; the others none. */
+/** A frame's name: its table's caption or figure's caption, else the heading just before it. */
+function frameName(frame) {
+  const caption = frame.querySelector('caption, figcaption');
+  if (caption) return caption.textContent;
+  for (let n = frame.previousElementSibling; n; n = n.previousElementSibling) {
+    if (/^H[2-6]$/.test(n.tagName)) return n.textContent;
+  }
+  return t('layout.table_frame');
+}
+
+/**
+ * Lets a table that fits its column grow with the page (class `fits`, see lokus.css); gives every
+ * frame that scrolls sideways (a wider table, a wide drawing) a tab stop and a name.
+ */
 function markFrames(root) {
   for (const frame of root.querySelectorAll('.table-wrap, figure')) {
+    // Hidden (another tab): measured when shown.
+    if (!frame.clientWidth) continue;
     const scrolls = frame.scrollWidth > frame.clientWidth + 1;
+    if (frame.classList.contains('table-wrap')) frame.classList.toggle('fits', !scrolls);
     if (scrolls && !frame.hasAttribute('tabindex')) {
-      const caption = frame.querySelector('caption, figcaption');
       frame.tabIndex = 0;
       frame.setAttribute('role', 'region');
-      frame.setAttribute('aria-label', caption?.textContent || t('layout.table_frame'));
+      frame.setAttribute('aria-label', frameName(frame));
     } else if (!scrolls && frame.hasAttribute('tabindex')) {
       for (const name of ['tabindex', 'role', 'aria-label']) frame.removeAttribute(name);
     }
