@@ -43,6 +43,7 @@ pub static ASSETS: &[Asset] = &[
     asset!("js/equity.js", JS),
     asset!("js/evaluation.js", JS),
     asset!("js/i18n.js", JS),
+    asset!("js/layout.js", JS),
     asset!("js/main.js", JS),
     asset!("js/map.js", JS),
     asset!("js/penetapan.js", JS),

@@ -154,7 +154,8 @@ export async function open(ctx, code) {
   close.focus();
   try {
     const region = await api.region(code);
-    if (openCode === code) replace(values, valuesTable(ctx, region));
+    // In its own frame: on a phone the five columns scroll sideways inside the dialog.
+    if (openCode === code) replace(values, el('div', { class: 'table-wrap' }, valuesTable(ctx, region)));
   } catch (error) {
     if (openCode === code) replace(values, t('app.error', { message: error.message }));
   }

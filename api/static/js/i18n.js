@@ -5,7 +5,7 @@ const id = {
   'app.title': 'Lokus',
   'app.subtitle': 'Daftar pendek kabupaten/kota untuk program penurunan stunting berbasis SPBE',
   'app.lang_switch': 'English',
-  'app.lang_switch_label': 'Ganti bahasa ke bahasa Inggris',
+  'app.lang_switch_label': 'Ganti bahasa ke English (bahasa Inggris)',
   'app.print': 'Cetak / PDF',
   'app.api_docs': 'Dokumentasi API',
   'app.loading': 'Memuat…',
@@ -508,6 +508,9 @@ const id = {
   // (end of scenario)
 
   // == layout, phone and accessibility ==
+  'layout.drawer_open': 'Ubah skenario',
+  'layout.drawer_close': 'Tutup',
+  'layout.table_frame': 'Tabel (geser ke samping)',
   // (end of layout)
 
   // == certainty, words and glossary terms ==
@@ -1067,6 +1070,9 @@ const en = {
   // (end of scenario)
 
   // == layout, phone and accessibility ==
+  'layout.drawer_open': 'Change the scenario',
+  'layout.drawer_close': 'Close',
+  'layout.table_frame': 'Table (scrolls sideways)',
   // (end of layout)
 
   // == certainty, words and glossary terms ==

@@ -20,6 +20,7 @@ import * as print from './print.js';
 import * as decision from './decision.js';
 import * as penetapan from './penetapan.js';
 import * as robustness from './robustness.js';
+import { initDrawer, watchFrames } from './layout.js';
 
 const VIEWS = {
   list: shortlist,
@@ -274,6 +275,8 @@ function boot() {
   byId('print-annex-button').addEventListener('click', () => print.printAnnex());
   decision.renderStatus(ctx, byId('status-bar'));
   district.init(ctx);
+  initDrawer();
+  watchFrames(document.body);
   setView(ctx.state.view);
   scenario.render(ctx);
   reloadReference().catch(showError);
