@@ -153,7 +153,7 @@ test('the Indonesian page downloads the Indonesian CSV of every ranked district,
 
   // The same scenario saved from the page downloads the same rows.
   await page.locator('#sc-token').fill(TOKEN);
-  await page.getByRole('button', { name: 'Simpan run / Save run' }).click();
+  await page.getByRole('button', { name: 'Simpan perhitungan' }).click();
   await page.waitForFunction(() => new URLSearchParams(location.search).has('run'));
   const id = new URL(page.url()).searchParams.get('run');
   await page.locator('#csv-download').waitFor();

@@ -272,7 +272,7 @@ test('a failed save says "Gagal menyimpan" with the API message', async () => {
     assert.equal(status, 401);
     await load(page, lang === 'en' ? '/?lang=en' : '/');
     await page.locator('#sc-token').fill('not-a-token');
-    await page.getByRole('button', { name: 'Simpan run / Save run' }).click();
+    await page.getByRole('button', { name: 'Simpan perhitungan' }).click();
     const error = page.locator('#save-error');
     await error.waitFor();
     assert.equal(await error.innerText(), `${lang === 'en' ? 'Could not save' : 'Gagal menyimpan'}: ${json.message}`);
@@ -296,9 +296,9 @@ test('Compare shows the parameters that differ and the effect on coverage and pe
   const b = await save({ title: 'Bobot stunting 0,8', k: 100, weights: { stunting: 0.8, spbe: 0.2 } });
   for (const lang of ['id', 'en']) {
     await load(page, lang === 'en' ? '/?lang=en' : '/');
-    await openTab(page, lang === 'en' ? 'Compare runs' : 'Bandingkan run');
-    await page.getByLabel(lang === 'en' ? 'First run' : 'Run awal').selectOption(String(a.id));
-    await page.getByLabel(lang === 'en' ? 'Second run' : 'Run pembanding').selectOption(String(b.id));
+    await openTab(page, lang === 'en' ? 'Compare runs' : 'Bandingkan perhitungan');
+    await page.getByLabel(lang === 'en' ? 'First run' : 'Perhitungan awal').selectOption(String(a.id));
+    await page.getByLabel(lang === 'en' ? 'Second run' : 'Perhitungan pembanding').selectOption(String(b.id));
     await page.getByRole('button', { name: lang === 'en' ? 'Compare' : 'Bandingkan', exact: true }).click();
     await page.locator('#compare-params').waitFor();
     // The parameters: the two weights, with both values, and nothing else.
@@ -330,7 +330,7 @@ test('Compare shows the parameters that differ and the effect on coverage and pe
 
 test('a failed comparison says "Gagal membandingkan"', async () => {
   await load(page, '/');
-  await openTab(page, 'Bandingkan run');
+  await openTab(page, 'Bandingkan perhitungan');
   await page.locator('#compare-go').waitFor();
   await page.route('**/diff/**', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'busy', message: 'Server sedang menghitung skenario lain' }) }));
   await page.locator('#compare-go').click();

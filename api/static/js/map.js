@@ -16,7 +16,10 @@ let colourBy = 'band';
 let mode = null; // 'boundaries' or 'tiles' once the reader has chosen; null: the layer decides
 let layer = null; // { datasetId, geojson }
 
-const seqColour = (f) => SEQ[Math.min(SEQ.length - 1, Math.max(0, Math.floor(f * (SEQ.length - 1) + 0.5)))];
+const seqStep = (f) => Math.min(SEQ.length - 1, Math.max(0, Math.floor(f * (SEQ.length - 1) + 0.5)));
+const seqColour = (f) => SEQ[seqStep(f)];
+// White text keeps 4.5:1 only on the two darkest steps; dark ink reads on the others.
+const DARK_FROM_STEP = 4;
 
 function rings(geometry) {
   if (!geometry) return [];
@@ -100,7 +103,7 @@ const VOWEL = /[aeiou]/i;
  * before a vowel; ng, ny, kh and sy stay together; at least two letters stay on each side.
  */
 function syllabify(name) {
-  return name.replace(/\p{L}{8,}/gu, (word) => {
+  return name.replace(/\p{L}{7,}/gu, (word) => {
     const breaks = new Set();
     for (let i = 1; i < word.length - 1; i += 1) {
       if (VOWEL.test(word[i]) || !VOWEL.test(word[i + 1])) continue;
@@ -129,7 +132,7 @@ function tiles(ctx) {
     const counts = { name: p.name, selected: int(s.selected), districts: int(s.districts), share: share(f, 0) };
     const tile = el(
       'li',
-      { class: `tile${s.selected ? ' sel-any' : ''}${f > 0.55 ? ' dark' : ''}`, title: t('map.tile_title', counts), dataset: { code: p.code } },
+      { class: `tile${s.selected ? ' sel-any' : ''}${seqStep(f) >= DARK_FROM_STEP ? ' dark' : ''}`, title: t('map.tile_title', counts), dataset: { code: p.code } },
       el('span', { class: 'tile-name', text: syllabify(p.name) }),
       el('span', { class: 'tile-count', 'aria-hidden': 'true', text: `${int(s.selected)}/${int(s.districts)}` }),
       el('span', { class: 'sr-only', text: t('map.tile_counts', counts) }),
