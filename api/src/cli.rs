@@ -12,7 +12,9 @@ use model::token::{ApiToken, Role};
 
 use crate::config::Settings;
 use crate::i18n::Lang;
+use crate::sentences as s;
 use crate::startup::{Application, prepare_database};
+use model::message::Sentence;
 
 /// Lokus: priority districts for Indonesia's digital stunting-reduction programme.
 #[derive(Debug, Parser)]
@@ -231,71 +233,62 @@ pub fn locale_lang(value: Option<&str>) -> Lang {
     }
 }
 
-/// The stable code of a model error (as the API names it).
-fn model_code(e: &model::ModelError) -> &'static str {
-    match e {
-        model::ModelError::NotFound { .. } => "not_found",
-        model::ModelError::Invalid { code, .. } => code,
-        model::ModelError::InvalidRows(_) => "invalid_rows",
-        model::ModelError::Infeasible(_) => "infeasible_constraints",
-        model::ModelError::Conflict { code, .. } => code,
-        model::ModelError::InsufficientData { .. } => "insufficient_data",
-        model::ModelError::PartialCoverage { .. } => "partial_coverage",
-        _ => "internal_error",
-    }
-}
-
 fn describe(e: &model::ModelError) -> String {
-    if cli_lang() == Lang::Id {
-        return describe_in_indonesian(e);
-    }
-    match e {
-        model::ModelError::InvalidRows(rows) => {
-            let mut text = format!("{e}\n");
-            for r in rows {
-                match &r.cell {
-                    Some(cell) => text.push_str(&format!("  {cell} (row {})", r.line)),
-                    None => text.push_str(&format!("  line {}", r.line)),
-                }
-                if let Some(f) = &r.field {
-                    text.push_str(&format!(", {f}"));
-                }
-                if let Some(c) = r.column.as_ref().filter(|c| Some(*c) != r.field.as_ref()) {
-                    text.push_str(&format!(" (column '{c}')"));
-                }
-                text.push_str(&format!(": {}\n", r.message));
-                for c in &r.candidates {
-                    text.push_str(&format!("      candidate: {c}\n"));
-                }
-            }
-            text
-        }
-        other => other.to_string(),
-    }
+    describe_in(e, cli_lang())
 }
 
-fn describe_in_indonesian(e: &model::ModelError) -> String {
-    match e {
-        model::ModelError::InvalidRows(rows) => {
-            let mut text = format!("{} baris tidak valid; tidak ada yang diimpor\n", rows.len());
-            for r in rows {
-                text.push_str("  ");
-                if let Some(cell) = &r.cell {
-                    text.push_str(&format!("{cell}: "));
+/// A model error as the command line prints it in `lang`: the sentence, then each bad row.
+fn describe_in(e: &model::ModelError, lang: Lang) -> String {
+    let mut text = e.message().render(lang);
+    if let model::ModelError::InvalidRows(rows) = e {
+        text.push('\n');
+        for r in rows {
+            match lang {
+                Lang::En => {
+                    match &r.cell {
+                        Some(cell) => text.push_str(&format!("  {cell} (row {})", r.line)),
+                        None => text.push_str(&format!("  line {}", r.line)),
+                    }
+                    if let Some(f) = &r.field {
+                        text.push_str(&format!(", {f}"));
+                    }
+                    if let Some(c) = r.column.as_ref().filter(|c| Some(*c) != r.field.as_ref()) {
+                        text.push_str(&format!(" (column '{c}')"));
+                    }
+                    text.push_str(&format!(": {}\n", r.message));
                 }
-                text.push_str(&crate::i18n::row_in_indonesian(r));
-                text.push('\n');
-                for c in &r.candidates {
-                    text.push_str(&format!("      kandidat: {c}\n"));
+                Lang::Id => {
+                    text.push_str("  ");
+                    if let Some(cell) = &r.cell {
+                        text.push_str(&format!("{cell}: "));
+                    }
+                    text.push_str(&crate::i18n::row_message(r, lang));
+                    text.push('\n');
                 }
             }
-            text
+            for c in &r.candidates {
+                let word = match lang {
+                    Lang::En => "candidate",
+                    Lang::Id => "kandidat",
+                };
+                text.push_str(&format!("      {word}: {c}\n"));
+            }
         }
-        other => format!(
-            "{}. Detail: {other}",
-            crate::i18n::indonesian(model_code(other)).unwrap_or("Perintah gagal")
-        ),
     }
+    text
+}
+
+/// An I/O failure of the command line in its language, the system's own text kept in English.
+fn io_failure(
+    sentence: &'static Sentence,
+    name: &'static str,
+    value: String,
+    e: &std::io::Error,
+) -> String {
+    sentence
+        .with(name, value)
+        .with("detail", e.to_string())
+        .render(cli_lang())
 }
 
 /// Runs the command line; returns the process exit code.
@@ -337,8 +330,16 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
                 settings.demo = false;
             }
             let pool = prepare_database(&settings).map_err(|e| (1, e))?;
-            let app = Application::build(settings.clone(), pool)
-                .map_err(|e| (1, format!("cannot bind {}: {e}", settings.bind)))?;
+            let app = Application::build(settings.clone(), pool).map_err(|e| {
+                let sentence = match e.kind() {
+                    std::io::ErrorKind::AddrInUse => &s::ADDRESS_IN_USE,
+                    _ => &s::CANNOT_BIND,
+                };
+                (
+                    1,
+                    io_failure(sentence, "address", settings.bind.clone(), &e),
+                )
+            })?;
             println!(
                 "lokus listening on http://{}",
                 display_addr(&settings.bind, app.port())
@@ -362,8 +363,17 @@ fn execute(command: Command, mut settings: Settings) -> Result<(), (i32, String)
             stage,
             acknowledge_partial,
         } => {
-            let content = std::fs::read(&file)
-                .map_err(|e| (2, format!("cannot read {}: {e}", file.display())))?;
+            let content = std::fs::read(&file).map_err(|e| {
+                let sentence = match e.kind() {
+                    std::io::ErrorKind::NotFound => &s::FILE_NOT_FOUND,
+                    std::io::ErrorKind::PermissionDenied => &s::FILE_DENIED,
+                    _ => &s::CANNOT_READ,
+                };
+                (
+                    2,
+                    io_failure(sentence, "path", file.display().to_string(), &e),
+                )
+            })?;
             settings.demo = false;
             let pool = prepare_database(&settings).map_err(|e| (1, e))?;
             let mut conn = pool.get().map_err(|e| (1, e.to_string()))?;
@@ -601,5 +611,43 @@ fn display_addr(bind: &str, port: u16) -> String {
     match bind.rsplit_once(':') {
         Some((host, _)) => format!("{host}:{port}"),
         None => format!("{bind}:{port}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::ModelError;
+    use model::sentences as m;
+
+    #[test]
+    fn a_refusal_reads_as_one_whole_sentence_in_each_language() {
+        let e = ModelError::invalid(
+            "backup_exists",
+            m::BACKUP_EXISTS.with("path", "/srv/lokus.bak"),
+        );
+        assert_eq!(
+            describe_in(&e, Lang::En),
+            "/srv/lokus.bak exists already; name a new file"
+        );
+        assert_eq!(
+            describe_in(&e, Lang::Id),
+            "/srv/lokus.bak sudah ada; sebutkan berkas baru"
+        );
+    }
+
+    #[test]
+    fn bad_rows_are_listed_under_the_sentence_in_each_language() {
+        let mut row = model::RowError::field(3, "prevalence", m::NOT_A_NUMBER.with("value", "abc"));
+        row.column = Some("Prevalensi".into());
+        let e = ModelError::InvalidRows(vec![row]);
+        assert_eq!(
+            describe_in(&e, Lang::En),
+            "1 row(s) are invalid; nothing was imported\n  line 3, prevalence (column 'Prevalensi'): 'abc' is not a number\n"
+        );
+        assert_eq!(
+            describe_in(&e, Lang::Id),
+            "1 baris tidak valid; tidak ada yang diimpor\n  baris 3, kolom prevalensi: 'abc' bukan angka\n"
+        );
     }
 }

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
 use crate::gateway::GatewayConsumer;
+use crate::sentences as s;
 use crate::state::{AppState, Rendered};
 
 /// Who is calling: a token label, or `anonymous` where reads are open (or where a trusted
@@ -47,9 +48,7 @@ pub fn bearer_secret(value: Option<&header::HeaderValue>) -> Result<Option<Strin
                 .or_else(|| text.strip_prefix("bearer "))
             {
                 Some(token) if !token.trim().is_empty() => Ok(Some(token.trim().to_string())),
-                _ => Err(ApiError::Unauthorized(
-                    "the Authorization header must be 'Bearer <token>'".into(),
-                )),
+                _ => Err(ApiError::Unauthorized((&s::NOT_BEARER).into())),
             }
         }
     }
@@ -141,28 +140,25 @@ async fn identify(req: &HttpRequest, needed: Role) -> Result<Caller, ApiError> {
 pub fn granted(checked: TokenCheck, needed: Role) -> Result<ApiToken, ApiError> {
     let token = match checked {
         TokenCheck::Valid(token) => token,
-        TokenCheck::Unknown => return Err(ApiError::Unauthorized("unknown token".into())),
+        TokenCheck::Unknown => return Err(ApiError::Unauthorized((&s::UNKNOWN_TOKEN).into())),
         TokenCheck::Revoked => {
-            return Err(ApiError::Unauthorized("this token has been revoked".into()));
+            return Err(ApiError::Unauthorized((&s::TOKEN_REVOKED).into()));
         }
-        TokenCheck::Expired => return Err(ApiError::Unauthorized("this token has expired".into())),
+        TokenCheck::Expired => return Err(ApiError::Unauthorized((&s::TOKEN_EXPIRED).into())),
     };
     if !token.role().grants(needed) {
-        return Err(ApiError::Forbidden(format!(
-            "a {} token may not do this; it needs role {}",
-            token.role().as_str(),
-            needed.as_str()
-        )));
+        return Err(ApiError::Forbidden(
+            s::ROLE_TOO_LOW
+                .with("role", token.role().as_str())
+                .with("needed", needed.as_str()),
+        ));
     }
     Ok(token)
 }
 
 /// The message of a 401 to a request without a token.
 pub fn token_needed(needed: Role) -> ApiError {
-    ApiError::Unauthorized(format!(
-        "this endpoint needs 'Authorization: Bearer <token>' with role {}",
-        needed.as_str()
-    ))
+    ApiError::Unauthorized(s::TOKEN_NEEDED.with("role", needed.as_str()))
 }
 
 /// Decides whether a client that announced a body (`Expect: 100-continue`) may send it, from
@@ -291,24 +287,32 @@ impl Paging {
         if !(1..=MAX_PAGE).contains(&page) {
             return Err(model::ModelError::invalid(
                 "invalid_paging",
-                format!("page must be between 1 and {MAX_PAGE}, got {page}"),
+                model::sentences::RANGE
+                    .with("field", "page")
+                    .with("min", 1)
+                    .with("max", MAX_PAGE)
+                    .with("value", page),
             )
             .into());
         }
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
             return Err(model::ModelError::invalid(
                 "invalid_paging",
-                format!("per_page must be between 1 and {MAX_PER_PAGE}, got {per_page}"),
+                model::sentences::RANGE
+                    .with("field", "per_page")
+                    .with("min", 1)
+                    .with("max", MAX_PER_PAGE)
+                    .with("value", per_page),
             )
             .into());
         }
         let offset = (page - 1).checked_mul(per_page).ok_or_else(|| {
             model::ModelError::invalid(
                 "invalid_paging",
-                format!(
-                    "page {page} × per_page {per_page} is past any list; page must be at most {}",
-                    i64::MAX / per_page
-                ),
+                s::PAGE_PAST_END
+                    .with("page", page)
+                    .with("per_page", per_page)
+                    .with("max", i64::MAX / per_page),
             )
         })?;
         Ok((page, per_page, offset))
@@ -337,9 +341,7 @@ pub fn code_list(name: &str, text: Option<&str>) -> Result<Vec<String>, ApiError
             } else {
                 Err(ApiError::bad_request(
                     "invalid_query",
-                    format!(
-                        "{name} must be comma-separated Kemendagri codes such as 11.01,32.04; '{code}' is not one"
-                    ),
+                    s::NOT_A_CODE_LIST.with("field", name).with("value", code),
                 ))
             }
         })
@@ -567,10 +569,12 @@ pub fn representation_among(
             .copied()
             .find(|r| r.as_str() == name)
             .ok_or_else(|| {
-                let names: Vec<&str> = offered.iter().map(|r| r.as_str()).collect();
+                let names: Vec<String> = offered.iter().map(|r| r.as_str().to_string()).collect();
                 ApiError::bad_request(
                     "invalid_format",
-                    format!("format '{name}' is not {}", names.join(", ")),
+                    s::UNKNOWN_FORMAT
+                        .with("value", name.as_str())
+                        .with("formats", names),
                 )
             });
     }
@@ -598,7 +602,7 @@ pub fn csv_locale(
         return Ok(CsvLocale::En);
     };
     let locale = CsvLocale::parse(name).ok_or_else(|| {
-        ApiError::bad_request("invalid_locale", format!("locale '{name}' is not en or id"))
+        ApiError::bad_request("invalid_locale", s::UNKNOWN_LOCALE.with("value", name))
     })?;
     Ok(if format == Representation::Csv {
         locale

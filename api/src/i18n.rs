@@ -1,20 +1,12 @@
-//! Error messages in Bahasa Indonesia or English, chosen by `Accept-Language` (Indonesian when
-//! the header prefers `id`, English otherwise). The machine-readable `error` code never
-//! changes; only the human sentence does.
-
-use std::sync::LazyLock;
+//! The language of a request's messages, chosen by `Accept-Language` (Indonesian when the
+//! header prefers `id`, English otherwise). Each language composes its own sentence from a
+//! message's sentence and values ([`model::message`]); the machine-readable `error` code and
+//! the `params` never change, only the human sentence does.
 
 use model::RowError;
+pub use model::message::Lang;
 
-/// A language an error message can be written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// English (the default).
-    #[default]
-    En,
-    /// Bahasa Indonesia.
-    Id,
-}
+use crate::sentences as s;
 
 tokio::task_local! {
     /// The language of the request being served (set around each request by the middleware).
@@ -68,374 +60,24 @@ pub fn preferred(header: Option<&str>) -> Lang {
     best.map_or(Lang::En, |(_, l)| l)
 }
 
-/// The Indonesian sentence of every error code.
-pub static INDONESIAN: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
-    vec![
-        ("bad_request", "Permintaan tidak dapat diproses"),
-        (
-            "alias_conflict",
-            "Alias sudah menamai kabupaten/kota lain; nama itu akan menjadi ambigu",
-        ),
-        ("invalid_alias", "Alias tidak valid"),
-        (
-            "unknown_region",
-            "Kode tidak termasuk kabupaten/kota dalam referensi wilayah",
-        ),
-        (
-            "too_many_rows",
-            "Berkas memuat lebih banyak baris daripada batas impor",
-        ),
-        (
-            "too_many_columns",
-            "Berkas memuat lebih banyak kolom daripada batas impor",
-        ),
-        (
-            "xlsx_unzipped_too_large",
-            "Sebagian berkas Excel terlalu besar setelah diekstrak (melebihi batas impor)",
-        ),
-        (
-            "too_many_shared_strings",
-            "Berkas Excel memuat lebih banyak teks bersama daripada batas impor",
-        ),
-        (
-            "xlsx_too_complex",
-            "Struktur berkas Excel melebihi batas yang dapat dibaca",
-        ),
-        (
-            "field_too_long",
-            "Sebuah sel lebih panjang daripada batas impor",
-        ),
-        (
-            "name_too_long",
-            "Sebuah nama (sumber, indikator atau lembar) lebih panjang daripada batasnya",
-        ),
-        (
-            "ambiguous_token",
-            "Beberapa token aktif memakai label ini; sebutkan id-nya",
-        ),
-        ("invalid_expiry", "Masa berlaku token tidak valid"),
-        (
-            "unsupported_backend",
-            "Perintah ini tidak tersedia untuk basis data ini",
-        ),
-        (
-            "backup_exists",
-            "Berkas cadangan sudah ada dan tidak ditimpa",
-        ),
-        ("target_not_empty", "Basis data tujuan sudah berisi data"),
-        ("backup_not_found", "Berkas cadangan tidak ditemukan"),
-        (
-            "invalid_backup",
-            "Berkas ini bukan cadangan Lokus yang dapat dibaca",
-        ),
-        ("restore_failed", "Pemulihan dari cadangan gagal"),
-        (
-            "database_unavailable",
-            "Basis data sedang tidak dapat dijangkau; coba lagi sebentar lagi",
-        ),
-        (
-            "insufficient_storage",
-            "Ruang penyimpanan basis data habis; tidak ada yang diubah",
-        ),
-        (
-            "database_read_only",
-            "Basis data sedang hanya-baca; tidak ada yang diubah",
-        ),
-        (
-            "busy",
-            "Server sedang menghitung skenario lain; coba lagi sebentar lagi",
-        ),
-        (
-            "body_timeout",
-            "Isi permintaan tidak selesai dikirim dalam batas waktu",
-        ),
-        (
-            "conflict",
-            "Data yang sama sedang ditulis oleh permintaan lain; coba lagi",
-        ),
-        ("duplicate_code", "Kode muncul lebih dari sekali"),
-        (
-            "four_eyes",
-            "Langkah ini harus dilakukan oleh orang kedua (prinsip empat mata): pengunggah tidak menerbitkan unggahannya sendiri, pengusul tidak menyetujui usulannya sendiri",
-        ),
-        (
-            "not_staged",
-            "Dataset ini tidak lagi berstatus staged; hanya dataset staged yang dapat ditinjau, diterbitkan atau ditolak",
-        ),
-        (
-            "partial_coverage",
-            "Dataset ini mencakup lebih sedikit kabupaten/kota daripada dataset aktif",
-        ),
-        (
-            "invalid_reason",
-            "Alasan tidak valid: alasan harus diisi dan tidak melebihi batas panjangnya",
-        ),
-        (
-            "demo_data",
-            "Run ini dihitung dengan data demo sintetis dan tidak dapat ditetapkan",
-        ),
-        ("invalid_decision", "Data keputusan penetapan tidak valid"),
-        ("invalid_title", "Judul atau catatan tidak valid"),
-        (
-            "invalid_transition",
-            "Langkah ini tidak diizinkan dari status run saat ini",
-        ),
-        (
-            "no_adopted_list",
-            "Belum ada daftar lokus yang ditetapkan untuk program dan tahun ini",
-        ),
-        (
-            "reason_required",
-            "Setiap keputusan manual memerlukan alasan",
-        ),
-        ("title_required", "Run memerlukan judul untuk diajukan"),
-        ("empty_file", "Berkas tidak berisi baris data"),
-        ("forbidden", "Token ini tidak berhak melakukan tindakan ini"),
-        (
-            "infeasible_constraints",
-            "Tidak ada pilihan yang memenuhi semua batasan skenario",
-        ),
-        (
-            "insufficient_data",
-            "Data tidak cukup untuk perhitungan ini",
-        ),
-        (
-            "internal_error",
-            "Terjadi kesalahan internal; sudah dicatat di log",
-        ),
-        ("invalid_constraints", "Batasan skenario tidak valid"),
-        (
-            "invalid_default_stunting_se",
-            "Galat baku bawaan stunting tidak valid",
-        ),
-        ("invalid_draws", "Jumlah simulasi tidak valid"),
-        ("invalid_effect", "Asumsi efek program tidak valid"),
-        (
-            "invalid_encoding",
-            "Berkas bukan UTF-8; simpan sebagai UTF-8",
-        ),
-        ("invalid_filter", "Filter tidak valid"),
-        ("invalid_format", "Format tidak dikenal"),
-        ("invalid_geojson", "GeoJSON tidak valid"),
-        ("invalid_grid", "Daftar skenario tidak valid"),
-        ("invalid_json", "Isi JSON tidak valid"),
-        ("invalid_k", "Nilai k tidak valid"),
-        (
-            "invalid_locale",
-            "Locale CSV tidak dikenal; pilih en atau id",
-        ),
-        ("invalid_kind", "Jenis dataset tidak dikenal"),
-        (
-            "invalid_max_per_province",
-            "Batas maksimum per provinsi tidak valid",
-        ),
-        (
-            "invalid_min_per_province",
-            "Batas minimum per provinsi tidak valid",
-        ),
-        ("invalid_min_spbe", "Batas minimum SPBE tidak valid"),
-        (
-            "invalid_paging",
-            "Halaman atau ukuran halaman di luar batas",
-        ),
-        ("invalid_path", "Parameter jalur tidak valid"),
-        ("invalid_query", "Parameter kueri tidak valid"),
-        ("invalid_resamples", "Jumlah resampel tidak valid"),
-        ("invalid_role", "Peran token tidak dikenal"),
-        (
-            "invalid_outcome_year",
-            "Tahun hasil harus sesudah tahun stunting run",
-        ),
-        (
-            "invalid_rows",
-            "Ada baris yang tidak valid; tidak ada yang diimpor",
-        ),
-        ("invalid_seed", "Seed tidak valid"),
-        ("invalid_spbe_se", "Galat baku SPBE tidak valid"),
-        ("invalid_stunting_se", "Galat baku stunting tidak valid"),
-        ("invalid_target", "Target prevalensi tidak valid"),
-        ("invalid_target_se", "Target galat baku tidak valid"),
-        ("invalid_value", "Nilai tidak valid"),
-        (
-            "invalid_weight_concentration",
-            "Konsentrasi bobot tidak valid",
-        ),
-        ("invalid_weights", "Bobot tidak valid"),
-        ("invalid_xlsx", "Berkas Excel tidak dapat dibaca"),
-        ("invalid_year", "Tahun tidak valid"),
-        ("length_mismatch", "Panjang data tidak sama"),
-        (
-            "method_not_allowed",
-            "Metode ini tidak diizinkan pada alamat ini",
-        ),
-        ("missing_indicator", "Indikator tidak disebutkan"),
-        ("missing_population", "Data penduduk tidak ada"),
-        ("missing_previous_year", "Data tahun sebelumnya tidak ada"),
-        ("no_data", "Tidak ada data"),
-        (
-            "no_outcome_data",
-            "Tidak ada dataset stunting untuk tahun hasil; impor satu",
-        ),
-        (
-            "no_population_data",
-            "Perhitungan ini memerlukan dataset penduduk balita; impor satu",
-        ),
-        ("no_predictors", "Tidak ada variabel penjelas"),
-        (
-            "no_previous_year",
-            "Perhitungan ini memerlukan data stunting tahun sebelumnya",
-        ),
-        ("non_finite_value", "Ada nilai yang bukan bilangan hingga"),
-        (
-            "not_acceptable",
-            "Tidak satu pun jenis media di header Accept tersedia di sini",
-        ),
-        ("not_found", "Tidak ditemukan"),
-        ("payload_too_large", "Isi permintaan melebihi batas ukuran"),
-        ("rate_limited", "Terlalu banyak permintaan"),
-        (
-            "singular_design",
-            "Model regresi tidak dapat dihitung (matriks singular)",
-        ),
-        (
-            "unauthorized",
-            "Perlu token yang valid di header 'Authorization: Bearer <token>'",
-        ),
-        ("unknown_code", "Kode wilayah tidak dikenal"),
-        ("unknown_sheet", "Lembar kerja tidak ditemukan"),
-        (
-            "unsupported_media_type",
-            "Jenis isi permintaan tidak diterima",
-        ),
-        ("zero_variance", "Semua nilai sama; tidak ada variasi"),
-        (
-            "webhook_target_refused",
-            "Alamat tujuan webhook ditolak (harus https ke alamat publik, atau host yang diizinkan)",
-        ),
-        ("invalid_webhook_url", "URL webhook tidak valid"),
-        ("invalid_webhook", "Isian webhook tidak valid"),
-        ("unknown_event_type", "Jenis peristiwa tidak dikenal"),
-        ("invalid_secret", "Rahasia penandatanganan tidak valid"),
-        ("invalid_cursor", "Kursor umpan peristiwa tidak valid"),
-    ]
-});
-
-/// The Indonesian sentence of `code`, when it has one.
-pub fn indonesian(code: &str) -> Option<&'static str> {
-    INDONESIAN.iter().find(|(c, _)| *c == code).map(|(_, s)| *s)
-}
-
-/// One row error in Indonesian: `baris 3, kolom prevalensi: 120 bukan persentase dalam
-/// [0, 100]`. The column is the header as written in the file, else the field's name.
-pub fn row_in_indonesian(row: &RowError) -> String {
+/// A row error's `message` in `lang`: in English the problem as the importer wrote it; in
+/// Indonesian the place first, composed from the row's line and column, then the problem
+/// (`baris 3, kolom prevalensi: 120 bukan persentase dalam [0, 100]`). The column is the
+/// header as written in the file, else the field's name.
+pub fn row_message(row: &RowError, lang: Lang) -> String {
+    if lang == Lang::En {
+        return row.message.clone();
+    }
     let place = match (&row.column, &row.field) {
-        (Some(column), _) => format!("baris {}, kolom {}", row.line, column.to_lowercase()),
-        (None, Some(field)) => format!("baris {}, kolom {field}", row.line),
-        (None, None) => format!("baris {}", row.line),
+        (Some(column), _) => s::ROW_COLUMN
+            .with("line", row.line)
+            .with("column", column.to_lowercase()),
+        (None, Some(field)) => s::ROW_COLUMN
+            .with("line", row.line)
+            .with("column", field.as_str()),
+        (None, None) => s::ROW.with("line", row.line),
     };
-    format!("{place}: {}", problem_in_indonesian(&row.message))
-}
-
-/// The problem of a row error in Indonesian, for the problems the importer reports (matched on
-/// their fixed English wording, which `model::import` owns); anything else is kept as written.
-fn problem_in_indonesian(message: &str) -> String {
-    let between = |text: &str, start: &str, end: &str| -> Option<String> {
-        text.strip_prefix(start)?
-            .strip_suffix(end)
-            .map(str::to_string)
-    };
-    if let Some(v) = between(message, "prevalence ", " is not a percentage in [0, 100]") {
-        return format!("{v} bukan persentase dalam [0, 100]");
-    }
-    if let Some(v) = between(message, "SPBE index ", " is outside [1.0, 5.0]") {
-        return format!("indeks SPBE {v} di luar [1,0, 5,0]");
-    }
-    if let Some(v) = between(message, "standard error ", " must be > 0 and < 100") {
-        return format!("galat baku {v} harus > 0 dan < 100");
-    }
-    if let Some(v) = between(message, "", " is not a number") {
-        return format!("{v} bukan angka");
-    }
-    if let Some(v) = between(message, "", " is not a whole number") {
-        return format!("{v} bukan bilangan bulat");
-    }
-    if let Some(v) = between(message, "", " is not a year") {
-        return format!("{v} bukan tahun");
-    }
-    if let Some(rest) = message.strip_prefix("no district named ") {
-        // "no district named 'X' in P; closest: 12.01 KAB. X"
-        let (what, closest) = match rest.split_once("; closest: ") {
-            Some((w, c)) => (w, Some(c)),
-            None => (rest, None),
-        };
-        let what = match what.rsplit_once("' in ") {
-            Some((name, province)) => format!("{name}' di {province}"),
-            None => what.to_string(),
-        };
-        return match closest {
-            Some(c) => format!("tidak ada kabupaten/kota bernama {what}; yang paling mirip: {c}"),
-            None => format!("tidak ada kabupaten/kota bernama {what}"),
-        };
-    }
-    if let Some(v) = between(message, "unknown province ", "") {
-        return format!("provinsi {v} tidak dikenal");
-    }
-    if let Some(v) = between(message, "unknown Kemendagri code ", "") {
-        return format!("kode Kemendagri {v} tidak dikenal");
-    }
-    if let Some(v) = between(message, "method ", " is not 'direct' or 'sae'") {
-        return format!("metode {v} bukan 'direct' atau 'sae'");
-    }
-    match message {
-        "value is missing" => "nilai kosong".into(),
-        "name is missing" => "nama kosong".into(),
-        other => other.to_string(),
-    }
-}
-
-/// The common limit sentences in Indonesian: `k must be between 1 and 514, got 0` →
-/// `k harus antara 1 dan 514, diberikan 0`; `None` for any other wording.
-pub fn limit_in_indonesian(message: &str) -> Option<String> {
-    let (subject, rest) = message.split_once(" must be ")?;
-    let (range, got) = match rest.rsplit_once(", got ") {
-        Some((range, got)) => (range, Some(got)),
-        None => (rest, None),
-    };
-    // "(the number of candidates)" and the like: the parenthesis names what the bound counts.
-    let (range, counted) = match range.split_once(" (") {
-        Some((r, c)) => (r, c.strip_suffix(')').map(translate_counted)),
-        None => (range, None),
-    };
-    let bound = if let Some(r) = range.strip_prefix("between ") {
-        let (low, high) = r.split_once(" and ")?;
-        format!("antara {low} dan {high}")
-    } else if let Some(r) = range.strip_prefix("above ") {
-        let (low, high) = r.split_once(" and at most ")?;
-        format!("di atas {low} dan paling banyak {high}")
-    } else if let Some(n) = range.strip_prefix("at least ") {
-        format!("sedikitnya {n}")
-    } else if let Some(n) = range.strip_prefix("at most ") {
-        format!("paling banyak {n}")
-    } else {
-        return None;
-    };
-    let subject = subject.replace(" year", " tahun");
-    let mut out = format!("{subject} harus {bound}");
-    if let Some(c) = counted {
-        out.push_str(&format!(" ({c})"));
-    }
-    if let Some(g) = got {
-        out.push_str(&format!(", diberikan {g}"));
-    }
-    Some(out)
-}
-
-fn translate_counted(text: &str) -> String {
-    match text {
-        "the number of candidates" => "jumlah kandidat".into(),
-        "the joined districts" => "kabupaten/kota yang tergabung".into(),
-        other => other.into(),
-    }
+    format!("{}: {}", place.render(lang), row.problem_in(lang))
 }
 
 #[cfg(test)]
@@ -484,115 +126,124 @@ mod tests {
         let mut row = RowError::field(
             3,
             "prevalence",
-            "prevalence 120 is not a percentage in [0, 100]",
+            model::sentences::NOT_A_PERCENTAGE.with("value", 120.0),
         );
         row.column = Some("Prevalensi".into());
         assert_eq!(
-            row_in_indonesian(&row),
+            row_message(&row, Lang::Id),
             "baris 3, kolom prevalensi: 120 bukan persentase dalam [0, 100]"
         );
-        let row = RowError::field(7, "value", "'abc' is not a number");
         assert_eq!(
-            row_in_indonesian(&row),
+            row_message(&row, Lang::En),
+            "prevalence 120 is not a percentage in [0, 100]"
+        );
+        let row = RowError::field(
+            7,
+            "value",
+            model::sentences::NOT_A_NUMBER.with("value", "abc"),
+        );
+        assert_eq!(
+            row_message(&row, Lang::Id),
             "baris 7, kolom value: 'abc' bukan angka"
         );
+        assert_eq!(row.problem.code(), "not_a_number");
     }
 
-    /// Codes as the sources write them: after `invalid(`, `bad_request(` or `code: `.
-    fn codes_in_sources() -> Vec<String> {
-        let mut codes = Vec::new();
-        let roots = [
-            concat!(env!("CARGO_MANIFEST_DIR"), "/src"),
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../model/src"),
-        ];
-        let mut files = Vec::new();
-        let mut dirs: Vec<std::path::PathBuf> = roots.iter().map(Into::into).collect();
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(dir).expect("source dir").flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "rs")
-                    && !path.ends_with("indicator.rs")
-                    && !path.ends_with("i18n.rs")
-                {
-                    files.push(path);
-                }
-            }
-        }
-        for file in files {
-            let text = std::fs::read_to_string(&file).expect("source");
-            for needle in [
-                "invalid(",
-                "bad_request(",
-                "code: \"",
-                "\"invalid_",
-                "\"no_",
-            ] {
-                for (at, _) in text.match_indices(needle) {
-                    let rest = text[at + needle.len()..].trim_start();
-                    let rest = if needle.ends_with('"') {
-                        rest
-                    } else if let Some(r) = rest.strip_prefix('"') {
-                        r
-                    } else {
-                        continue;
-                    };
-                    let prefix = needle.trim_start_matches('"');
-                    let prefix = if needle.starts_with('"') { prefix } else { "" };
-                    let name: String = rest
-                        .chars()
-                        .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
-                        .collect();
-                    let code = format!("{prefix}{name}");
-                    if code.contains('_') && !code.ends_with('_') && !codes.contains(&code) {
-                        codes.push(code);
-                    }
-                }
-            }
-        }
-        codes
+    /// English words no Indonesian sentence may hold; identifiers (`max_per_province`,
+    /// `LOKUS_MAX_IMPORT_ROWS`) and values are not words.
+    const ENGLISH: &[&str] = &[
+        "a", "an", "and", "are", "at", "be", "between", "but", "cannot", "detail", "error",
+        "expected", "for", "found", "got", "has", "have", "in", "invalid", "is", "line", "more",
+        "most", "must", "no", "not", "of", "or", "row", "rows", "than", "that", "the", "to",
+        "unknown", "was", "with",
+    ];
+
+    /// Terms written alike in both languages.
+    const SAME_IN_BOTH: &[&str] = &["DATASET", "WEBHOOK", "TOKEN", "STAGED"];
+
+    /// Every sentence of both catalogues: the model's and the API's.
+    fn every_sentence() -> Vec<&'static model::message::Sentence> {
+        model::sentences::all()
+            .chain(crate::sentences::ALL.iter().copied())
+            .collect()
     }
 
     #[test]
-    fn the_common_limit_sentences_read_in_indonesian() {
-        assert_eq!(
-            limit_in_indonesian("k must be between 1 and 514, got 0").as_deref(),
-            Some("k harus antara 1 dan 514, diberikan 0")
-        );
-        assert_eq!(
-            limit_in_indonesian("k must be between 1 and 40 (the joined districts), got 50")
-                .as_deref(),
-            Some("k harus antara 1 dan 40 (kabupaten/kota yang tergabung), diberikan 50")
-        );
-        assert_eq!(
-            limit_in_indonesian("target_se must be above 0 and at most 0.5, got 0.9").as_deref(),
-            Some("target_se harus di atas 0 dan paling banyak 0.5, diberikan 0.9")
-        );
-        assert_eq!(
-            limit_in_indonesian("include must be at least 1").as_deref(),
-            Some("include harus sedikitnya 1")
-        );
-        assert_eq!(limit_in_indonesian("unknown code 99.99"), None);
-        assert_eq!(
-            limit_in_indonesian("weights must be finite and non-negative"),
-            None
-        );
-    }
-
-    #[test]
-    fn every_error_code_has_an_indonesian_message() {
-        let codes = codes_in_sources();
-        assert!(codes.len() > 30, "the scan finds the codes: {codes:?}");
-        for code in codes
-            .iter()
-            .map(String::as_str)
-            .chain(crate::error::STATIC_CODES.iter().copied())
-        {
+    fn every_sentence_composes_a_whole_indonesian_sentence_from_its_values() {
+        let sentences = every_sentence();
+        assert!(sentences.len() > 200, "{} sentences", sentences.len());
+        let mut codes = std::collections::HashSet::new();
+        for sentence in sentences {
             assert!(
-                indonesian(code).is_some(),
-                "no Indonesian message for {code}"
+                codes.insert(sentence.code()),
+                "{} is defined twice",
+                sentence.name
+            );
+            // Each template names only the values the sentence declares …
+            for template in [sentence.en, sentence.id] {
+                for name in model::message::Sentence::placeholders(template) {
+                    assert!(
+                        sentence.params.contains(&name),
+                        "{}: {{{name}}} is not declared",
+                        sentence.name
+                    );
+                }
+            }
+            // … so that, given them, nothing is left to fill, in words of its own language.
+            let mut message = model::message::Message::from(sentence);
+            for name in sentence.params {
+                message = message.with(name, 7);
+            }
+            let indonesian = message.render(Lang::Id);
+            for name in sentence.params {
+                assert!(
+                    !indonesian.contains(&format!("{{{name}}}")),
+                    "{}: {indonesian} leaves {{{name}}}",
+                    sentence.name
+                );
+            }
+            // Quoted names ('rows', `field`) are identifiers, not words.
+            let words: String = indonesian
+                .split(['\'', '`'])
+                .step_by(2)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let english: Vec<&str> = words
+                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                .filter(|w| ENGLISH.contains(&w.to_lowercase().as_str()))
+                .collect();
+            assert!(
+                english.is_empty(),
+                "{}: English {english:?} in {indonesian:?}",
+                sentence.name
+            );
+            assert!(
+                sentence.en != sentence.id || SAME_IN_BOTH.contains(&sentence.name),
+                "{} is not translated",
+                sentence.name
             );
         }
+    }
+
+    #[test]
+    fn the_specifics_of_an_error_are_in_its_indonesian_sentence() {
+        let m = model::sentences::RANGE_COUNTED
+            .with("field", "k")
+            .with("min", 1)
+            .with("max", 40)
+            .with("counted", &model::sentences::THE_JOINED)
+            .with("value", 50);
+        assert_eq!(
+            m.to_string(),
+            "k must be between 1 and 40 (the joined districts), got 50"
+        );
+        assert_eq!(
+            m.render(Lang::Id),
+            "k harus antara 1 dan 40 (jumlah kabupaten/kota yang tergabung), bukan 50"
+        );
+        assert_eq!(
+            serde_json::to_value(&m.params).unwrap(),
+            serde_json::json!({"field": "k", "min": 1, "max": 40, "counted": "the_joined", "value": 50})
+        );
     }
 }

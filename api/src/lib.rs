@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod metrics;
 pub mod negotiate;
 pub mod routes;
+pub mod sentences;
 pub mod startup;
 pub mod state;
 pub mod webhooks;

@@ -158,9 +158,9 @@ pub async fn conform<B: MessageBody + 'static>(
     {
         let offered: Vec<&str> = offered.iter().map(String::as_str).collect();
         if choose(&ranges, &offered).is_none() {
-            let response = ApiError::NotAcceptable(format!(
-                "none of the media types in the Accept header is available here; this operation produces {}",
-                offered.join(", ")
+            let response = ApiError::NotAcceptable(crate::sentences::NOT_ACCEPTABLE_HERE.with(
+                "media_types",
+                offered.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
             ))
             .error_response();
             return Ok(req.into_response(response).map_into_right_body());

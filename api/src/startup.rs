@@ -17,6 +17,7 @@ use model::db::DbPool;
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::routes;
+use crate::sentences as s;
 use crate::state::{AppState, ClientKey};
 use model::token::TokenCheck;
 
@@ -35,16 +36,11 @@ fn json_config(limit: usize) -> web::JsonConfig {
                 E::OverflowKnownLength { .. } | E::Overflow { .. } => {
                     ApiError::PayloadTooLarge(limit)
                 }
-                E::ContentType => {
-                    ApiError::UnsupportedMediaType("send the body as application/json".into())
-                }
-                E::Deserialize(e) => ApiError::bad_request(
-                    "invalid_json",
-                    format!("the JSON body is not valid: {e}"),
-                ),
+                E::ContentType => ApiError::UnsupportedMediaType((&s::SEND_JSON).into()),
+                E::Deserialize(e) => crate::error::invalid_json(e),
                 other => ApiError::bad_request(
                     "invalid_json",
-                    format!("the JSON body could not be read: {other}"),
+                    s::BODY_UNREADABLE.with("detail", other.to_string()),
                 ),
             };
             api.into()
@@ -52,14 +48,20 @@ fn json_config(limit: usize) -> web::JsonConfig {
 }
 
 fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|err, _| {
-        ApiError::bad_request("invalid_query", format!("invalid query parameter: {err}")).into()
+    web::QueryConfig::default().error_handler(|err, req| {
+        crate::error::invalid_query(err.to_string(), req.query_string()).into()
     })
 }
 
 fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|err, _| {
-        ApiError::bad_request("invalid_path", format!("invalid path parameter: {err}")).into()
+    web::PathConfig::default().error_handler(|err, req| {
+        ApiError::bad_request(
+            "invalid_path",
+            s::PATH_UNREADABLE
+                .with("detail", err.to_string())
+                .with("path", req.path()),
+        )
+        .into()
     })
 }
 
@@ -83,13 +85,13 @@ fn normalise_error<B: MessageBody + 'static>(
                 .app_data::<web::Data<AppState>>()
                 .map_or(0, |s| s.settings.max_body_bytes),
         ),
-        415 => ApiError::UnsupportedMediaType("unsupported content type".into()),
-        406 => ApiError::NotAcceptable("none of the accepted media types is available".into()),
+        415 => ApiError::UnsupportedMediaType((&s::UNSUPPORTED_CONTENT_TYPE).into()),
+        406 => ApiError::NotAcceptable((&s::NOT_ACCEPTABLE).into()),
         404 => ApiError::RouteNotFound(res.request().path().to_string()),
         405 => ApiError::MethodNotAllowed(res.request().method().to_string()),
         s if s < 500 => ApiError::bad_request(
             "bad_request",
-            format!("the request could not be processed ({status})"),
+            s::NOT_PROCESSED.with("status", status.to_string()),
         ),
         _ => ApiError::Internal(format!("unhandled {status}")),
     };

@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 use crate::db::DbConnection;
 use crate::db::schema::{adoptions, ranking_runs};
 use crate::error::{ModelError, Result};
+use crate::message::Message;
 use crate::ranking::SelectionBasis;
 use crate::run::RankingRun;
+use crate::sentences as s;
 
 /// The decision a list is adopted under (`POST /api/v1/rankings/{id}/adopt`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -38,7 +40,7 @@ impl Decision {
     /// # Errors
     /// `ModelError::Invalid` (`invalid_decision`) naming the field.
     pub fn validate(&self) -> Result<()> {
-        let bad = |m: String| Err(ModelError::invalid("invalid_decision", m));
+        let bad = |m: Message| Err(ModelError::invalid("invalid_decision", m));
         let p = self.programme.as_bytes();
         let slug = !p.is_empty()
             && p.len() <= 63
@@ -46,41 +48,38 @@ impl Decision {
             && p.iter()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-');
         if !slug {
-            return bad(format!(
-                "programme must be a lower-case slug of letters, digits and '-' (at most 63, e.g. digital-stunting), got '{}'",
-                self.programme
-            ));
+            return bad(s::NOT_A_SLUG.with("value", self.programme.as_str()));
         }
         if !(2000..=2100).contains(&self.year) {
-            return bad(format!(
-                "year must be between 2000 and 2100, got {}",
-                self.year
-            ));
+            return bad(s::RANGE
+                .with("field", "year")
+                .with("min", 2000)
+                .with("max", 2100)
+                .with("value", self.year));
         }
         let number = self.decision_number.trim();
         if number.is_empty() || number.chars().count() > 200 {
-            return bad("decision_number must be 1 to 200 characters".into());
+            return bad(s::TEXT_LENGTH
+                .with("field", "decision_number")
+                .with("min", 1)
+                .with("max", 200));
         }
         if chrono::NaiveDate::parse_from_str(&self.decision_date, "%Y-%m-%d").is_err()
             || self.decision_date.len() != 10
         {
-            return bad(format!(
-                "decision_date must be a date YYYY-MM-DD, got '{}'",
-                self.decision_date
-            ));
+            return bad(s::NOT_A_DATE
+                .with("field", "decision_date")
+                .with("value", self.decision_date.as_str()));
         }
         if self.signatories.is_empty() || self.signatories.len() > 20 {
-            return bad(format!(
-                "signatories must list 1 to 20 names, got {}",
-                self.signatories.len()
-            ));
+            return bad(s::SIGNATORY_COUNT.with("count", self.signatories.len()));
         }
         if self
             .signatories
             .iter()
             .any(|s| s.trim().is_empty() || s.chars().count() > 200)
         {
-            return bad("every signatory must be a name of 1 to 200 characters".into());
+            return bad((&s::SIGNATORY_LENGTH).into());
         }
         Ok(())
     }
@@ -207,8 +206,8 @@ impl Adoption {
         )
         .pop()
         .ok_or_else(|| ModelError::NotFound {
-            entity: "adoption",
-            id: id.to_string(),
+            entity: &crate::sentences::ADOPTION,
+            id: id.into(),
         })
     }
 

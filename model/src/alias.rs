@@ -11,6 +11,7 @@ use crate::db::DbConnection;
 use crate::db::schema::{region_aliases, regions};
 use crate::error::{ModelError, Result};
 use crate::region::{RegionIndex, alias_key};
+use crate::sentences as s;
 
 /// Where an alias comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -164,18 +165,14 @@ pub struct Added {
 /// (a code not in the reference) or `alias_conflict`; `ModelError::Database`.
 pub fn add(conn: &mut DbConnection, actor: &Actor, entries: &[NewAlias]) -> Result<Added> {
     if entries.is_empty() {
-        return Err(ModelError::invalid(
-            "invalid_alias",
-            "aliases is empty: send at least one {\"alias\": \"…\", \"code\": \"12.34\"}",
-        ));
+        return Err(ModelError::invalid("invalid_alias", &s::NO_ALIASES));
     }
     if entries.len() > MAX_ALIASES_PER_REQUEST {
         return Err(ModelError::invalid(
             "invalid_alias",
-            format!(
-                "aliases must be at most {MAX_ALIASES_PER_REQUEST} per request, got {}",
-                entries.len()
-            ),
+            s::TOO_MANY_ALIASES
+                .with("max", MAX_ALIASES_PER_REQUEST)
+                .with("count", entries.len()),
         ));
     }
     for (n, e) in entries.iter().enumerate() {
@@ -184,18 +181,18 @@ pub fn add(conn: &mut DbConnection, actor: &Actor, entries: &[NewAlias]) -> Resu
         if chars > MAX_ALIAS_CHARS {
             return Err(ModelError::invalid(
                 "invalid_alias",
-                format!(
-                    "aliases[{item}].alias must be at most {MAX_ALIAS_CHARS} characters, got {chars}"
-                ),
+                s::ALIAS_TOO_LONG
+                    .with("item", item)
+                    .with("max", MAX_ALIAS_CHARS)
+                    .with("length", chars),
             ));
         }
         if alias_key(&e.alias).is_empty() {
             return Err(ModelError::invalid(
                 "invalid_alias",
-                format!(
-                    "aliases[{item}].alias '{}' has no letter or digit once normalised",
-                    e.alias
-                ),
+                s::ALIAS_WITHOUT_LETTERS
+                    .with("item", item)
+                    .with("alias", e.alias.as_str()),
             ));
         }
     }
@@ -214,7 +211,9 @@ pub fn add(conn: &mut DbConnection, actor: &Actor, entries: &[NewAlias]) -> Resu
             let Some(region) = index.by_code(code) else {
                 return Err(ModelError::invalid(
                     "unknown_region",
-                    format!("aliases[{item}].code '{code}' is not a district of the reference"),
+                    s::ALIAS_FOR_UNKNOWN_REGION
+                        .with("item", item)
+                        .with("code", code),
                 ));
             };
             let key = alias_key(&alias);
@@ -224,10 +223,10 @@ pub fn add(conn: &mut DbConnection, actor: &Actor, entries: &[NewAlias]) -> Resu
             {
                 return Err(ModelError::invalid(
                     "alias_conflict",
-                    format!(
-                        "alias '{alias}' is given to both {} and {code} in this request",
-                        other.code.trim()
-                    ),
+                    s::ALIAS_GIVEN_TWICE
+                        .with("alias", alias.as_str())
+                        .with("first", other.code.trim())
+                        .with("second", code),
                 ));
             }
             planned.push((key, e));
@@ -238,10 +237,10 @@ pub fn add(conn: &mut DbConnection, actor: &Actor, entries: &[NewAlias]) -> Resu
             {
                 return Err(ModelError::invalid(
                     "alias_conflict",
-                    format!(
-                        "alias '{alias}' would make a name ambiguous: it already names {} {}",
-                        other.code, other.name
-                    ),
+                    s::ALIAS_NAMES_ANOTHER
+                        .with("alias", alias.as_str())
+                        .with("code", other.code.as_str())
+                        .with("name", other.name.as_str()),
                 ));
             }
             let existing: Option<AliasRow> = region_aliases::table

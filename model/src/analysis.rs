@@ -9,6 +9,7 @@ use crate::db::DbConnection;
 use crate::error::{ModelError, Result};
 use crate::ranking::Candidate;
 use crate::region::RegionIndex;
+use crate::sentences as s;
 use crate::stats::{Coefficient, CorrelationParams, OlsParams};
 
 /// Which data to join.
@@ -150,43 +151,35 @@ fn pick_year(conn: &mut DbConnection, kind: DatasetKind, year: Option<i32>) -> R
     {
         return Err(ModelError::invalid(
             "invalid_year",
-            format!(
-                "{} year must be between {} and {}, got {y}",
-                kind.as_str(),
-                valid.start(),
-                valid.end()
-            ),
+            s::YEAR_RANGE
+                .with("kind", kind.as_str())
+                .with("min", *valid.start())
+                .with("max", *valid.end())
+                .with("value", y),
         ));
     }
     let years = Dataset::years(conn, kind, None)?;
     match year {
         Some(y) if years.contains(&y) => Ok(y),
         Some(y) => Err(ModelError::NotFound {
-            entity: "dataset",
-            id: format!(
-                "{} {y} (years present: {})",
-                kind.as_str(),
-                join_years(&years)
-            ),
-        }),
-        None => years.first().copied().ok_or_else(|| {
-            ModelError::invalid(
-                "no_data",
-                format!("no {} dataset has been imported", kind.as_str()),
+            entity: &s::DATASET,
+            id: if years.is_empty() {
+                &s::YEAR_WITHOUT_YEARS
+            } else {
+                &s::YEAR_OF_YEARS
+            }
+            .with("kind", kind.as_str())
+            .with("year", y)
+            .with(
+                "years",
+                years.iter().map(i32::to_string).collect::<Vec<_>>(),
             )
+            .into(),
         }),
-    }
-}
-
-fn join_years(years: &[i32]) -> String {
-    if years.is_empty() {
-        "none".into()
-    } else {
-        years
-            .iter()
-            .map(i32::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
+        None => years
+            .first()
+            .copied()
+            .ok_or_else(|| ModelError::invalid("no_data", s::NO_DATA.with("kind", kind.as_str()))),
     }
 }
 
@@ -203,8 +196,8 @@ impl JoinedData {
         let stunting_year = pick_year(conn, DatasetKind::Stunting, req.stunting_year)?;
         let spbe_year = pick_year(conn, DatasetKind::Spbe, req.spbe_year)?;
         let missing = |kind: DatasetKind, year: i32| ModelError::NotFound {
-            entity: "dataset",
-            id: format!("{} {year}", kind.as_str()),
+            entity: &crate::sentences::DATASET,
+            id: format!("{} {year}", kind.as_str()).into(),
         };
         let stunting = Dataset::current(conn, DatasetKind::Stunting, stunting_year, None)?
             .ok_or_else(|| missing(DatasetKind::Stunting, stunting_year))?;
@@ -214,8 +207,8 @@ impl JoinedData {
         for name in &req.covariates {
             let d = Dataset::current(conn, DatasetKind::Covariate, stunting_year, Some(name))?
                 .ok_or_else(|| ModelError::NotFound {
-                    entity: "covariate dataset",
-                    id: format!("{name} {stunting_year}"),
+                    entity: &crate::sentences::COVARIATE_DATASET,
+                    id: format!("{name} {stunting_year}").into(),
                 })?;
             covariate_sets.push(d);
         }

@@ -8,6 +8,7 @@ use diesel::sql_types::{BigInt, Text};
 
 use crate::db::{Backend, DbConnection};
 use crate::error::{ModelError, Result};
+use crate::sentences as s;
 
 /// What to tell someone who asks to back up or restore PostgreSQL with `lokus`.
 pub const POSTGRES_HINT: &str = "lokus backup and restore copy SQLite databases; for PostgreSQL use \
@@ -29,7 +30,10 @@ struct Check {
 fn sqlite_path(url: &str) -> Result<PathBuf> {
     match Backend::from_url(url) {
         (Backend::Sqlite, path) => Ok(PathBuf::from(path)),
-        (Backend::Postgres, _) => Err(ModelError::invalid("unsupported_backend", POSTGRES_HINT)),
+        (Backend::Postgres, _) => Err(ModelError::invalid(
+            "unsupported_backend",
+            &s::BACKUP_OF_POSTGRES,
+        )),
     }
 }
 
@@ -37,7 +41,7 @@ fn sqlite_text(path: &Path) -> Result<String> {
     path.to_str().map(str::to_string).ok_or_else(|| {
         ModelError::invalid(
             "invalid_path",
-            format!("{} is not a UTF-8 path", path.display()),
+            s::NOT_A_UTF8_PATH.with("path", path.display().to_string()),
         )
     })
 }
@@ -51,12 +55,15 @@ fn sqlite_text(path: &Path) -> Result<String> {
 /// exists, `ModelError::Database` when SQLite cannot write it.
 pub fn backup(conn: &mut DbConnection, dest: &Path) -> Result<()> {
     let DbConnection::Sqlite(c) = conn else {
-        return Err(ModelError::invalid("unsupported_backend", POSTGRES_HINT));
+        return Err(ModelError::invalid(
+            "unsupported_backend",
+            &s::BACKUP_OF_POSTGRES,
+        ));
     };
     if dest.exists() {
         return Err(ModelError::invalid(
             "backup_exists",
-            format!("{} exists already; name a new file", dest.display()),
+            s::BACKUP_EXISTS.with("path", dest.display().to_string()),
         ));
     }
     diesel::sql_query("VACUUM INTO ?")
@@ -88,13 +95,16 @@ pub fn restore(source: &Path, target_url: &str, force: bool) -> Result<()> {
     if !source.is_file() {
         return Err(ModelError::invalid(
             "backup_not_found",
-            format!("{} is not a file", source.display()),
+            s::NOT_A_FILE.with("path", source.display().to_string()),
         ));
     }
+    let path = source.display().to_string();
     let invalid = |why: String| {
         ModelError::invalid(
             "invalid_backup",
-            format!("{} is not a Lokus backup: {why}", source.display()),
+            s::NOT_A_BACKUP
+                .with("path", path.as_str())
+                .with("detail", why),
         )
     };
     let mut from = SqliteConnection::establish(&format!("file:{}?mode=ro", sqlite_text(source)?))
@@ -106,7 +116,10 @@ pub fn restore(source: &Path, target_url: &str, force: bool) -> Result<()> {
         return Err(invalid(check.integrity_check));
     }
     if datasets_in(&mut from).is_none() {
-        return Err(invalid("it has no datasets table".into()));
+        return Err(ModelError::invalid(
+            "invalid_backup",
+            s::BACKUP_WITHOUT_DATASETS.with("path", path.as_str()),
+        ));
     }
     if target.exists() && !force {
         let held = SqliteConnection::establish(&sqlite_text(&target)?)
@@ -117,10 +130,9 @@ pub fn restore(source: &Path, target_url: &str, force: bool) -> Result<()> {
         if held > 0 {
             return Err(ModelError::invalid(
                 "target_not_empty",
-                format!(
-                    "{} holds {held} datasets; restore into a new database, or add --force to replace it",
-                    target.display()
-                ),
+                s::TARGET_NOT_EMPTY
+                    .with("path", target.display().to_string())
+                    .with("count", held),
             ));
         }
     }
@@ -139,7 +151,9 @@ pub fn restore(source: &Path, target_url: &str, force: bool) -> Result<()> {
     std::fs::rename(&staging, &target).map_err(|e| {
         ModelError::invalid(
             "restore_failed",
-            format!("cannot replace {}: {e}", target.display()),
+            s::CANNOT_REPLACE
+                .with("path", target.display().to_string())
+                .with("detail", e.to_string()),
         )
     })?;
     let pool = crate::db::connect_and_migrate(target_url)?;

@@ -22,8 +22,8 @@ pub fn latest_layer(conn: &mut DbConnection) -> Result<(Dataset, HashMap<String,
         .first(conn)
         .optional()?
         .ok_or_else(|| ModelError::NotFound {
-            entity: "boundary layer",
-            id: "(import one with kind=boundaries first)".into(),
+            entity: &crate::sentences::BOUNDARY_LAYER,
+            id: crate::message::Message::from(&crate::sentences::IMPORT_BOUNDARIES_FIRST).into(),
         })?;
     let rows: Vec<(String, String)> = boundaries::table
         .filter(boundaries::dataset_id.eq(dataset.id))

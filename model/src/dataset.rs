@@ -7,6 +7,7 @@ use crate::audit::{Actor, AuditEntry, now_rfc3339};
 use crate::db::DbConnection;
 use crate::db::schema::{dataset_payloads, datasets, observations};
 use crate::error::{ModelError, Result};
+use crate::sentences as s;
 
 /// What a dataset holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -57,14 +58,7 @@ impl DatasetKind {
         DatasetKind::ALL
             .into_iter()
             .find(|k| k.as_str() == text.trim().to_lowercase())
-            .ok_or_else(|| {
-                ModelError::invalid(
-                    "invalid_kind",
-                    format!(
-                        "kind '{text}' is not one of regions, stunting, spbe, covariate, population, boundaries"
-                    ),
-                )
-            })
+            .ok_or_else(|| ModelError::invalid("invalid_kind", s::UNKNOWN_KIND.with("value", text)))
     }
 
     /// True for kinds whose rows are per district per year.
@@ -146,6 +140,16 @@ pub enum DatasetStatus {
 }
 
 impl DatasetStatus {
+    /// The status as a term of the catalogue (its code is the wire spelling).
+    pub fn term(self) -> &'static crate::message::Sentence {
+        match self {
+            DatasetStatus::Staged => &s::STAGED,
+            DatasetStatus::Published => &s::PUBLISHED,
+            DatasetStatus::Rejected => &s::REJECTED,
+            DatasetStatus::Superseded => &s::SUPERSEDED,
+        }
+    }
+
     /// The stored and wire spelling.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -283,8 +287,8 @@ impl Dataset {
             .first(conn)
             .optional()?
             .ok_or_else(|| ModelError::NotFound {
-                entity: "dataset",
-                id: id.to_string(),
+                entity: &crate::sentences::DATASET,
+                id: id.into(),
             })
     }
 
@@ -489,19 +493,17 @@ impl Dataset {
             if dataset.status() != DatasetStatus::Staged {
                 return Err(ModelError::conflict(
                     "not_staged",
-                    format!(
-                        "dataset {id} is {}, not staged: only a staged dataset can be published",
-                        dataset.status
-                    ),
+                    s::NOT_STAGED_TO_PUBLISH
+                        .with("id", id)
+                        .with("status", dataset.status().term()),
                 ));
             }
             if options.four_eyes && dataset.imported_by == actor.name {
                 return Err(ModelError::conflict(
                     "four_eyes",
-                    format!(
-                        "dataset {id} was uploaded by '{}': a second person publishes it (four eyes; LOKUS_FOUR_EYES=false lifts the rule on single-person installs)",
-                        dataset.imported_by
-                    ),
+                    s::OWN_UPLOAD
+                        .with("id", id)
+                        .with("uploader", dataset.imported_by.as_str()),
                 ));
             }
             let live = dataset.live_counterpart(conn)?;
@@ -568,7 +570,13 @@ impl Dataset {
                     dataset.row_count, live.row_count, live.id
                 ));
             }
-            AuditEntry::record(conn, actor, "publish_dataset", &format!("dataset:{id}"), &detail)?;
+            AuditEntry::record(
+                conn,
+                actor,
+                "publish_dataset",
+                &format!("dataset:{id}"),
+                &detail,
+            )?;
             let published = Dataset::find(conn, id)?;
             // Told to subscribers in the same transaction: the event exists if and only if the
             // publication does (the synthetic demo data are never announced).
@@ -598,9 +606,7 @@ impl Dataset {
         if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
             return Err(ModelError::invalid(
                 "invalid_reason",
-                format!(
-                    "reason must be 1 to {MAX_REASON_CHARS} characters saying why the dataset is rejected"
-                ),
+                s::REJECTION_REASON.with("max", MAX_REASON_CHARS),
             ));
         }
         conn.transaction::<_, ModelError, _>(|conn| {
@@ -609,10 +615,9 @@ impl Dataset {
             if dataset.status() != DatasetStatus::Staged {
                 return Err(ModelError::conflict(
                     "not_staged",
-                    format!(
-                        "dataset {id} is {}, not staged: only a staged dataset can be rejected",
-                        dataset.status
-                    ),
+                    s::NOT_STAGED_TO_REJECT
+                        .with("id", id)
+                        .with("status", dataset.status().term()),
                 ));
             }
             diesel::update(datasets::table.find(id))

@@ -1,6 +1,11 @@
 //! The one error type of the model crate.
 
+use std::fmt;
+
 use serde::Serialize;
+
+use crate::message::{Lang, Message, Params, Sentence, Value};
+use crate::sentences as s;
 
 /// One problem found in an imported file, located by line (CSV), item (JSON) or cell (Excel).
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -21,58 +26,70 @@ pub struct RowError {
     /// For an unresolved or ambiguous district: the codes and names it could be.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub candidates: Vec<String>,
+    /// What is wrong, as a stable snake_case code (`not_a_number`, `out_of_range`, …).
+    #[schema(value_type = String, example = "not_a_percentage")]
+    pub problem: &'static Sentence,
+    /// The values the problem names (the value as written, the limits, the first line of a
+    /// duplicate, …), by name.
+    #[schema(value_type = Object)]
+    pub params: Params,
 }
 
 impl RowError {
     /// A problem in one field of one line.
-    pub fn field(line: usize, field: &str, message: impl Into<String>) -> Self {
+    pub fn field(line: usize, field: &str, problem: impl Into<Message>) -> Self {
         RowError {
             field: Some(field.to_string()),
-            ..RowError::line(line, message)
+            ..RowError::line(line, problem)
         }
     }
 
     /// A problem with a whole line (syntax, encoding).
-    pub fn line(line: usize, message: impl Into<String>) -> Self {
+    pub fn line(line: usize, problem: impl Into<Message>) -> Self {
+        let problem = problem.into();
         RowError {
             line,
             field: None,
             column: None,
             cell: None,
-            message: message.into(),
+            message: problem.to_string(),
             candidates: Vec::new(),
+            problem: problem.sentence,
+            params: problem.params,
         }
+    }
+
+    /// The problem (without its place) in `lang`; in English it is `message`.
+    pub fn problem_in(&self, lang: Lang) -> String {
+        crate::message::render(self.problem.template(lang), &self.params, lang)
     }
 }
 
 /// Everything that can go wrong in the model; expected errors first, unexpected ones last.
+/// Each says what is wrong as a [`Message`] ([`ModelError::message`]); `Display` writes it in
+/// English.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ModelError {
     /// A resource that does not exist.
-    #[error("{entity} {id} was not found")]
     NotFound {
-        /// What kind of thing.
-        entity: &'static str,
-        /// Its identifier as given.
-        id: String,
+        /// What kind of thing (a term of the catalogue: `dataset`, `region`, …).
+        entity: &'static Sentence,
+        /// Its identifier as given (with what else helps to find it, as a message).
+        id: Value,
     },
     /// A parameter or document that is wrong as a whole.
-    #[error("{message}")]
     Invalid {
         /// Stable snake_case code for machines.
         code: &'static str,
-        /// Sentence for humans.
-        message: String,
+        /// What is wrong, with its values.
+        message: Message,
     },
     /// An import in which some rows are wrong; nothing was written.
-    #[error("{} row(s) are invalid; nothing was imported", .0.len())]
     InvalidRows(Vec<RowError>),
-    /// A ranking whose constraints cannot all be met.
-    #[error("{0}")]
-    Infeasible(String),
+    /// A ranking whose constraints cannot all be met, naming the conflict.
+    Infeasible(Message),
     /// Not enough data to compute something.
-    #[error("needs at least {needed} districts with data, got {got}")]
     InsufficientData {
         /// Minimum needed.
         needed: usize,
@@ -82,18 +99,14 @@ pub enum ModelError {
     /// A request at odds with the state of what it names (409), with its stable code: a
     /// workflow step out of order (`invalid_transition`), the same person doing both steps
     /// (`four_eyes`), a dataset that is no longer staged (`not_staged`).
-    #[error("{message}")]
     Conflict {
         /// Stable snake_case code for machines.
         code: &'static str,
-        /// Sentence for humans.
-        message: String,
+        /// What is at odds, with its values.
+        message: Message,
     },
     /// Publishing a dataset that covers fewer districts than the live one it replaces,
     /// without `acknowledge_partial` (409 `partial_coverage`).
-    #[error(
-        "this dataset covers {staged} districts, fewer than the {live} of the live dataset {live_dataset_id}; publish with acknowledge_partial to replace it anyway"
-    )]
     PartialCoverage {
         /// Districts the dataset to publish covers.
         staged: i32,
@@ -103,26 +116,21 @@ pub enum ModelError {
         live_dataset_id: i32,
     },
     /// A database error (unexpected).
-    #[error("database error")]
     Database(#[from] diesel::result::Error),
     /// The pool could not hand out a connection (unexpected).
-    #[error("database pool error: {0}")]
     Pool(String),
     /// The database could not take a write for lack of space (SQLite aborted the whole
     /// transaction, as it does on a full disk or a failing write).
-    #[error("storage full: {0}")]
     StorageFull(String),
     /// A migration failed (unexpected).
-    #[error("migration error: {0}")]
     Migration(String),
     /// A numerical routine failed (unexpected).
-    #[error("numerical error: {0}")]
     Numerical(String),
 }
 
 impl ModelError {
     /// A conflict with the state of what the request names, with its stable code.
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn conflict(code: &'static str, message: impl Into<Message>) -> Self {
         ModelError::Conflict {
             code,
             message: message.into(),
@@ -130,11 +138,46 @@ impl ModelError {
     }
 
     /// A bad parameter, with its stable code.
-    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid(code: &'static str, message: impl Into<Message>) -> Self {
         ModelError::Invalid {
             code,
             message: message.into(),
         }
+    }
+
+    /// What is wrong, as a sentence of the catalogue with its values.
+    pub fn message(&self) -> Message {
+        match self {
+            ModelError::NotFound { entity, id } => {
+                s::NOT_FOUND.with("entity", *entity).with("id", id.clone())
+            }
+            ModelError::Invalid { message, .. }
+            | ModelError::Conflict { message, .. }
+            | ModelError::Infeasible(message) => message.clone(),
+            ModelError::InvalidRows(rows) => s::INVALID_ROWS.with("count", rows.len()),
+            ModelError::InsufficientData { needed, got } => s::INSUFFICIENT_DATA
+                .with("needed", *needed)
+                .with("got", *got),
+            ModelError::PartialCoverage {
+                staged,
+                live,
+                live_dataset_id,
+            } => s::PARTIAL_COVERAGE
+                .with("staged", *staged)
+                .with("live", *live)
+                .with("live_dataset_id", *live_dataset_id),
+            ModelError::Database(_) => Message::from(&s::DATABASE_ERROR),
+            ModelError::Pool(detail) => s::POOL_ERROR.with("detail", detail),
+            ModelError::StorageFull(detail) => s::STORAGE_FULL.with("detail", detail),
+            ModelError::Migration(detail) => s::MIGRATION_ERROR.with("detail", detail),
+            ModelError::Numerical(detail) => s::NUMERICAL_ERROR.with("detail", detail),
+        }
+    }
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
     }
 }
 

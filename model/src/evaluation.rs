@@ -21,6 +21,7 @@ use crate::dataset::{Dataset, DatasetKind};
 use crate::db::DbConnection;
 use crate::error::{ModelError, Result};
 use crate::run::RankingRun;
+use crate::sentences as s;
 use crate::stats::did::{DidFit, DidParams, DidUnit};
 use crate::stats::rd::{RdFit, RdParams};
 
@@ -151,7 +152,11 @@ pub fn evaluate(conn: &mut DbConnection, run_id: i32, outcome_year: i32) -> Resu
     if !crate::analysis::QUERY_YEARS.contains(&outcome_year) {
         return Err(ModelError::invalid(
             "invalid_year",
-            format!("outcome_year must be between 2000 and 2100, got {outcome_year}"),
+            s::RANGE
+                .with("field", "outcome_year")
+                .with("min", *crate::analysis::QUERY_YEARS.start())
+                .with("max", *crate::analysis::QUERY_YEARS.end())
+                .with("value", outcome_year),
         ));
     }
     let run = RankingRun::find(conn, run_id)?;
@@ -163,9 +168,9 @@ pub fn evaluate(conn: &mut DbConnection, run_id: i32, outcome_year: i32) -> Resu
     if outcome_year <= baseline_year {
         return Err(ModelError::invalid(
             "invalid_outcome_year",
-            format!(
-                "outcome_year must be after the run's stunting year {baseline_year}, got {outcome_year}"
-            ),
+            s::OUTCOME_NOT_AFTER
+                .with("year", baseline_year)
+                .with("value", outcome_year),
         ));
     }
     let dataset = match Dataset::current(conn, DatasetKind::Stunting, outcome_year, None)? {
@@ -180,7 +185,7 @@ pub fn evaluate(conn: &mut DbConnection, run_id: i32, outcome_year: i32) -> Resu
     .ok_or_else(|| {
         ModelError::invalid(
             "no_outcome_data",
-            format!("no stunting dataset exists for the outcome year {outcome_year}; import one"),
+            s::NO_OUTCOME_DATA.with("year", outcome_year),
         )
     })?;
     let outcome: HashMap<String, f64> = dataset

@@ -12,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ModelError, Result};
+use crate::sentences as s;
 
 /// WHO/UNICEF prevalence band of stunting among children under five (de Onis et al., Public
 /// Health Nutrition 2019, Table 2).
@@ -90,10 +91,7 @@ impl ProjectionParams {
         if !(0.0..=100.0).contains(&self.effect_points) {
             return Err(ModelError::invalid(
                 "invalid_effect",
-                format!(
-                    "effect_points must be between 0 and 100 % points, got {}",
-                    self.effect_points
-                ),
+                s::EFFECT_POINTS_RANGE.with("value", self.effect_points),
             ));
         }
         if let Some(r) = self.effect_relative
@@ -101,13 +99,17 @@ impl ProjectionParams {
         {
             return Err(ModelError::invalid(
                 "invalid_effect",
-                format!("effect_relative must be between 0 and 1, got {r}"),
+                s::RANGE
+                    .with("field", "effect_relative")
+                    .with("min", 0)
+                    .with("max", 1)
+                    .with("value", r),
             ));
         }
         if !(0.0..=100.0).contains(&self.target) {
             return Err(ModelError::invalid(
                 "invalid_target",
-                format!("target must be between 0 and 100 %, got {}", self.target),
+                s::TARGET_RANGE.with("value", self.target),
             ));
         }
         Ok(())

@@ -8,6 +8,8 @@ use serde::Serialize;
 use crate::db::DbConnection;
 use crate::db::schema::{provinces, region_aliases, regions};
 use crate::error::Result;
+use crate::message::Message;
+use crate::sentences as s;
 
 /// A province (Kemendagri code such as `12`).
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
@@ -238,7 +240,7 @@ pub struct ResolveError {
     /// Column at fault.
     pub field: &'static str,
     /// What is wrong.
-    pub message: String,
+    pub message: Message,
     /// Districts it could be (`code name (province)`), best first.
     pub candidates: Vec<String>,
     /// The same districts with their scores, best first.
@@ -246,7 +248,8 @@ pub struct ResolveError {
 }
 
 impl ResolveError {
-    fn new(field: &'static str, message: String) -> Self {
+    fn new(field: &'static str, message: impl Into<Message>) -> Self {
+        let message = message.into();
         ResolveError {
             field,
             message,
@@ -469,15 +472,16 @@ impl RegionIndex {
         suggest: bool,
     ) -> std::result::Result<(&Region, MatchedBy), ResolveError> {
         let explicit_kind = match nonempty(q.kind) {
-            Some(k) => Some(RegionKind::parse(k).ok_or_else(|| {
-                ResolveError::new("kind", format!("kind '{k}' is not 'kabupaten' or 'kota'"))
-            })?),
+            Some(k) => Some(
+                RegionKind::parse(k)
+                    .ok_or_else(|| ResolveError::new("kind", s::NOT_A_KIND.with("value", k)))?,
+            ),
             None => None,
         };
         let name = nonempty(q.name);
         let province = match nonempty(q.province) {
             Some(p) => Some(self.province(p).ok_or_else(|| {
-                ResolveError::new("province", format!("unknown province '{p}'"))
+                ResolveError::new("province", s::UNKNOWN_PROVINCE.with("value", p))
                     .with(self.name_hints(name, explicit_kind, None))
             })?),
             None => None,
@@ -492,7 +496,7 @@ impl RegionIndex {
         };
         let by_bps = match nonempty(q.bps_code) {
             Some(bps) => Some(self.by_bps.get(bps).copied().ok_or_else(|| {
-                ResolveError::new("bps_code", format!("unknown BPS code '{bps}'"))
+                ResolveError::new("bps_code", s::UNKNOWN_BPS_CODE.with("value", bps))
                     .with(self.name_hints(name, explicit_kind, province_code))
             })?),
             None => None,
@@ -502,10 +506,9 @@ impl RegionIndex {
         {
             return Err(ResolveError::new(
                 "bps_code",
-                format!(
-                    "Kemendagri code '{}' and BPS code '{}' name different districts",
-                    self.regions[a].code, self.regions[b].bps_code
-                ),
+                s::CODES_DISAGREE
+                    .with("code", self.regions[a].code.as_str())
+                    .with("bps_code", self.regions[b].bps_code.as_str()),
             )
             .with(self.exact(&[a, b])));
         }
@@ -513,12 +516,9 @@ impl RegionIndex {
             .map(|i| (i, MatchedBy::Code))
             .or(by_bps.map(|i| (i, MatchedBy::BpsCode)));
         let Some(name) = name else {
-            return by_id.map(|(i, m)| (&self.regions[i], m)).ok_or_else(|| {
-                ResolveError::new(
-                    "code",
-                    "no code, bps_code or name to identify the district".to_string(),
-                )
-            });
+            return by_id
+                .map(|(i, m)| (&self.regions[i], m))
+                .ok_or_else(|| ResolveError::new("code", &s::NO_DISTRICT_ID));
         };
         let found = self.match_name(name, explicit_kind, province_code);
         if let Some((i, matched_by)) = by_id {
@@ -528,11 +528,10 @@ impl RegionIndex {
             {
                 let mut all = vec![i];
                 all.extend(c.iter().copied());
-                return Err(ResolveError::new(
-                    "name",
-                    format!("name '{name}' does not match the district with that code"),
-                )
-                .with(self.exact(&all)));
+                return Err(
+                    ResolveError::new("name", s::NAME_NOT_CODE.with("name", name))
+                        .with(self.exact(&all)),
+                );
             }
             return Ok((&self.regions[i], matched_by));
         }
@@ -542,10 +541,9 @@ impl RegionIndex {
             }
             Some((many, _)) => Err(ResolveError::new(
                 "name",
-                format!(
-                    "name '{name}' is ambiguous: {} districts match; add the province and kind (kabupaten/kota) or use the code",
-                    many.len()
-                ),
+                s::AMBIGUOUS_NAME
+                    .with("name", name)
+                    .with("count", many.len()),
             )
             .with(self.exact(&many))),
             None => {
@@ -554,10 +552,20 @@ impl RegionIndex {
                 } else {
                     Vec::new()
                 };
-                let place = province.map(|p| format!(" in {}", p.name)).unwrap_or_default();
-                let mut message = format!("no district named '{name}'{place}");
+                let sentence = match (province, suggestions.first()) {
+                    (None, None) => &s::UNKNOWN_NAME,
+                    (Some(_), None) => &s::UNKNOWN_NAME_IN_PROVINCE,
+                    (None, Some(_)) => &s::UNKNOWN_NAME_CLOSEST,
+                    (Some(_), Some(_)) => &s::UNKNOWN_NAME_IN_PROVINCE_CLOSEST,
+                };
+                let mut message = sentence.with("name", name);
+                if let Some(p) = province {
+                    message = message.with("province", p.name.as_str());
+                }
                 if let Some(best) = suggestions.first() {
-                    message.push_str(&format!("; closest: {} {}", best.code, best.name));
+                    message = message
+                        .with("closest_code", best.code.as_str())
+                        .with("closest_name", best.name.as_str());
                 }
                 Err(ResolveError::new("name", message).with(suggestions))
             }
@@ -586,13 +594,12 @@ impl RegionIndex {
         if let Some(&i) = self.by_code.get(code) {
             return Ok(i);
         }
-        let mut message = format!("unknown Kemendagri code '{code}'");
-        if code.len() == 4 && code.chars().all(|c| c.is_ascii_digit()) {
-            message.push_str(
-                "; it looks like a BPS code: put it in a 'bps_code' column (BPS and Kemendagri codes differ for 199 districts)",
-            );
-        }
-        Err(ResolveError::new("code", message))
+        let sentence = if code.len() == 4 && code.chars().all(|c| c.is_ascii_digit()) {
+            &s::CODE_LOOKS_LIKE_BPS
+        } else {
+            &s::UNKNOWN_KEMENDAGRI_CODE
+        };
+        Err(ResolveError::new("code", sentence.with("value", code)))
     }
 
     /// The districts a written name means: each normalised form of it is tried in turn
@@ -664,10 +671,9 @@ impl RegionIndex {
                     let ids: Vec<usize> = found.iter().map(|(i, _)| *i).collect();
                     return Err(ResolveError::new(
                         "name",
-                        format!(
-                            "name '{name}' is ambiguous: the word '{}' may be the kind or part of the name; add a kind column",
-                            name.split_whitespace().next().unwrap_or_default()
-                        ),
+                        s::KIND_OR_NAME
+                            .with("name", name)
+                            .with("word", name.split_whitespace().next().unwrap_or_default()),
                     )
                     .with(self.exact(&ids)));
                 }
@@ -777,8 +783,8 @@ impl Region {
             .first(conn)
             .optional()?
             .ok_or_else(|| crate::error::ModelError::NotFound {
-                entity: "region",
-                id: code.to_string(),
+                entity: &s::REGION,
+                id: code.into(),
             })
     }
 }
@@ -937,7 +943,7 @@ mod tests {
         };
         let err = idx.resolve(&q).unwrap_err();
         assert!(
-            err.message.contains("looks like a BPS code"),
+            err.message.to_string().contains("looks like a BPS code"),
             "{}",
             err.message
         );
@@ -1033,7 +1039,9 @@ mod tests {
         assert_eq!(codes(&err.suggestions)[0], "12.08");
         assert!(err.suggestions[0].score < 1.0);
         assert!(
-            err.message.contains("closest: 12.08 KAB. SIMALUNGUN"),
+            err.message
+                .to_string()
+                .contains("closest: 12.08 KAB. SIMALUNGUN"),
             "{}",
             err.message
         );

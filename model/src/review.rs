@@ -17,8 +17,10 @@ use crate::audit::Actor;
 use crate::dataset::{Dataset, DatasetKind, DatasetStatus, PublishOptions};
 use crate::db::DbConnection;
 use crate::error::{ModelError, Result};
+use crate::message::Lang;
 use crate::region::RegionIndex;
 use crate::scenario::{RankingRequest, RankingResult};
+use crate::sentences as s;
 
 /// The robust z-score above which a value is an outlier within its province.
 pub const ROBUST_Z_LIMIT: f64 = 3.5;
@@ -201,9 +203,10 @@ pub struct ShortlistEffect {
     pub entering: Vec<ShortlistMove>,
     /// Districts that would leave it, by rank before.
     pub leaving: Vec<ShortlistMove>,
-    /// Why the list could not be computed before (e.g. no SPBE data yet).
+    /// Why the list could not be computed before (e.g. no SPBE data yet), in the request's
+    /// language.
     pub error_before: Option<String>,
-    /// Why it could not be computed after publishing.
+    /// Why it could not be computed after publishing, in the request's language.
     pub error_after: Option<String>,
 }
 
@@ -263,19 +266,19 @@ fn rows_of(conn: &mut DbConnection, dataset: &Dataset) -> Result<Rows> {
     })
 }
 
-/// Reviews a staged dataset against the live data, without publishing it.
+/// Reviews a staged dataset against the live data, without publishing it; why a default list
+/// could not be computed is written in `lang`.
 ///
 /// # Errors
 /// `not_found`; `not_staged` (409) for a dataset that is not staged; database errors.
-pub fn review(conn: &mut DbConnection, id: i32) -> Result<DatasetReview> {
+pub fn review(conn: &mut DbConnection, id: i32, lang: Lang) -> Result<DatasetReview> {
     let dataset = Dataset::find(conn, id)?;
     if dataset.status() != DatasetStatus::Staged {
         return Err(ModelError::conflict(
             "not_staged",
-            format!(
-                "dataset {id} is {}: only a staged dataset is reviewed",
-                dataset.status
-            ),
+            s::NOT_STAGED_TO_REVIEW
+                .with("id", id)
+                .with("status", dataset.status().term()),
         ));
     }
     let kind = dataset.kind()?;
@@ -378,7 +381,7 @@ pub fn review(conn: &mut DbConnection, id: i32) -> Result<DatasetReview> {
     } else {
         None
     };
-    let shortlist = shortlist_effect(conn, id, &index)?;
+    let shortlist = shortlist_effect(conn, id, &index, lang)?;
     Ok(DatasetReview {
         dataset,
         live,
@@ -553,6 +556,7 @@ fn shortlist_effect(
     conn: &mut DbConnection,
     id: i32,
     index: &RegionIndex,
+    lang: Lang,
 ) -> Result<ShortlistEffect> {
     let request = RankingRequest::default();
     let before = crate::scenario::compute(conn, &request);
@@ -578,13 +582,14 @@ fn shortlist_effect(
         }
     })?
     .ok_or_else(|| ModelError::Numerical("the review's shortlist was not computed".into()))?;
-    Ok(compare_shortlists(before, after, index))
+    Ok(compare_shortlists(before, after, index, lang))
 }
 
 fn compare_shortlists(
     before: Result<RankingResult>,
     after: Result<RankingResult>,
     index: &RegionIndex,
+    lang: Lang,
 ) -> ShortlistEffect {
     let ranks = |r: &RankingResult| -> HashMap<String, (usize, bool)> {
         r.districts
@@ -592,8 +597,8 @@ fn compare_shortlists(
             .map(|d| (d.code.clone(), (d.rank, d.selected)))
             .collect()
     };
-    let (before, error_before) = split(before);
-    let (after, error_after) = split(after);
+    let (before, error_before) = split(before, lang);
+    let (after, error_after) = split(after, lang);
     let rb = before.as_ref().map(ranks).unwrap_or_default();
     let ra = after.as_ref().map(ranks).unwrap_or_default();
     let selected = |m: &HashMap<String, (usize, bool)>| -> HashSet<String> {
@@ -635,10 +640,10 @@ fn compare_shortlists(
     }
 }
 
-fn split(result: Result<RankingResult>) -> (Option<RankingResult>, Option<String>) {
+fn split(result: Result<RankingResult>, lang: Lang) -> (Option<RankingResult>, Option<String>) {
     match result {
         Ok(r) => (Some(r), None),
-        Err(e) => (None, Some(e.to_string())),
+        Err(e) => (None, Some(e.message().render(lang))),
     }
 }
 

@@ -15,6 +15,7 @@ use crate::analysis::JoinedData;
 use crate::error::{ModelError, Result};
 use crate::ranking::{Constraints, Method, Normalisation, SpbeDirection, Weights, rank};
 use crate::scenario::{RankingRequest, fingerprint, ranked_inputs, restrict};
+use crate::sentences as s;
 
 /// Most stunting weights a grid may list.
 pub const MAX_STUNTING_WEIGHTS: usize = 11;
@@ -107,7 +108,10 @@ fn check_list<T: PartialEq>(name: &str, list: Option<&Vec<T>>, max: usize) -> Re
     if list.is_empty() || list.len() > max {
         return Err(ModelError::invalid(
             "invalid_grid",
-            format!("{name} must list 1 to {max} values, got {}", list.len()),
+            s::LIST_LENGTH
+                .with("field", name)
+                .with("max", max)
+                .with("count", list.len()),
         ));
     }
     Ok(())
@@ -147,7 +151,11 @@ impl RobustnessRequest {
         {
             return Err(ModelError::invalid(
                 "invalid_weights",
-                format!("stunting_weights must each be between 0 and 1, got {w}"),
+                s::EACH_BETWEEN
+                    .with("field", "stunting_weights")
+                    .with("min", 0)
+                    .with("max", 1)
+                    .with("value", *w),
             ));
         }
         Ok(())

@@ -141,8 +141,8 @@ impl RankingRun {
             .first(conn)
             .optional()?
             .ok_or_else(|| ModelError::NotFound {
-                entity: "ranking",
-                id: id.to_string(),
+                entity: &crate::sentences::RANKING,
+                id: id.into(),
             })
     }
 

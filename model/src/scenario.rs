@@ -17,6 +17,7 @@ use crate::ranking::{
     Normalisation, Reason, Scenario, SelectionBasis, SpbeDirection, UncertaintyParams, Weights,
     rank, simulate,
 };
+use crate::sentences as s;
 use crate::stats::CorrelationParams;
 
 /// Version of the ranking rules; part of every fingerprint so old runs stay distinguishable.
@@ -362,10 +363,11 @@ pub fn load_join(conn: &mut DbConnection, req: &RankingRequest) -> Result<Joined
     {
         return Err(ModelError::invalid(
             "invalid_draws",
-            format!(
-                "uncertainty.draws must be between 1 and {MAX_DRAWS}, got {}",
-                u.draws
-            ),
+            s::RANGE
+                .with("field", "uncertainty.draws")
+                .with("min", 1)
+                .with("max", MAX_DRAWS)
+                .with("value", u.draws),
         ));
     }
     JoinedData::load(
@@ -592,11 +594,12 @@ pub(crate) fn ranked_inputs(
     if req.k == 0 || req.k > candidates.len() {
         return Err(ModelError::invalid(
             "invalid_k",
-            format!(
-                "k must be between 1 and {} (the joined districts), got {}",
-                candidates.len(),
-                req.k
-            ),
+            s::RANGE_COUNTED
+                .with("field", "k")
+                .with("min", 1)
+                .with("max", candidates.len())
+                .with("counted", &s::THE_JOINED)
+                .with("value", req.k),
         ));
     }
     Ok((params, candidates))
@@ -608,21 +611,13 @@ pub(crate) fn restrict(joined: &JoinedData, req: &RankingRequest) -> Result<Opti
     if population && joined.population.is_none() {
         return Err(ModelError::invalid(
             "no_population_data",
-            format!(
-                "method burden and a burden weight need a population dataset (kind population, \
-                 indicator under5) for {} or earlier; import one",
-                joined.stunting_year
-            ),
+            s::NO_POPULATION_FOR_YEAR.with("year", joined.stunting_year),
         ));
     }
     if previous && joined.previous.is_none() {
         return Err(ModelError::invalid(
             "no_previous_year",
-            format!(
-                "method trend and a trend weight need a stunting dataset of a year before {}; \
-                 import one",
-                joined.stunting_year
-            ),
+            s::NO_PREVIOUS_STUNTING_YEAR.with("year", joined.stunting_year),
         ));
     }
     let lacks = |d: &crate::analysis::JoinedDistrict| {

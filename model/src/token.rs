@@ -9,6 +9,7 @@ use crate::audit::{Actor, AuditEntry, now_rfc3339};
 use crate::db::DbConnection;
 use crate::db::schema::api_tokens;
 use crate::error::{ModelError, Result};
+use crate::sentences as s;
 
 /// What a token may do. `steward` and `approver` are editors with one more power each, and
 /// neither includes the other: publishing data and approving a list are different offices.
@@ -41,7 +42,7 @@ impl Role {
             "approver" => Ok(Role::Approver),
             _ => Err(ModelError::invalid(
                 "invalid_role",
-                format!("role '{text}' is not 'viewer', 'editor', 'steward' or 'approver'"),
+                s::UNKNOWN_ROLE.with("value", text),
             )),
         }
     }
@@ -171,12 +172,7 @@ impl ApiToken {
                     .filter(|d| {
                         *d > chrono::Duration::zero() && *d <= chrono::Duration::days(36_525)
                     })
-                    .ok_or_else(|| {
-                        ModelError::invalid(
-                            "invalid_expiry",
-                            "a token lifetime must be more than zero and at most 100 years",
-                        )
-                    })?;
+                    .ok_or_else(|| ModelError::invalid("invalid_expiry", &s::TOKEN_LIFETIME))?;
                 Some(rfc3339(chrono::Utc::now() + d))
             }
         };
@@ -323,8 +319,8 @@ impl ApiToken {
             };
             if matching.is_empty() {
                 return Err(ModelError::NotFound {
-                    entity: "token",
-                    id: wanted.to_string(),
+                    entity: &crate::sentences::TOKEN,
+                    id: wanted.into(),
                 });
             }
             let active: Vec<ApiToken> = matching
@@ -334,15 +330,13 @@ impl ApiToken {
             if active.len() > 1 {
                 return Err(ModelError::invalid(
                     "ambiguous_token",
-                    format!(
-                        "{} tokens are labelled '{wanted}' (ids {}); revoke one by id",
-                        active.len(),
-                        active
-                            .iter()
-                            .map(|t| t.id.to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                    s::AMBIGUOUS_TOKEN
+                        .with("count", active.len())
+                        .with("label", wanted)
+                        .with(
+                            "ids",
+                            active.iter().map(|t| t.id.to_string()).collect::<Vec<_>>(),
+                        ),
                 ));
             }
             let now = now_rfc3339();

@@ -13,8 +13,10 @@ use crate::audit::{Actor, AuditEntry, now_rfc3339};
 use crate::db::DbConnection;
 use crate::db::schema::{adoptions, ranking_runs, run_history};
 use crate::error::{ModelError, Result};
+use crate::message::Sentence;
 use crate::run::RankingRun;
 use crate::scenario::RankingRequest;
+use crate::sentences as s;
 
 /// Where a saved run stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -52,6 +54,18 @@ pub enum Action {
 }
 
 impl RunStatus {
+    /// The status as a term of the catalogue (its code is the wire spelling).
+    pub fn term(self) -> &'static Sentence {
+        match self {
+            RunStatus::Draft => &s::DRAFT,
+            RunStatus::Proposed => &s::PROPOSED,
+            RunStatus::Approved => &s::APPROVED,
+            RunStatus::Adopted => &s::ADOPTED,
+            RunStatus::Superseded => &s::SUPERSEDED,
+            RunStatus::Withdrawn => &s::WITHDRAWN,
+        }
+    }
+
     /// Every status, in workflow order.
     pub const ALL: [RunStatus; 6] = [
         RunStatus::Draft,
@@ -102,14 +116,14 @@ impl Action {
 
 impl Action {
     /// The step in the past tense (`proposed`, `withdrawn`, …).
-    fn past(self) -> &'static str {
+    fn past(self) -> &'static Sentence {
         match self {
-            Action::Propose => "proposed",
-            Action::Approve => "approved",
-            Action::Reject => "rejected",
-            Action::Adopt => "adopted",
-            Action::Withdraw => "withdrawn",
-            Action::Supersede => "superseded",
+            Action::Propose => &s::PROPOSED,
+            Action::Approve => &s::APPROVED,
+            Action::Reject => &s::REJECTED,
+            Action::Adopt => &s::ADOPTED,
+            Action::Withdraw => &s::WITHDRAWN,
+            Action::Supersede => &s::SUPERSEDED,
         }
     }
 }
@@ -127,26 +141,24 @@ pub fn can(from: RunStatus, action: Action) -> Result<RunStatus> {
         (S::Approved, A::Adopt) => Ok(S::Adopted),
         (S::Adopted, A::Withdraw) => Ok(S::Withdrawn),
         (S::Adopted, A::Supersede) => Ok(S::Superseded),
-        _ => Err(ModelError::Conflict {
-            code: "invalid_transition",
-            message: format!(
-                "a run that is {} cannot be {}; allowed: {}",
-                from.as_str(),
-                action.past(),
-                allowed(from)
-            ),
-        }),
+        _ => Err(ModelError::conflict(
+            "invalid_transition",
+            s::INVALID_TRANSITION
+                .with("status", from.term())
+                .with("action", action.past())
+                .with("allowed", allowed(from)),
+        )),
     }
 }
 
 /// The steps allowed from a status, in words.
-fn allowed(from: RunStatus) -> &'static str {
+fn allowed(from: RunStatus) -> &'static Sentence {
     match from {
-        RunStatus::Draft => "propose",
-        RunStatus::Proposed => "approve or reject",
-        RunStatus::Approved => "adopt",
-        RunStatus::Adopted => "withdraw (or adopt another run for the same programme and year)",
-        RunStatus::Superseded | RunStatus::Withdrawn => "nothing (the run's workflow has ended)",
+        RunStatus::Draft => &s::ALLOWED_FROM_DRAFT,
+        RunStatus::Proposed => &s::ALLOWED_FROM_PROPOSED,
+        RunStatus::Approved => &s::ALLOWED_FROM_APPROVED,
+        RunStatus::Adopted => &s::ALLOWED_FROM_ADOPTED,
+        RunStatus::Superseded | RunStatus::Withdrawn => &s::ALLOWED_AT_THE_END,
     }
 }
 
@@ -160,10 +172,7 @@ pub const MAX_TEXT: usize = 1000;
 pub fn required_reason<'a>(reason: Option<&'a str>, step: &str) -> Result<&'a str> {
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     let reason = reason.ok_or_else(|| {
-        ModelError::invalid(
-            "reason_required",
-            format!("{step} needs a reason: send {{\"reason\": \"…\"}}"),
-        )
+        ModelError::invalid("reason_required", s::REASON_REQUIRED.with("step", step))
     })?;
     optional_reason(Some(reason)).map(|r| r.unwrap_or(reason))
 }
@@ -179,7 +188,7 @@ pub fn optional_reason(reason: Option<&str>) -> Result<Option<&str>> {
     {
         return Err(ModelError::invalid(
             "invalid_reason",
-            format!("reason must be at most {MAX_TEXT} characters"),
+            s::REASON_TOO_LONG.with("max", MAX_TEXT),
         ));
     }
     Ok(reason)
@@ -217,13 +226,10 @@ fn step(
     };
     if changed != 1 {
         // Another request moved the run between our read and this write.
-        return Err(ModelError::Conflict {
-            code: "invalid_transition",
-            message: format!(
-                "run {id} is no longer {}; reload it and try again",
-                from.as_str()
-            ),
-        });
+        return Err(ModelError::conflict(
+            "invalid_transition",
+            s::RUN_MOVED.with("id", id).with("status", from.term()),
+        ));
     }
     diesel::insert_into(run_history::table)
         .values((
@@ -291,19 +297,14 @@ pub fn propose(
         if run.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
             return Err(ModelError::invalid(
                 "title_required",
-                format!(
-                    "run {id} has no title; save the scenario again with a \"title\" to propose it"
-                ),
+                s::TITLE_REQUIRED.with("id", id),
             ));
         }
         let missing = unexplained(&run)?;
         if !missing.is_empty() {
             return Err(ModelError::invalid(
                 "reason_required",
-                format!(
-                    "every district forced in or out needs a reason to propose; none for: {}",
-                    missing.join(", ")
-                ),
+                s::REASONS_MISSING.with("districts", missing),
             ));
         }
         step(
@@ -337,13 +338,12 @@ pub fn approve(
         crate::dataset::begin_write(conn)?;
         let (run, from) = load(conn, id, Action::Approve)?;
         if four_eyes && run.proposed_by.as_deref() == Some(actor.name.as_str()) {
-            return Err(ModelError::Conflict {
-                code: "four_eyes",
-                message: format!(
-                    "run {id} was proposed by '{}'; another person must approve it",
-                    actor.name
-                ),
-            });
+            return Err(ModelError::conflict(
+                "four_eyes",
+                s::OWN_PROPOSAL
+                    .with("id", id)
+                    .with("proposer", actor.name.as_str()),
+            ));
         }
         step(
             conn,
@@ -410,13 +410,7 @@ pub fn adopt(
         crate::dataset::begin_write(conn)?;
         let (run, from) = load(conn, id, Action::Adopt)?;
         if run.demo {
-            return Err(ModelError::invalid(
-                "demo_data",
-                format!(
-                    "run {id} was computed on synthetic demo data and can never be adopted; \
-                     import the real tables and save the scenario again"
-                ),
-            ));
+            return Err(ModelError::invalid("demo_data", s::DEMO_RUN.with("id", id)));
         }
         let at = now_rfc3339();
         let why = format!(

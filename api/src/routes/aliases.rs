@@ -78,10 +78,9 @@ pub async fn validate_dataset(
         )
     })
     .await??;
-    if crate::i18n::current() == crate::i18n::Lang::Id {
-        for row in &mut validation.errors {
-            row.message = crate::i18n::row_in_indonesian(row);
-        }
+    let lang = crate::i18n::current();
+    for row in &mut validation.errors {
+        row.message = crate::i18n::row_message(row, lang);
     }
     Ok(HttpResponse::Ok().json(ValidationBody { validation }))
 }

@@ -141,7 +141,9 @@ pub(crate) fn upload_kind(text: &str) -> Result<DatasetKind, ApiError> {
     if kind.as_str() != text {
         return Err(model::ModelError::invalid(
             "invalid_kind",
-            format!("kind '{text}' must be written '{}'", kind.as_str()),
+            crate::sentences::KIND_SPELLING
+                .with("value", text)
+                .with("kind", kind.as_str()),
         )
         .into());
     }
@@ -169,9 +171,11 @@ pub(crate) fn upload_format(req: &HttpRequest) -> Result<Option<Format>, ApiErro
         "application/json" | "application/geo+json" => Ok(Some(Format::Json)),
         XLSX_MEDIA_TYPE => Ok(Some(Format::Xlsx)),
         "application/octet-stream" | "" => Ok(None),
-        other => Err(ApiError::UnsupportedMediaType(format!(
-            "content type '{other}' is not accepted; send the file as the raw body with Content-Type text/csv, application/json or {XLSX_MEDIA_TYPE} (curl --data-binary @file.csv)"
-        ))),
+        other => Err(ApiError::UnsupportedMediaType(
+            crate::sentences::UPLOAD_CONTENT_TYPE
+                .with("content_type", other)
+                .with("xlsx", XLSX_MEDIA_TYPE),
+        )),
     }
 }
 
@@ -355,14 +359,13 @@ fn publish_in_upload(
 ) -> Result<PublishOptions, ApiError> {
     if !caller.may(Role::Steward) {
         return Err(ApiError::Forbidden(
-            "publish=true needs a steward token; upload without it and ask a steward to publish"
-                .into(),
+            (&crate::sentences::PUBLISH_NEEDS_STEWARD).into(),
         ));
     }
     if state.settings.four_eyes {
         return Err(model::ModelError::conflict(
             "four_eyes",
-            "publish=true would publish the caller's own upload: under four eyes a second person publishes it (LOKUS_FOUR_EYES=false lifts the rule on single-person installs); nothing was written",
+            &crate::sentences::PUBLISH_OWN_UPLOAD,
         )
         .into());
     }
@@ -420,9 +423,11 @@ pub async fn review_dataset(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let pool = state.pool.clone();
+    // The blocking thread has no request scope: the language goes along.
+    let lang = crate::i18n::current();
     let review = web::block(move || {
         let mut conn = pool.get()?;
-        model::review::review(&mut conn, id)
+        model::review::review(&mut conn, id, lang)
     })
     .await??;
     Ok(HttpResponse::Ok().json(ReviewBody { review }))
@@ -452,9 +457,7 @@ pub async fn publish_dataset(
     let body: PublishBody = if body.iter().all(u8::is_ascii_whitespace) {
         PublishBody::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| {
-            ApiError::bad_request("invalid_json", format!("the JSON body is not valid: {e}"))
-        })?
+        serde_json::from_slice(&body).map_err(|e| crate::error::invalid_json(&e))?
     };
     let options = PublishOptions {
         acknowledge_partial: body.acknowledge_partial,

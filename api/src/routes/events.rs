@@ -51,14 +51,18 @@ pub async fn list_events(
     if after < 0 {
         return Err(model::ModelError::invalid(
             "invalid_cursor",
-            format!("after must be a cursor from this feed (0 or more), got {after}"),
+            crate::sentences::NOT_A_CURSOR.with("value", after),
         )
         .into());
     }
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(model::ModelError::invalid(
             "invalid_paging",
-            format!("limit must be between 1 and {MAX_LIMIT}, got {limit}"),
+            model::sentences::RANGE
+                .with("field", "limit")
+                .with("min", 1)
+                .with("max", MAX_LIMIT)
+                .with("value", limit),
         )
         .into());
     }

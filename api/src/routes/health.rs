@@ -19,11 +19,12 @@ fn status(text: &str) -> HealthStatus {
     }
 }
 
-fn not_ready(message: &str) -> ErrorBody {
+fn not_ready(sentence: &'static model::message::Sentence) -> ErrorBody {
     ErrorBody {
         coverage: None,
         error: "not_ready".into(),
-        message: message.into(),
+        message: sentence.template(crate::i18n::current()).into(),
+        params: Default::default(),
         details: Vec::new(),
     }
 }
@@ -47,10 +48,10 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     .await;
     match ready {
         Ok(Ok(true)) => HttpResponse::Ok().json(status("ready")),
-        Ok(Ok(false)) => {
-            HttpResponse::ServiceUnavailable().json(not_ready("migrations are pending"))
-        }
-        _ => HttpResponse::ServiceUnavailable().json(not_ready("the database is not reachable")),
+        Ok(Ok(false)) => HttpResponse::ServiceUnavailable()
+            .json(not_ready(&crate::sentences::MIGRATIONS_PENDING)),
+        _ => HttpResponse::ServiceUnavailable()
+            .json(not_ready(&crate::sentences::DATABASE_NOT_REACHABLE)),
     }
 }
 

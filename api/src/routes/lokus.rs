@@ -116,7 +116,9 @@ pub async fn find_lokus(
         let list = OfficialList::in_force(&mut conn, &programme, year)?.ok_or_else(|| {
             ApiError::Missing {
                 code: "no_adopted_list",
-                message: format!("no list is adopted for {programme} {year}"),
+                message: crate::sentences::NO_ADOPTED_LIST
+                    .with("programme", programme.as_str())
+                    .with("year", year),
             }
         })?;
         let run_id = list.adoption.run_id;

@@ -31,9 +31,11 @@ use crate::extract::{
     Caller, Editor, Meta, Paging, Reader, Representation, code_list, csv_locale, download,
     download_name, list_response, representation, representation_among, respond,
 };
+use crate::sentences as s;
 use crate::state::{
     AppState, ComputeCache, Rendered, Served, default_requests, ranking_key, shortlist_key,
 };
+use model::message::Message;
 
 /// Most Monte Carlo draws a read without an editor token may ask for; more is a saved run's job.
 pub const MAX_READ_DRAWS: usize = 5_000;
@@ -52,14 +54,18 @@ pub const MAX_SEED: u64 = (1 << 53) - 1;
 /// Checks the limits the document states for a scenario, before any data is read (422 naming
 /// the limit).
 pub(crate) fn check_limits(request: &RankingRequest) -> Result<(), ApiError> {
-    let invalid = |code: &'static str, message: String| -> Result<(), ApiError> {
+    let invalid = |code: &'static str, message: Message| -> Result<(), ApiError> {
         Err(ApiError::Unprocessable { code, message })
     };
+    let range = |field: String, min: usize, max: usize, value: usize| {
+        model::sentences::RANGE
+            .with("field", field)
+            .with("min", min)
+            .with("max", max)
+            .with("value", value)
+    };
     if !(1..=MAX_DISTRICTS).contains(&request.k) {
-        return invalid(
-            "invalid_k",
-            format!("k must be between 1 and {MAX_DISTRICTS}, got {}", request.k),
-        );
+        return invalid("invalid_k", range("k".into(), 1, MAX_DISTRICTS, request.k));
     }
     let c = &request.constraints;
     // At most 0 per province could never be satisfied: the document states a minimum of 1.
@@ -80,7 +86,7 @@ pub(crate) fn check_limits(request: &RankingRequest) -> Result<(), ApiError> {
         if let Some(v) = value.filter(|v| !(least..=MAX_DISTRICTS).contains(v)) {
             return invalid(
                 code,
-                format!("constraints.{name} must be between {least} and {MAX_DISTRICTS}, got {v}"),
+                range(format!("constraints.{name}"), least, MAX_DISTRICTS, v),
             );
         }
     }
@@ -88,7 +94,9 @@ pub(crate) fn check_limits(request: &RankingRequest) -> Result<(), ApiError> {
         if codes.len() > MAX_DISTRICTS {
             return invalid(
                 "invalid_constraints",
-                format!("constraints.{name} may list at most {MAX_DISTRICTS} codes"),
+                s::TOO_MANY_CODES_IN
+                    .with("field", format!("constraints.{name}"))
+                    .with("max", MAX_DISTRICTS),
             );
         }
         if let Some(bad) = codes
@@ -97,10 +105,9 @@ pub(crate) fn check_limits(request: &RankingRequest) -> Result<(), ApiError> {
         {
             return invalid(
                 "invalid_constraints",
-                format!(
-                    "constraints.{name} holds '{}', which is not a Kemendagri code (NN.NN)",
-                    bad.code
-                ),
+                s::NOT_A_CODE_IN
+                    .with("field", format!("constraints.{name}"))
+                    .with("value", bad.code.as_str()),
             );
         }
         if let Some(long) = codes.iter().find(|m| {
@@ -110,11 +117,10 @@ pub(crate) fn check_limits(request: &RankingRequest) -> Result<(), ApiError> {
         }) {
             return invalid(
                 "invalid_constraints",
-                format!(
-                    "constraints.{name}: the reason for {} must be at most {} characters",
-                    long.code,
-                    model::workflow::MAX_TEXT
-                ),
+                s::DECISION_REASON_TOO_LONG
+                    .with("field", format!("constraints.{name}"))
+                    .with("code", long.code.as_str())
+                    .with("max", model::workflow::MAX_TEXT),
             );
         }
     }
@@ -125,7 +131,11 @@ pub(crate) fn check_limits(request: &RankingRequest) -> Result<(), ApiError> {
     {
         return invalid(
             "invalid_weights",
-            format!("weights must be between 0 and {MAX_WEIGHT}, got {x}"),
+            model::sentences::RANGE
+                .with("field", "weights")
+                .with("min", 0)
+                .with("max", MAX_WEIGHT)
+                .with("value", x),
         );
     }
     if let Some(u) = &request.uncertainty
@@ -133,7 +143,11 @@ pub(crate) fn check_limits(request: &RankingRequest) -> Result<(), ApiError> {
     {
         return invalid(
             "invalid_seed",
-            format!("seed must be between 0 and {MAX_SEED}, got {}", u.seed),
+            model::sentences::RANGE
+                .with("field", "seed")
+                .with("min", 0)
+                .with("max", MAX_SEED)
+                .with("value", u.seed),
         );
     }
     Ok(())
@@ -643,14 +657,16 @@ fn run_text(
         Some(other) => {
             return Err(ApiError::bad_request(
                 "invalid_json",
-                format!("the JSON body is not valid: {name} must be a string, got {other}"),
+                s::BODY_NOT_TEXT
+                    .with("field", name)
+                    .with("value", other.to_string()),
             ));
         }
     };
     if text.chars().count() > max {
         return Err(ApiError::Unprocessable {
             code: "invalid_title",
-            message: format!("{name} must be at most {max} characters"),
+            message: s::AT_MOST_CHARACTERS.with("field", name).with("max", max),
         });
     }
     Ok((!text.is_empty()).then_some(text))
@@ -662,9 +678,7 @@ fn parse_save(
     req: &HttpRequest,
     body: &[u8],
 ) -> Result<(RankingRequest, Option<String>, Option<String>), ApiError> {
-    let invalid = |e: serde_json::Error| {
-        ApiError::bad_request("invalid_json", format!("the JSON body is not valid: {e}"))
-    };
+    let invalid = |e: serde_json::Error| crate::error::invalid_json(&e);
     let value: serde_json::Value = parse_json(req, body)?;
     let serde_json::Value::Object(mut members) = value else {
         // A scenario is an object: serde alone would also read one from an array.
@@ -691,13 +705,9 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(
         .map(|m| m.trim().to_ascii_lowercase())
         .is_some_and(|m| m == "application/json" || m.ends_with("+json"));
     if !is_json {
-        return Err(ApiError::UnsupportedMediaType(
-            "send the body as application/json".into(),
-        ));
+        return Err(ApiError::UnsupportedMediaType((&s::SEND_JSON).into()));
     }
-    serde_json::from_slice(body).map_err(|e| {
-        ApiError::bad_request("invalid_json", format!("the JSON body is not valid: {e}"))
-    })
+    serde_json::from_slice(body).map_err(|e| crate::error::invalid_json(&e))
 }
 
 /// Computes a ranking for a scenario and saves it as an immutable run.
@@ -1125,11 +1135,9 @@ fn check_read_draws(request: &RankingRequest, caller: &Caller) -> Result<(), Api
         Some(u) if u.draws > MAX_READ_DRAWS && !caller.is_editor() => {
             Err(model::ModelError::invalid(
                 "invalid_draws",
-                format!(
-                    "a read without an editor token may ask for at most {MAX_READ_DRAWS} draws, got {}; \
-                     send an editor token, or save a run with more draws through POST /api/v1/rankings",
-                    u.draws
-                ),
+                s::READ_DRAWS
+                    .with("max", MAX_READ_DRAWS)
+                    .with("value", u.draws),
             )
             .into())
         }
@@ -1165,8 +1173,7 @@ pub async fn find_projection(
             let (Some(projection), Some(coverage)) = (&result.projection, &result.coverage) else {
                 return Err(model::ModelError::invalid(
                     "no_population_data",
-                    "the projection needs a population dataset (kind population, indicator \
-                     under5) for the stunting year or earlier; import one",
+                    &s::PROJECTION_NEEDS_POPULATION,
                 )
                 .into());
             };

@@ -138,16 +138,18 @@ pub async fn list_regions(
     .await??;
     let province = match filter.province.as_deref() {
         Some("") => {
-            return Err(
-                model::ModelError::invalid("invalid_filter", "province must not be empty").into(),
-            );
+            return Err(model::ModelError::invalid(
+                "invalid_filter",
+                crate::sentences::EMPTY_FILTER.with("field", "province"),
+            )
+            .into());
         }
         Some(p) => Some(
             index
                 .province(p)
                 .ok_or_else(|| model::ModelError::NotFound {
-                    entity: "province",
-                    id: format!("'{p}'"),
+                    entity: &model::sentences::PROVINCE,
+                    id: format!("'{p}'").into(),
                 })?,
         ),
         None => None,
@@ -158,7 +160,7 @@ pub async fn list_regions(
         Some(k) => {
             return Err(model::ModelError::invalid(
                 "invalid_filter",
-                format!("kind '{k}' is not kabupaten or kota"),
+                crate::sentences::NOT_A_REGION_KIND.with("value", k),
             )
             .into());
         }

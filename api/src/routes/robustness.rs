@@ -23,24 +23,25 @@ fn parse_grid(req: &HttpRequest, body: &[u8]) -> Result<RobustnessRequest, ApiEr
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(RobustnessRequest::default());
     }
-    let invalid = |e: serde_json::Error| {
-        ApiError::bad_request("invalid_json", format!("the JSON body is not valid: {e}"))
-    };
+    let invalid = |e: serde_json::Error| crate::error::invalid_json(&e);
     let mut value: serde_json::Value = crate::routes::rankings::parse_json(req, body)?;
     if value.is_null() {
         return Ok(RobustnessRequest::default());
     }
     // serde reads a struct from an array too; the document says objects.
     for (path, part) in [
-        ("the body", Some(&value)),
-        ("constraints", value.pointer("/constraints")),
-        ("current.weights", value.pointer("/current/weights")),
-        ("current", value.pointer("/current")),
+        (
+            model::message::Value::from(&crate::sentences::THE_BODY),
+            Some(&value),
+        ),
+        ("constraints".into(), value.pointer("/constraints")),
+        ("current.weights".into(), value.pointer("/current/weights")),
+        ("current".into(), value.pointer("/current")),
     ] {
         if part.is_some_and(serde_json::Value::is_array) {
             return Err(ApiError::bad_request(
                 "invalid_json",
-                format!("the JSON body is not valid: {path} must be an object"),
+                crate::sentences::BODY_NOT_OBJECT.with("part", path),
             ));
         }
     }

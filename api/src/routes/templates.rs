@@ -31,10 +31,8 @@ pub enum TemplateKind {
 fn headers_of(kind: &str) -> Result<(DatasetKind, &'static [&'static str]), ApiError> {
     let not_found = || {
         ApiError::Model(ModelError::NotFound {
-            entity: "template",
-            id: format!(
-                "'{kind}' (templates exist for regions, stunting, spbe, covariate, population)"
-            ),
+            entity: &model::sentences::TEMPLATE,
+            id: model::sentences::TEMPLATE_KINDS.with("kind", kind).into(),
         })
     };
     let kind = DatasetKind::parse(kind).map_err(|_| not_found())?;

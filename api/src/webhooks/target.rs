@@ -16,16 +16,18 @@ use reqwest::Url;
 
 use crate::config::WebhookSettings;
 use crate::error::ApiError;
+use crate::sentences as s;
+use model::message::Message;
 
 /// Why a target is not accepted.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TargetError {
     /// Not an absolute `http(s)` URL with a host (422 `invalid_webhook_url`).
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Message),
     /// A URL, but not one this service may contact (422 `webhook_target_refused`).
     #[error("{0}")]
-    Refused(String),
+    Refused(Message),
 }
 
 impl From<TargetError> for ApiError {
@@ -152,21 +154,22 @@ impl TargetPolicy {
     /// [`TargetError`] saying what is wrong, naming the field `url`.
     pub async fn check(&self, text: &str) -> Result<Url, TargetError> {
         let url = Url::parse(text.trim()).map_err(|e| {
-            TargetError::Invalid(format!("url: '{text}' is not an absolute URL ({e})"))
+            TargetError::Invalid(
+                s::URL_NOT_ABSOLUTE
+                    .with("url", text)
+                    .with("detail", e.to_string()),
+            )
         })?;
         if !matches!(url.scheme(), "https" | "http") {
-            return Err(TargetError::Invalid(format!(
-                "url: the scheme must be https, got '{}'",
-                url.scheme()
-            )));
-        }
-        if !url.username().is_empty() || url.password().is_some() {
             return Err(TargetError::Invalid(
-                "url: must not carry credentials; receivers verify the signature instead".into(),
+                s::URL_SCHEME.with("scheme", url.scheme()),
             ));
         }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(TargetError::Invalid((&s::URL_WITH_CREDENTIALS).into()));
+        }
         let Some(host) = url.host_str().map(str::to_string) else {
-            return Err(TargetError::Invalid(format!("url: '{text}' names no host")));
+            return Err(TargetError::Invalid(s::URL_WITHOUT_HOST.with("url", text)));
         };
         let port = url.port_or_known_default().unwrap_or(443);
         if let Some(allowed) = &self.allowed {
@@ -174,26 +177,24 @@ impl TargetPolicy {
             return if allowed.iter().any(|a| *a == host || *a == with_port) {
                 Ok(url)
             } else {
-                Err(TargetError::Refused(format!(
-                    "url: host {with_port} is not in LOKUS_WEBHOOK_ALLOWED_HOSTS; no other host is contacted"
-                )))
+                Err(TargetError::Refused(
+                    s::HOST_NOT_ALLOWED.with("host", with_port),
+                ))
             };
         }
         if url.scheme() != "https" {
-            return Err(TargetError::Refused(
-                "url: only https targets are accepted".into(),
-            ));
+            return Err(TargetError::Refused((&s::HTTPS_ONLY).into()));
         }
-        let refused = |why: String| Err(TargetError::Refused(format!("url: {why}")));
+        let refused = |why: Message| Err(TargetError::Refused(why));
         match url.host().map(|h| h.to_owned()) {
             Some(url::Host::Ipv4(ip)) if !is_public(IpAddr::V4(ip)) => {
-                refused(format!("{ip} is not a public address"))
+                refused(s::ADDRESS_NOT_PUBLIC.with("address", ip.to_string()))
             }
             Some(url::Host::Ipv6(ip)) if !is_public(IpAddr::V6(ip)) => {
-                refused(format!("{ip} is not a public address"))
+                refused(s::ADDRESS_NOT_PUBLIC.with("address", ip.to_string()))
             }
             Some(url::Host::Domain(name)) if is_private_name(&name) => {
-                refused(format!("{name} is not a public host name"))
+                refused(s::HOST_NOT_PUBLIC.with("host", name))
             }
             Some(url::Host::Domain(name)) => {
                 let lookup = tokio::time::timeout(
@@ -203,14 +204,17 @@ impl TargetPolicy {
                 .await;
                 let addresses: Vec<SocketAddr> = match lookup {
                     Ok(Ok(found)) => found.collect(),
-                    _ => return refused(format!("{name} cannot be resolved")),
+                    _ => return refused(s::HOST_UNRESOLVED.with("host", name.as_str())),
                 };
                 match addresses.iter().find(|a| !is_public(a.ip())) {
-                    _ if addresses.is_empty() => refused(format!("{name} cannot be resolved")),
-                    Some(private) => refused(format!(
-                        "{name} resolves to {}, which is not a public address",
-                        private.ip()
-                    )),
+                    _ if addresses.is_empty() => {
+                        refused(s::HOST_UNRESOLVED.with("host", name.as_str()))
+                    }
+                    Some(private) => refused(
+                        s::HOST_RESOLVES_PRIVATE
+                            .with("host", name.as_str())
+                            .with("address", private.ip().to_string()),
+                    ),
                     None => Ok(url),
                 }
             }

@@ -22,7 +22,9 @@ use crate::db::schema::{
     boundaries, dataset_payloads, datasets, observations, provinces, region_aliases, regions,
 };
 use crate::error::{ModelError, Result, RowError};
+use crate::message::Message;
 use crate::region::{Province, Region, RegionIndex, RegionKind, RegionQuery};
+use crate::sentences as s;
 use crate::spbe::Predicate;
 pub use table::{Format, Limits, SheetOrigin, Table, parse_count, parse_number};
 
@@ -259,20 +261,13 @@ pub fn prepare_import(req: &ImportRequest<'_>, sheet: Option<&str>) -> Result<Pr
     {
         return Err(ModelError::invalid(
             "missing_indicator",
-            "a covariate dataset needs an 'indicator' name (e.g. poverty_rate)",
+            &s::MISSING_INDICATOR,
         ));
     }
     if let Some(y) = req.year
         && !year_range().contains(&y)
     {
-        return Err(ModelError::invalid(
-            "invalid_year",
-            format!(
-                "year {y} is outside {}–{}",
-                year_range().start(),
-                year_range().end()
-            ),
-        ));
+        return Err(ModelError::invalid("invalid_year", year_outside(y)));
     }
     req.limits.check_name("source", req.source)?;
     req.limits.check_name("indicator", indicator.as_deref())?;
@@ -282,7 +277,7 @@ pub fn prepare_import(req: &ImportRequest<'_>, sheet: Option<&str>) -> Result<Pr
             if Format::detect(req.content, req.format) == Format::Xlsx {
                 return Err(ModelError::invalid(
                     "invalid_geojson",
-                    "boundaries must be a GeoJSON FeatureCollection, not a workbook",
+                    &s::BOUNDARIES_NOT_A_WORKBOOK,
                 ));
             }
             Parsed::Boundaries(read_boundaries(req)?)
@@ -417,10 +412,9 @@ fn require_column(table: &Table, names: &[&str], errors: &mut Vec<RowError>) -> 
         errors.push(RowError::field(
             table.header_line,
             names[0],
-            format!(
-                "missing column '{}' (also accepted: {})",
-                names[0],
-                names[1..].join(", ")
+            s::MISSING_COLUMN.with("column", names[0]).with(
+                "accepted",
+                names[1..].iter().map(|n| n.to_string()).collect::<Vec<_>>(),
             ),
         ));
     }
@@ -488,29 +482,27 @@ fn dataset_year(req: &ImportRequest<'_>, table: &Table, errors: &mut Vec<RowErro
     for row in &table.rows {
         let Some(text) = cell(row, col) else { continue };
         match text.parse::<i32>() {
-            Ok(y) if !year_range().contains(&y) => errors.push(RowError::field(
-                row.line,
-                "year",
-                format!("year {y} is outside {}–{}", year_range().start(), year_range().end()),
-            )),
+            Ok(y) if !year_range().contains(&y) => {
+                errors.push(RowError::field(row.line, "year", year_outside(y)));
+            }
             Ok(y) => match year {
                 None => year = Some(y),
                 Some(expected) if expected != y => errors.push(RowError::field(
                     row.line,
                     "year",
-                    format!("year {y} differs from the dataset year {expected}; import one year per file"),
+                    s::YEAR_DIFFERS.with("value", y).with("year", expected),
                 )),
                 Some(_) => {}
             },
-            Err(_) => errors.push(RowError::field(row.line, "year", format!("'{text}' is not a year"))),
+            Err(_) => errors.push(RowError::field(
+                row.line,
+                "year",
+                s::NOT_A_YEAR.with("value", text),
+            )),
         }
     }
     if year.is_none() && errors.is_empty() {
-        errors.push(RowError::field(
-            table.header_line,
-            "year",
-            "no year given: pass year=YYYY or add a 'year' column",
-        ));
+        errors.push(RowError::field(table.header_line, "year", &s::NO_YEAR));
     }
     year
 }
@@ -591,7 +583,7 @@ fn check_observations(
         errors.push(RowError::field(
             table.header_line,
             "code",
-            "no column identifies the district: add code, bps_code or name (+ province)",
+            &s::NO_DISTRICT_COLUMN,
         ));
     }
     let value_names = value_columns(req.kind);
@@ -625,7 +617,7 @@ fn check_observations(
         let field = value_names[0];
         let value = match cell(row, value_col) {
             None => {
-                errors.push(RowError::field(row.line, field, "value is missing"));
+                errors.push(RowError::field(row.line, field, &s::VALUE_MISSING));
                 None
             }
             Some(text) if req.kind == DatasetKind::Population => match parse_count(text) {
@@ -652,7 +644,7 @@ fn check_observations(
                 errors.push(RowError::field(
                     row.line,
                     "se",
-                    format!("standard error {v} must be > 0 and < 100"),
+                    s::SE_OUT_OF_RANGE.with("value", v),
                 ));
                 None
             }
@@ -667,7 +659,7 @@ fn check_observations(
                 errors.push(RowError::field(
                     row.line,
                     "n",
-                    format!("sample size '{text}' must be a positive whole number"),
+                    s::NOT_A_SAMPLE_SIZE.with("value", text),
                 ));
                 None
             }
@@ -678,36 +670,45 @@ fn check_observations(
                 errors.push(RowError::field(
                     row.line,
                     "method",
-                    format!("method '{text}' is not 'direct' or 'sae'"),
+                    s::UNKNOWN_METHOD.with("value", text),
                 ));
                 None
             }
         });
-        let predicate = cell(row, predicate_col).and_then(|text| match (Predicate::parse(text), value) {
-            (None, _) => {
-                errors.push(RowError::field(
-                    row.line,
-                    "predicate",
-                    format!("predicate '{text}' is not one of Memuaskan, Sangat Baik, Baik, Cukup, Kurang"),
-                ));
-                None
-            }
-            (Some(p), Some(v)) if req.kind == DatasetKind::Spbe && p != Predicate::for_index(v) => {
-                errors.push(RowError::field(
-                    row.line,
-                    "predicate",
-                    format!("predicate '{text}' disagrees with index {v}, which is '{}'", Predicate::for_index(v).name()),
-                ));
-                None
-            }
-            (Some(p), _) => Some(p.name().to_string()),
-        });
+        let predicate =
+            cell(row, predicate_col).and_then(|text| match (Predicate::parse(text), value) {
+                (None, _) => {
+                    errors.push(RowError::field(
+                        row.line,
+                        "predicate",
+                        s::UNKNOWN_PREDICATE.with("value", text),
+                    ));
+                    None
+                }
+                (Some(p), Some(v))
+                    if req.kind == DatasetKind::Spbe && p != Predicate::for_index(v) =>
+                {
+                    errors.push(RowError::field(
+                        row.line,
+                        "predicate",
+                        s::PREDICATE_DISAGREES
+                            .with("value", text)
+                            .with("index", v)
+                            .with("predicate", Predicate::for_index(v).name()),
+                    ));
+                    None
+                }
+                (Some(p), _) => Some(p.name().to_string()),
+            });
         if let Some(r) = region {
             if let Some(first) = seen.get(&r.code) {
                 errors.push(RowError::field(
                     row.line,
                     ids.primary_field(),
-                    format!("district {} {} appears again (first on line {first}); one row per district", r.code, r.name),
+                    s::DUPLICATE_DISTRICT
+                        .with("code", r.code.as_str())
+                        .with("name", r.name.as_str())
+                        .with("first", *first),
                 ));
             } else {
                 seen.insert(r.code.clone(), row.line);
@@ -734,16 +735,24 @@ fn check_observations(
     })
 }
 
-fn check_value(kind: DatasetKind, v: f64) -> std::result::Result<f64, String> {
+fn check_value(kind: DatasetKind, v: f64) -> std::result::Result<f64, Message> {
     match kind {
         DatasetKind::Stunting if !(0.0..=100.0).contains(&v) => {
-            Err(format!("prevalence {v} is not a percentage in [0, 100]"))
+            Err(s::NOT_A_PERCENTAGE.with("value", v))
         }
         DatasetKind::Spbe if !(1.0..=5.0).contains(&v) => {
-            Err(format!("SPBE index {v} is outside [1.0, 5.0]"))
+            Err(s::SPBE_OUT_OF_RANGE.with("value", v))
         }
         _ => Ok(v),
     }
+}
+
+/// `invalid_year` or a row's year outside [`year_range`].
+fn year_outside(year: i32) -> Message {
+    s::YEAR_OUTSIDE
+        .with("value", year)
+        .with("min", *year_range().start())
+        .with("max", *year_range().end())
 }
 
 /// The columns that identify a district in a data table.
@@ -854,29 +863,25 @@ fn check_regions(
             errors.push(RowError::field(
                 row.line,
                 "code",
-                format!("Kemendagri code '{code}' is not of the form 12.18"),
+                s::NOT_A_KEMENDAGRI_CODE.with("value", code.as_str()),
             ));
         }
         if !is_code(&bps, (4, 0)) {
             errors.push(RowError::field(
                 row.line,
                 "bps_code",
-                format!("BPS code '{bps}' is not four digits such as 1218"),
+                s::NOT_A_BPS_CODE.with("value", bps.as_str()),
             ));
         }
         if name.is_empty() {
-            errors.push(RowError::field(row.line, "name", "name is missing"));
+            errors.push(RowError::field(row.line, "name", &s::NAME_MISSING));
         }
         let kind = match cell(row, kind_col) {
             Some(text) => RegionKind::parse(text),
             None => crate::region::split_kind_prefix(&name).0,
         };
         if kind.is_none() {
-            errors.push(RowError::field(
-                row.line,
-                "kind",
-                "kind must be 'kabupaten' or 'kota' (or the name must start with KAB./KOTA)",
-            ));
+            errors.push(RowError::field(row.line, "kind", &s::KIND_MISSING));
         }
         let province_code = cell(row, province_code_col)
             .map(str::to_string)
@@ -885,7 +890,9 @@ fn check_regions(
             errors.push(RowError::field(
                 row.line,
                 "province_kemendagri_code",
-                format!("province code '{province_code}' does not prefix district code '{code}'"),
+                s::PROVINCE_NOT_PREFIX
+                    .with("province", province_code.as_str())
+                    .with("code", code.as_str()),
             ));
         }
         let province_name = cell(row, province_name_col).map(str::to_string);
@@ -893,21 +900,25 @@ fn check_regions(
             errors.push(RowError::field(
                 row.line,
                 "province_name",
-                format!("province '{province_code}' is not known; add a province_name column"),
+                s::UNKNOWN_PROVINCE_CODE.with("province", province_code.as_str()),
             ));
         }
         if let Some(first) = seen_codes.insert(code.clone(), row.line) {
             errors.push(RowError::field(
                 row.line,
                 "code",
-                format!("code {code} appears again (first on line {first})"),
+                s::DUPLICATE_CODE
+                    .with("code", code.as_str())
+                    .with("first", first),
             ));
         }
         if let Some(first) = seen_bps.insert(bps.clone(), row.line) {
             errors.push(RowError::field(
                 row.line,
                 "bps_code",
-                format!("BPS code {bps} appears again (first on line {first})"),
+                s::DUPLICATE_BPS_CODE
+                    .with("code", bps.as_str())
+                    .with("first", first),
             ));
         }
         if let Some(other) = existing.get(&bps)
@@ -917,7 +928,9 @@ fn check_regions(
             errors.push(RowError::field(
                 row.line,
                 "bps_code",
-                format!("BPS code {bps} already belongs to district {other}"),
+                s::BPS_CODE_TAKEN
+                    .with("code", bps.as_str())
+                    .with("district", other.as_str()),
             ));
         }
         if errors.len() > before {
@@ -1099,18 +1112,13 @@ struct Boundaries {
 
 fn read_boundaries(req: &ImportRequest<'_>) -> Result<Boundaries> {
     let text = std::str::from_utf8(req.content)
-        .map_err(|_| ModelError::invalid("invalid_encoding", "the GeoJSON is not valid UTF-8"))?;
+        .map_err(|_| ModelError::invalid("invalid_encoding", &s::GEOJSON_NOT_UTF8))?;
     let value = table::parse_json_value(text)?;
     let features = value
         .get("features")
         .and_then(|f| f.as_array())
         .filter(|_| value.get("type").and_then(|t| t.as_str()) == Some("FeatureCollection"))
-        .ok_or_else(|| {
-            ModelError::invalid(
-                "invalid_geojson",
-                "boundaries must be a GeoJSON FeatureCollection",
-            )
-        })?;
+        .ok_or_else(|| ModelError::invalid("invalid_geojson", &s::NOT_A_FEATURE_COLLECTION))?;
     req.limits.check_rows(features.len())?;
     let mut errors = Vec::new();
     let mut rows = Vec::new();
@@ -1128,7 +1136,7 @@ fn read_boundaries(req: &ImportRequest<'_>) -> Result<Boundaries> {
             errors.push(RowError::field(
                 item,
                 "kemendagri_code",
-                "feature has no properties.kemendagri_code",
+                &s::FEATURE_WITHOUT_CODE,
             ));
             continue;
         };
@@ -1138,15 +1146,15 @@ fn read_boundaries(req: &ImportRequest<'_>) -> Result<Boundaries> {
             Err(problem) => errors.push(RowError::field(
                 item,
                 "geometry",
-                format!("feature {item} (district {code}): {problem}"),
+                s::BAD_GEOMETRY
+                    .with("item", item)
+                    .with("code", code)
+                    .with("problem", problem),
             )),
         }
     }
     if errors.is_empty() && rows.is_empty() {
-        return Err(ModelError::invalid(
-            "empty_file",
-            "the FeatureCollection has no features",
-        ));
+        return Err(ModelError::invalid("empty_file", &s::NO_FEATURES));
     }
     Ok(Boundaries {
         features: rows,
@@ -1206,13 +1214,15 @@ fn check_layer(conn: &mut DbConnection, layer: &Boundaries) -> Result<()> {
             errors.push(RowError::field(
                 *item,
                 "kemendagri_code",
-                format!("unknown Kemendagri code '{code}'"),
+                s::UNKNOWN_KEMENDAGRI_CODE.with("value", code.as_str()),
             ));
         } else if let Some(first) = seen.insert(code, *item) {
             errors.push(RowError::field(
                 *item,
                 "kemendagri_code",
-                format!("code {code} appears again (first in feature {first})"),
+                s::DUPLICATE_FEATURE_CODE
+                    .with("code", code.as_str())
+                    .with("first", first),
             ));
         }
     }

@@ -8,6 +8,9 @@ use geo::algorithm::validation::InvalidMultiPolygon;
 use geo::{Coord, LineString, MultiPolygon, Polygon, Validation};
 use serde_json::Value;
 
+use crate::message::{self, Message, Sentence};
+use crate::sentences as s;
+
 /// Indonesia's extent (Sabang to Merauke, Miangas to Rote: 95.0°–141.1° E, 11.0° S–5.9° N)
 /// widened by a degree on every side.
 pub const INDONESIA: BoundingBox = BoundingBox {
@@ -35,132 +38,122 @@ fn number(v: &Value) -> Option<f64> {
 }
 
 /// A coordinate as a sentence shows it: plain for degrees, in exponent form for absurd values.
-fn degrees(v: f64) -> String {
+fn degrees(v: f64) -> message::Value {
     if v.abs() < 1e6 {
-        format!("{v}")
+        v.into()
     } else {
-        format!("{v:e}")
+        format!("{v:e}").into()
     }
 }
 
 /// One ring: at least four positions of two finite numbers each, the last equal to the first,
 /// every position in range and inside [`INDONESIA`].
-fn ring(value: &Value, name: &str) -> Result<LineString<f64>, String> {
+fn ring(value: &Value, part: &Message) -> Result<LineString<f64>, Message> {
     let positions = value
         .as_array()
-        .ok_or_else(|| format!("{name} is not an array of positions"))?;
+        .ok_or_else(|| s::NOT_POSITIONS.with("part", part.clone()))?;
     let mut coords = Vec::with_capacity(positions.len());
     for (i, p) in positions.iter().enumerate() {
+        let at = |sentence: &'static Sentence| {
+            sentence.with("position", i + 1).with("part", part.clone())
+        };
         let pair = p.as_array().filter(|a| a.len() >= 2);
         let (Some(lon), Some(lat)) = (
             pair.and_then(|a| number(&a[0])),
             pair.and_then(|a| number(&a[1])),
         ) else {
-            return Err(format!(
-                "position {} of {name} is not a [longitude, latitude] pair",
-                i + 1
-            ));
+            return Err(at(&s::NOT_A_POSITION));
         };
         if !(-180.0..=180.0).contains(&lon) {
-            return Err(format!(
-                "position {} of {name} has longitude {}, outside -180 to 180",
-                i + 1,
-                degrees(lon)
-            ));
+            return Err(at(&s::LONGITUDE_OUT_OF_RANGE).with("value", degrees(lon)));
         }
         if !(-90.0..=90.0).contains(&lat) {
-            return Err(format!(
-                "position {} of {name} has latitude {}, outside -90 to 90",
-                i + 1,
-                degrees(lat)
-            ));
+            return Err(at(&s::LATITUDE_OUT_OF_RANGE).with("value", degrees(lat)));
         }
         let b = INDONESIA;
         if !(b.west..=b.east).contains(&lon) || !(b.south..=b.north).contains(&lat) {
-            return Err(format!(
-                "position {} of {name} ({lon}, {lat}) lies outside Indonesia (longitude {} to {}, latitude {} to {})",
-                i + 1,
-                b.west,
-                b.east,
-                b.south,
-                b.north
-            ));
+            return Err(at(&s::OUTSIDE_INDONESIA)
+                .with("longitude", lon)
+                .with("latitude", lat)
+                .with("west", b.west)
+                .with("east", b.east)
+                .with("south", b.south)
+                .with("north", b.north));
         }
         coords.push(Coord { x: lon, y: lat });
     }
     if coords.len() < 4 || coords.first() != coords.last() {
-        return Err(format!(
-            "{name} has {} positions{}; a ring needs at least 4 positions, its last equal to its first",
-            coords.len(),
-            if coords.first() == coords.last() {
-                ""
-            } else {
-                " and is not closed"
-            }
-        ));
+        let sentence = if coords.first() == coords.last() {
+            &s::RING_TOO_SHORT
+        } else {
+            &s::RING_NOT_CLOSED
+        };
+        return Err(sentence
+            .with("part", part.clone())
+            .with("count", coords.len()));
     }
     Ok(LineString::new(coords))
 }
 
 /// One polygon (an array of rings, the shell first), checked ring by ring, then as a whole.
-fn polygon(value: &Value, name: &str) -> Result<Polygon<f64>, String> {
+fn polygon(value: &Value, part: Message) -> Result<Polygon<f64>, Message> {
     let rings = value
         .as_array()
         .filter(|r| !r.is_empty())
-        .ok_or_else(|| format!("{name} has no rings"))?;
+        .ok_or_else(|| s::NO_RINGS.with("part", part.clone()))?;
     let mut lines = Vec::with_capacity(rings.len());
     for (i, r) in rings.iter().enumerate() {
         let role = if i == 0 {
-            format!("the outer ring of {name}")
+            s::OUTER_RING.with("part", part.clone())
         } else {
-            format!("hole {i} of {name}")
+            s::HOLE.with("number", i).with("part", part.clone())
         };
         lines.push(ring(r, &role)?);
     }
     let exterior = lines.remove(0);
     let polygon = Polygon::new(exterior, lines);
-    polygon
-        .check_validation()
-        .map_err(|e| format!("{name} is not a valid polygon: {e}"))?;
+    polygon.check_validation().map_err(|e| {
+        s::INVALID_POLYGON
+            .with("part", part)
+            .with("detail", e.to_string())
+    })?;
     Ok(polygon)
 }
 
-/// Checks a GeoJSON `Polygon` or `MultiPolygon` geometry; the error is a sentence naming the
-/// polygon, ring and position at fault.
+/// Checks a GeoJSON `Polygon` or `MultiPolygon` geometry; the error names the polygon, ring
+/// and position at fault.
 ///
 /// # Errors
-/// The first problem found, as a sentence.
-pub fn check_geometry(geometry: &Value) -> Result<(), String> {
+/// The first problem found.
+pub fn check_geometry(geometry: &Value) -> Result<(), Message> {
     let kind = geometry.get("type").and_then(Value::as_str);
     let coordinates = geometry.get("coordinates");
     match (kind, coordinates) {
-        (Some("Polygon"), Some(c)) => polygon(c, "the polygon").map(drop),
+        (Some("Polygon"), Some(c)) => polygon(c, Message::from(&s::THE_POLYGON)).map(drop),
         (Some("MultiPolygon"), Some(c)) => {
             let parts = c
                 .as_array()
                 .filter(|p| !p.is_empty())
-                .ok_or("the MultiPolygon has no polygons")?;
+                .ok_or_else(|| Message::from(&s::NO_POLYGONS))?;
             let polygons = parts
                 .iter()
                 .enumerate()
-                .map(|(i, part)| polygon(part, &format!("polygon {}", i + 1)))
+                .map(|(i, part)| polygon(part, s::POLYGON_NUMBER.with("number", i + 1)))
                 .collect::<Result<Vec<_>, _>>()?;
             // Each part is valid; the parts must not overlap either.
             MultiPolygon::new(polygons)
                 .check_validation()
                 .map_err(|e| match e {
-                    InvalidMultiPolygon::ElementsOverlaps(a, b) => {
-                        format!("polygons {} and {} overlap", a.0 + 1, b.0 + 1)
-                    }
-                    InvalidMultiPolygon::ElementsTouchOnALine(a, b) => format!(
-                        "polygons {} and {} share an edge (merge them into one)",
-                        a.0 + 1,
-                        b.0 + 1
-                    ),
-                    other => format!("the MultiPolygon is not valid: {other}"),
+                    InvalidMultiPolygon::ElementsOverlaps(a, b) => s::POLYGONS_OVERLAP
+                        .with("first", a.0 + 1)
+                        .with("second", b.0 + 1),
+                    InvalidMultiPolygon::ElementsTouchOnALine(a, b) => s::POLYGONS_SHARE_EDGE
+                        .with("first", a.0 + 1)
+                        .with("second", b.0 + 1),
+                    other => s::INVALID_MULTIPOLYGON.with("detail", other.to_string()),
                 })
         }
-        _ => Err("geometry must be a Polygon or MultiPolygon with coordinates".into()),
+        _ => Err(Message::from(&s::NOT_A_POLYGON)),
     }
 }
 
@@ -195,17 +188,19 @@ mod tests {
             [106.0, -7.0]
         ]);
         let hole = json!([[108.0, -7.0], [108.5, -7.0], [108.5, -6.5], [108.0, -7.0]]);
-        let err = check_geometry(&poly(json!([shell, hole]))).unwrap_err();
+        let err = check_geometry(&poly(json!([shell, hole])))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("not a valid polygon"), "{err}");
     }
 
     #[test]
     fn an_open_ring_and_a_short_ring_are_refused() {
         let open = json!([[[106.0, -7.0], [107.0, -7.0], [107.0, -6.0], [106.0, -6.0]]]);
-        let err = check_geometry(&poly(open)).unwrap_err();
+        let err = check_geometry(&poly(open)).unwrap_err().to_string();
         assert!(err.contains("not closed"), "{err}");
         let short = json!([[[106.0, -7.0], [107.0, -7.0], [106.0, -7.0]]]);
-        let err = check_geometry(&poly(short)).unwrap_err();
+        let err = check_geometry(&poly(short)).unwrap_err().to_string();
         assert!(err.contains("3 positions"), "{err}");
     }
 
@@ -227,7 +222,7 @@ mod tests {
         ]]);
         let multi = json!({"type": "MultiPolygon", "coordinates": [a, b]});
         assert_eq!(
-            check_geometry(&multi),
+            check_geometry(&multi).map_err(|e| e.to_string()),
             Err("polygons 1 and 2 overlap".into())
         );
     }
@@ -235,7 +230,7 @@ mod tests {
     #[test]
     fn latitude_out_of_range_is_named() {
         let far = json!([[[106.0, -95.0], [107.0, -7.0], [107.0, -6.0], [106.0, -95.0]]]);
-        let err = check_geometry(&poly(far)).unwrap_err();
+        let err = check_geometry(&poly(far)).unwrap_err().to_string();
         assert!(err.contains("latitude -95"), "{err}");
     }
 }

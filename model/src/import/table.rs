@@ -3,6 +3,8 @@
 //! shared by all of them.
 
 use crate::error::{ModelError, RowError};
+use crate::message::Message;
+use crate::sentences as s;
 
 /// The upload format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,10 +87,7 @@ impl Limits {
         if rows > self.max_rows {
             return Err(ModelError::invalid(
                 "too_many_rows",
-                format!(
-                    "the file has more than {} data rows, the limit (LOKUS_MAX_IMPORT_ROWS)",
-                    self.max_rows
-                ),
+                s::TOO_MANY_ROWS.with("limit", self.max_rows),
             ));
         }
         Ok(())
@@ -103,10 +102,10 @@ impl Limits {
         if chars > self.max_name_chars {
             return Err(ModelError::invalid(
                 "name_too_long",
-                format!(
-                    "{parameter} has {chars} characters, more than the limit of {} (LOKUS_MAX_NAME_CHARS)",
-                    self.max_name_chars
-                ),
+                s::NAME_TOO_LONG
+                    .with("field", parameter)
+                    .with("length", chars)
+                    .with("limit", self.max_name_chars),
             ));
         }
         Ok(())
@@ -120,10 +119,9 @@ impl Limits {
         if columns > self.max_columns {
             return Err(ModelError::invalid(
                 "too_many_columns",
-                format!(
-                    "the table has {columns} columns, more than the limit of {} (LOKUS_MAX_IMPORT_COLUMNS)",
-                    self.max_columns
-                ),
+                s::TOO_MANY_COLUMNS
+                    .with("count", columns)
+                    .with("limit", self.max_columns),
             ));
         }
         Ok(())
@@ -144,10 +142,11 @@ impl Limits {
                 let name: String = name.chars().take(40).collect();
                 ModelError::invalid(
                     "field_too_long",
-                    format!(
-                        "line {line}, column '{name}': {chars} characters, more than the limit of {} (LOKUS_MAX_FIELD_CHARS)",
-                        self.max_field_chars
-                    ),
+                    s::FIELD_TOO_LONG
+                        .with("line", line)
+                        .with("column", name)
+                        .with("length", chars)
+                        .with("limit", self.max_field_chars),
                 )
             })
         };
@@ -284,10 +283,7 @@ impl Table {
                         .filter(|&&b| b == b'\n')
                         .count()
                         + 1;
-                    ModelError::InvalidRows(vec![RowError::line(
-                        line,
-                        "the file is not valid UTF-8; save it as UTF-8",
-                    )])
+                    ModelError::InvalidRows(vec![RowError::line(line, &s::NOT_UTF8)])
                 })?;
                 let text = text.trim_start_matches('\u{feff}');
                 match format {
@@ -298,10 +294,7 @@ impl Table {
         };
         limits.check(&table)?;
         if table.rows.is_empty() {
-            return Err(ModelError::invalid(
-                "empty_file",
-                "the file has a header but no data rows",
-            ));
+            return Err(ModelError::invalid("empty_file", &s::NO_DATA_ROWS));
         }
         Ok(table)
     }
@@ -362,10 +355,9 @@ fn check_csv_columns(text: &str, delimiter: u8, limits: &Limits) -> Result<(), M
                 if fields > limits.max_columns {
                     return Err(ModelError::invalid(
                         "too_many_columns",
-                        format!(
-                            "line {record_line} has more than {} fields, the limit (LOKUS_MAX_IMPORT_COLUMNS)",
-                            limits.max_columns
-                        ),
+                        s::TOO_MANY_FIELDS
+                            .with("line", record_line)
+                            .with("limit", limits.max_columns),
                     ));
                 }
                 Scan::FieldStart
@@ -436,7 +428,7 @@ fn parse_csv(text: &str, limits: &Limits) -> Result<Table, ModelError> {
         .collect();
     let headers: Vec<String> = labels.iter().map(|h| header_key(h)).collect();
     if headers.iter().all(String::is_empty) {
-        return Err(ModelError::invalid("empty_file", "the file is empty"));
+        return Err(ModelError::invalid("empty_file", &s::EMPTY_FILE));
     }
     let mut rows = Vec::new();
     let mut errors = Vec::new();
@@ -452,11 +444,9 @@ fn parse_csv(text: &str, limits: &Limits) -> Result<Table, ModelError> {
                 if r.len() != headers.len() {
                     errors.push(RowError::line(
                         line,
-                        format!(
-                            "has {} fields but the header has {}",
-                            r.len(),
-                            headers.len()
-                        ),
+                        s::FIELD_COUNT
+                            .with("count", r.len())
+                            .with("expected", headers.len()),
                     ));
                     continue;
                 }
@@ -485,7 +475,7 @@ fn parse_csv(text: &str, limits: &Limits) -> Result<Table, ModelError> {
 }
 
 fn syntax_row(line: usize, e: &csv::Error) -> RowError {
-    RowError::line(line, format!("CSV syntax error: {e}"))
+    RowError::line(line, s::CSV_SYNTAX.with("detail", e.to_string()))
 }
 
 fn syntax_error(line: usize, e: &csv::Error) -> ModelError {
@@ -500,7 +490,9 @@ pub fn parse_json_value(text: &str) -> Result<serde_json::Value, ModelError> {
     serde_json::from_str(text).map_err(|e| {
         ModelError::InvalidRows(vec![RowError::line(
             e.line(),
-            format!("JSON syntax error: {e}"),
+            s::JSON_SYNTAX
+                .with("detail", e.to_string())
+                .with("column", e.column()),
         )])
     })
 }
@@ -512,17 +504,11 @@ fn parse_json(text: &str) -> Result<Table, ModelError> {
         serde_json::Value::Object(map) => match map.get("rows").or_else(|| map.get("data")) {
             Some(serde_json::Value::Array(items)) => items,
             _ => {
-                return Err(ModelError::invalid(
-                    "invalid_json",
-                    "JSON must be an array of objects or an object with a 'rows' array",
-                ));
+                return Err(ModelError::invalid("invalid_json", &s::JSON_WITHOUT_ROWS));
             }
         },
         _ => {
-            return Err(ModelError::invalid(
-                "invalid_json",
-                "JSON must be an array of objects",
-            ));
+            return Err(ModelError::invalid("invalid_json", &s::JSON_NOT_AN_ARRAY));
         }
     };
     let mut headers: Vec<String> = Vec::new();
@@ -531,7 +517,7 @@ fn parse_json(text: &str) -> Result<Table, ModelError> {
     let mut errors = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let Some(obj) = item.as_object() else {
-            errors.push(RowError::line(i + 1, "item is not a JSON object"));
+            errors.push(RowError::line(i + 1, &s::ITEM_NOT_AN_OBJECT));
             continue;
         };
         let mut cells = Vec::new();
@@ -579,8 +565,8 @@ fn parse_json(text: &str) -> Result<Table, ModelError> {
 /// Parses a number written with a decimal point or comma and an optional `%` or `persen`.
 ///
 /// # Errors
-/// A sentence saying why the text is not a number.
-pub fn parse_number(text: &str) -> Result<f64, String> {
+/// Why the text is not a number.
+pub fn parse_number(text: &str) -> Result<f64, Message> {
     let t = text.trim();
     let t = t
         .strip_suffix("persen")
@@ -596,7 +582,7 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
     };
     match normalised.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(format!("'{text}' is not a number")),
+        _ => Err(s::NOT_A_NUMBER.with("value", text)),
     }
 }
 
@@ -604,8 +590,8 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
 /// (`150.000`, `150,000`, `150 000`); otherwise as [`parse_number`].
 ///
 /// # Errors
-/// A sentence saying why the text is not a whole number ≥ 0.
-pub fn parse_count(text: &str) -> Result<i64, String> {
+/// Why the text is not a whole number ≥ 0.
+pub fn parse_count(text: &str) -> Result<i64, Message> {
     let t = text.trim();
     let grouped = t
         .split(['.', ',', ' ', '\u{a0}'])
@@ -625,16 +611,16 @@ pub fn parse_count(text: &str) -> Result<i64, String> {
             .filter(char::is_ascii_digit)
             .collect::<String>()
             .parse::<f64>()
-            .map_err(|_| format!("'{text}' is not a number"))?
+            .map_err(|_| s::NOT_A_NUMBER.with("value", text))?
     } else {
         parse_number(t)?
     };
     if value < 0.0 {
-        Err(format!("'{text}' is negative; a count must be 0 or more"))
+        Err(s::NEGATIVE_COUNT.with("value", text))
     } else if value.fract() != 0.0 {
-        Err(format!("'{text}' is not a whole number"))
+        Err(s::NOT_A_WHOLE_NUMBER.with("value", text))
     } else if value > 9.0e15 {
-        Err(format!("'{text}' is too large for a count"))
+        Err(s::COUNT_TOO_LARGE.with("value", text))
     } else {
         #[expect(clippy::cast_possible_truncation, reason = "whole and below 2^53")]
         Ok(value as i64)
@@ -667,7 +653,12 @@ mod tests {
         assert_eq!(parse_count("12345.0"), Ok(12_345));
         assert!(parse_count("12.5").is_err());
         assert!(parse_count("1.234,5").is_err());
-        assert!(parse_count("-5").unwrap_err().contains("negative"));
+        assert!(
+            parse_count("-5")
+                .unwrap_err()
+                .to_string()
+                .contains("negative")
+        );
         assert!(parse_count("1.234.56").is_err());
         assert!(parse_count("abc").is_err());
     }
@@ -769,7 +760,7 @@ mod tests {
         match err {
             ModelError::Invalid { code, message } => {
                 assert_eq!(code, "too_many_columns");
-                assert!(message.contains("line 3"), "{message}");
+                assert!(message.to_string().contains("line 3"), "{message}");
             }
             other => panic!("unexpected {other:?}"),
         }

@@ -140,7 +140,10 @@ fn an_unknown_sheet_is_rejected_with_the_sheets_that_exist() {
         panic!("unexpected {err:?}")
     };
     assert_eq!(code, "unknown_sheet");
-    assert!(message.contains("'Sheet1', 'Lain'"), "{message}");
+    assert!(
+        message.to_string().contains("'Sheet1', 'Lain'"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -22,6 +22,8 @@ use zip::ZipArchive;
 
 use super::table::{Limits, Row, SheetOrigin, Table, header_key};
 use crate::error::ModelError;
+use crate::message::Message;
+use crate::sentences as s;
 
 /// The Excel letters of a 0-based column (`0` → `A`, `26` → `AA`).
 pub fn column_letter(column: u32) -> String {
@@ -36,12 +38,14 @@ pub fn column_letter(column: u32) -> String {
 }
 
 fn open(content: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, ModelError> {
-    Xlsx::new(Cursor::new(content)).map_err(|e| {
-        ModelError::invalid(
-            "invalid_xlsx",
-            format!("the file is not a readable .xlsx workbook: {e}"),
-        )
-    })
+    Xlsx::new(Cursor::new(content)).map_err(|e| not_a_workbook(&e))
+}
+
+fn not_a_workbook(e: &dyn std::fmt::Display) -> ModelError {
+    ModelError::invalid(
+        "invalid_xlsx",
+        s::NOT_A_WORKBOOK.with("detail", e.to_string()),
+    )
 }
 
 /// The sheet names of a workbook, in order.
@@ -74,7 +78,7 @@ const MAX_ENTRIES: usize = 10_000;
 /// down its districts covers a few thousand at most).
 const MAX_MERGED_CELLS: u64 = 100_000;
 
-fn too_complex(message: String) -> ModelError {
+fn too_complex(message: Message) -> ModelError {
     ModelError::invalid("xlsx_too_complex", message)
 }
 
@@ -119,17 +123,13 @@ fn count_elements(reader: impl Read, only: Option<&str>, stop: u64) -> u64 {
 /// and keeps a record per shared string and per style, so a small file could otherwise ask
 /// for gigabytes. Each XML part is inflated once here, as a stream, never past its limit.
 fn check_archive(content: &[u8], limits: &Limits) -> Result<(), ModelError> {
-    let mut archive = ZipArchive::new(Cursor::new(content)).map_err(|e| {
-        ModelError::invalid(
-            "invalid_xlsx",
-            format!("the file is not a readable .xlsx workbook: {e}"),
-        )
-    })?;
+    let mut archive = ZipArchive::new(Cursor::new(content)).map_err(|e| not_a_workbook(&e))?;
     if archive.len() > MAX_ENTRIES {
-        return Err(too_complex(format!(
-            "the workbook's archive has {} entries, more than {MAX_ENTRIES}",
-            archive.len()
-        )));
+        return Err(too_complex(
+            s::TOO_MANY_ENTRIES
+                .with("count", archive.len())
+                .with("limit", MAX_ENTRIES),
+        ));
     }
     let cap = limits.max_xlsx_unzipped_bytes;
     let mut total = 0u64;
@@ -162,34 +162,28 @@ fn check_archive(content: &[u8], limits: &Limits) -> Result<(), ModelError> {
         if part.bytes > cap {
             return Err(ModelError::invalid(
                 "xlsx_unzipped_too_large",
-                format!(
-                    "the workbook part '{name}' inflates to more than {cap} bytes, the limit (LOKUS_MAX_XLSX_UNZIPPED_BYTES)"
-                ),
+                s::PART_TOO_LARGE.with("part", name).with("limit", cap),
             ));
         }
         total += part.bytes;
         if total > cap.saturating_mul(4) {
             return Err(ModelError::invalid(
                 "xlsx_unzipped_too_large",
-                format!(
-                    "the workbook's parts inflate to more than {} bytes together, four times the limit of one part (LOKUS_MAX_XLSX_UNZIPPED_BYTES)",
-                    cap.saturating_mul(4)
-                ),
+                s::PARTS_TOO_LARGE.with("limit", cap.saturating_mul(4)),
             ));
         }
         if shared && elements > limits.max_xlsx_shared_strings as u64 {
             return Err(ModelError::invalid(
                 "too_many_shared_strings",
-                format!(
-                    "the workbook holds more than {} shared strings, the limit (LOKUS_MAX_XLSX_SHARED_STRINGS)",
-                    limits.max_xlsx_shared_strings
-                ),
+                s::TOO_MANY_SHARED_STRINGS.with("limit", limits.max_xlsx_shared_strings),
             ));
         }
         if !shared && elements > MAX_PART_ELEMENTS {
-            return Err(too_complex(format!(
-                "the workbook part '{name}' holds more than {MAX_PART_ELEMENTS} XML elements"
-            )));
+            return Err(too_complex(
+                s::TOO_MANY_ELEMENTS
+                    .with("part", name)
+                    .with("limit", MAX_PART_ELEMENTS),
+            ));
         }
     }
     Ok(())
@@ -218,7 +212,9 @@ fn read_cells(
     let unreadable = |e: calamine::XlsxError| {
         ModelError::invalid(
             "invalid_xlsx",
-            format!("sheet '{name}' cannot be read: {e}"),
+            s::SHEET_UNREADABLE
+                .with("sheet", name)
+                .with("detail", e.to_string()),
         )
     };
     let mut reader = workbook.worksheet_cells_reader(name).map_err(unreadable)?;
@@ -252,26 +248,25 @@ fn read_cells(
         if width > max_columns {
             return Err(ModelError::invalid(
                 "too_many_columns",
-                format!(
-                    "sheet '{name}' uses columns {} to {} (cell {}): {width} columns, more than the limit of {} (LOKUS_MAX_IMPORT_COLUMNS)",
-                    column_letter(c.left),
-                    column_letter(c.right),
-                    cell_name(row, column),
-                    limits.max_columns
-                ),
+                s::SHEET_TOO_WIDE
+                    .with("sheet", name)
+                    .with("first", column_letter(c.left))
+                    .with("last", column_letter(c.right))
+                    .with("cell", cell_name(row, column))
+                    .with("count", width)
+                    .with("limit", limits.max_columns),
             ));
         }
         let height = u64::from(c.bottom - c.top) + 1;
         if height > max_rows.saturating_add(1) {
             return Err(ModelError::invalid(
                 "too_many_rows",
-                format!(
-                    "sheet '{name}' uses rows {} to {} (cell {}): more than the header and {} data rows, the limit (LOKUS_MAX_IMPORT_ROWS); rows above the header and blank rows in between count",
-                    c.top + 1,
-                    c.bottom + 1,
-                    cell_name(row, column),
-                    limits.max_rows
-                ),
+                s::SHEET_TOO_LONG
+                    .with("sheet", name)
+                    .with("first", c.top + 1)
+                    .with("last", c.bottom + 1)
+                    .with("cell", cell_name(row, column))
+                    .with("limit", limits.max_rows),
             ));
         }
         // A cell written twice keeps its last value (and costs one entry, not two).
@@ -313,24 +308,16 @@ pub(crate) fn read_sheet(
             .ok_or_else(|| {
                 ModelError::invalid(
                     "unknown_sheet",
-                    format!(
-                        "the workbook has no sheet '{wanted}'; its sheets are: {}",
-                        names
-                            .iter()
-                            .map(|n| format!("'{n}'"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                    s::UNKNOWN_SHEET
+                        .with("sheet", wanted)
+                        .with("sheets", names.clone()),
                 )
             })?,
     };
     let Some(name) = names.get(index).cloned() else {
-        return Err(ModelError::invalid(
-            "empty_file",
-            "the workbook has no sheets",
-        ));
+        return Err(ModelError::invalid("empty_file", &s::NO_SHEETS));
     };
-    let empty = || ModelError::invalid("empty_file", format!("sheet '{name}' is empty"));
+    let empty = || ModelError::invalid("empty_file", s::SHEET_EMPTY.with("sheet", name.as_str()));
     let cells = read_cells(&mut workbook, &name, limits)?.ok_or_else(empty)?;
     let merged = workbook
         .merge_cells_by_sheet_name(&name)
@@ -439,9 +426,9 @@ fn fill_merged(
         let c1 = (region.end.1.saturating_sub(left) as usize).min(width - 1);
         filled += ((r1 + 1).saturating_sub(r0) * (c1 + 1).saturating_sub(c0)) as u64;
         if filled > MAX_MERGED_CELLS {
-            return Err(too_complex(format!(
-                "the sheet's merged cells cover more than {MAX_MERGED_CELLS} cells of the table"
-            )));
+            return Err(too_complex(
+                s::TOO_MANY_MERGED_CELLS.with("limit", MAX_MERGED_CELLS),
+            ));
         }
         for row in grid.iter_mut().take(r1 + 1).skip(r0) {
             if row.is_empty() {
@@ -519,7 +506,7 @@ mod tests {
         match err {
             ModelError::Invalid { code, message } => {
                 assert_eq!(code, "unknown_sheet");
-                assert!(message.contains("'Data Balita'"), "{message}");
+                assert!(message.to_string().contains("'Data Balita'"), "{message}");
             }
             other => panic!("unexpected {other:?}"),
         }
@@ -527,7 +514,7 @@ mod tests {
 
     fn code_of(err: ModelError) -> (&'static str, String) {
         match err {
-            ModelError::Invalid { code, message } => (code, message),
+            ModelError::Invalid { code, message } => (code, message.to_string()),
             other => panic!("unexpected {other:?}"),
         }
     }

@@ -153,8 +153,8 @@ type AttemptRow = (
 
 fn webhook_not_found(id: i32) -> ModelError {
     ModelError::NotFound {
-        entity: "webhook",
-        id: id.to_string(),
+        entity: &crate::sentences::WEBHOOK,
+        id: id.into(),
     }
 }
 
@@ -297,8 +297,8 @@ impl Delivery {
             if updated == 0 {
                 Self::page(conn, webhook_id, None, 1, 0)?;
                 return Err(ModelError::NotFound {
-                    entity: "delivery",
-                    id: delivery_id.to_string(),
+                    entity: &crate::sentences::DELIVERY,
+                    id: delivery_id.into(),
                 });
             }
             AuditEntry::record(

@@ -26,6 +26,7 @@ use crate::dataset::Dataset;
 use crate::db::DbConnection;
 use crate::db::schema::{events, webhook_deliveries};
 use crate::error::{ModelError, Result};
+use crate::sentences as s;
 
 /// What happened: the event types subscribers choose from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -69,9 +70,7 @@ impl EventType {
             .ok_or_else(|| {
                 ModelError::invalid(
                     "unknown_event_type",
-                    format!(
-                        "events: '{text}' is not one of lokus.adopted, lokus.withdrawn, dataset.published"
-                    ),
+                    s::UNKNOWN_EVENT_TYPE.with("value", text),
                 )
             })
     }

@@ -7,6 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
 
 use crate::error::{ModelError, Result};
+use crate::sentences as s;
 
 /// What every secret starts with.
 pub const SECRET_PREFIX: &str = "whsec_";
@@ -28,9 +29,9 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Result<Strin
     let encoded = secret.strip_prefix(SECRET_PREFIX).unwrap_or(secret);
     let key = STANDARD
         .decode(encoded)
-        .map_err(|_| ModelError::invalid("invalid_secret", "the signing secret is not base64"))?;
+        .map_err(|_| ModelError::invalid("invalid_secret", &s::SECRET_NOT_BASE64))?;
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&key)
-        .map_err(|_| ModelError::invalid("invalid_secret", "the signing secret is empty"))?;
+        .map_err(|_| ModelError::invalid("invalid_secret", &s::SECRET_EMPTY))?;
     mac.update(id.as_bytes());
     mac.update(b".");
     mac.update(timestamp.to_string().as_bytes());

@@ -92,7 +92,9 @@ fn an_event_written_in_a_transaction_that_rolls_back_is_gone_with_it() {
     let outcome = conn.transaction::<(), ModelError, _>(|conn| {
         enqueue(conn, EventType::DatasetPublished, serde_json::json!({}))?;
         Err(ModelError::Infeasible(
-            "the change fails after the event".into(),
+            crate::sentences::TOO_FEW_ELIGIBLE
+                .with("available", 0)
+                .with("k", 1),
         ))
     });
     assert!(outcome.is_err());

@@ -9,6 +9,7 @@ use crate::audit::{Actor, AuditEntry};
 use crate::db::DbConnection;
 use crate::db::schema::{webhook_attempts, webhook_deliveries, webhooks};
 use crate::error::{ModelError, Result};
+use crate::sentences as s;
 
 /// Longest accepted target URL, in characters.
 pub const MAX_URL_CHARS: usize = 2000;
@@ -90,8 +91,8 @@ pub struct NewWebhook<'a> {
 
 fn not_found(id: i32) -> ModelError {
     ModelError::NotFound {
-        entity: "webhook",
-        id: id.to_string(),
+        entity: &crate::sentences::WEBHOOK,
+        id: id.into(),
     }
 }
 
@@ -105,7 +106,7 @@ impl Webhook {
         if names.is_empty() {
             return Err(ModelError::invalid(
                 "unknown_event_type",
-                "events: name at least one of lokus.adopted, lokus.withdrawn, dataset.published",
+                &s::NO_EVENT_TYPES,
             ));
         }
         let wanted = names
@@ -127,13 +128,17 @@ impl Webhook {
         if new.url.chars().count() > MAX_URL_CHARS {
             return Err(ModelError::invalid(
                 "invalid_webhook",
-                format!("url is longer than {MAX_URL_CHARS} characters"),
+                s::LONGER_THAN
+                    .with("field", "url")
+                    .with("max", MAX_URL_CHARS),
             ));
         }
         if new.description.chars().count() > MAX_DESCRIPTION_CHARS {
             return Err(ModelError::invalid(
                 "invalid_webhook",
-                format!("description is longer than {MAX_DESCRIPTION_CHARS} characters"),
+                s::LONGER_THAN
+                    .with("field", "description")
+                    .with("max", MAX_DESCRIPTION_CHARS),
             ));
         }
         let events = types

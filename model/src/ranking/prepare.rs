@@ -7,6 +7,7 @@ use super::score::{Columns, ScoreSpec, Scorer};
 use super::select::{Constraint, Plan};
 use super::{Candidate, Method, Scenario, Weights};
 use crate::error::{ModelError, Result};
+use crate::sentences as s;
 
 /// Candidates in canonical order (Kemendagri code ascending) with the compiled scenario.
 ///
@@ -72,7 +73,12 @@ pub(super) fn prepare<'a>(
     if k < 1 || k > n {
         return Err(ModelError::invalid(
             "invalid_k",
-            format!("k must be between 1 and {n} (the number of candidates), got {k}"),
+            s::RANGE_COUNTED
+                .with("field", "k")
+                .with("min", 1)
+                .with("max", n)
+                .with("counted", &s::THE_CANDIDATES)
+                .with("value", k),
         ));
     }
     let weights = rescale(scenario.weights)?;
@@ -80,19 +86,19 @@ pub(super) fn prepare<'a>(
         if !c.stunting.is_finite() {
             return Err(ModelError::invalid(
                 "invalid_value",
-                format!(
-                    "stunting of district {} must be a finite number, got {}",
-                    c.code, c.stunting
-                ),
+                s::NOT_FINITE
+                    .with("field", "stunting")
+                    .with("code", c.code.as_str())
+                    .with("value", c.stunting),
             ));
         }
         if !c.spbe.is_finite() {
             return Err(ModelError::invalid(
                 "invalid_value",
-                format!(
-                    "spbe of district {} must be a finite number, got {}",
-                    c.code, c.spbe
-                ),
+                s::NOT_FINITE
+                    .with("field", "spbe")
+                    .with("code", c.code.as_str())
+                    .with("value", c.spbe),
             ));
         }
     }
@@ -105,10 +111,7 @@ pub(super) fn prepare<'a>(
     {
         return Err(ModelError::invalid(
             "duplicate_code",
-            format!(
-                "district code {} appears more than once among the candidates",
-                candidates[w[0]].code
-            ),
+            s::DUPLICATE_CANDIDATE.with("code", candidates[w[0]].code.as_str()),
         ));
     }
     let codes: Vec<&str> = by_code
@@ -131,11 +134,7 @@ pub(super) fn prepare<'a>(
     {
         return Err(ModelError::invalid(
             "missing_population",
-            format!(
-                "method burden and a burden weight need the under-five population of every \
-                 district; {} has none (import a population dataset)",
-                c.code
-            ),
+            s::MISSING_POPULATION.with("code", c.code.as_str()),
         ));
     }
     if uses_previous
@@ -145,11 +144,7 @@ pub(super) fn prepare<'a>(
     {
         return Err(ModelError::invalid(
             "missing_previous_year",
-            format!(
-                "method trend and a trend weight need stunting from an earlier year for every \
-                 district; {} has none (import an earlier stunting dataset)",
-                c.code
-            ),
+            s::MISSING_PREVIOUS_YEAR.with("code", c.code.as_str()),
         ));
     }
     let under5: Vec<f64> = by_code
@@ -169,7 +164,7 @@ pub(super) fn prepare<'a>(
     {
         return Err(ModelError::invalid(
             "invalid_min_spbe",
-            format!("constraints.min_spbe must be between 1.0 and 5.0 (the SPBE scale), got {m}"),
+            s::MIN_SPBE_RANGE.with("value", m),
         ));
     }
     // Counts beyond the number of districts mean nothing and would not survive the u32 indices.
@@ -186,9 +181,12 @@ pub(super) fn prepare<'a>(
                 } else {
                     "invalid_min_per_province"
                 },
-                format!(
-                    "constraints.{name} must be between 0 and {n} (the number of candidates), got {v}"
-                ),
+                s::RANGE_COUNTED
+                    .with("field", format!("constraints.{name}"))
+                    .with("min", 0)
+                    .with("max", n)
+                    .with("counted", &s::THE_CANDIDATES)
+                    .with("value", v),
             ));
         }
     }
@@ -196,10 +194,10 @@ pub(super) fn prepare<'a>(
         if codes.len() > n {
             return Err(ModelError::invalid(
                 "invalid_constraints",
-                format!(
-                    "constraints.{name} lists {} codes, more than the {n} candidates",
-                    codes.len()
-                ),
+                s::TOO_MANY_CODES
+                    .with("field", format!("constraints.{name}"))
+                    .with("count", codes.len())
+                    .with("max", n),
             ));
         }
     }
@@ -217,7 +215,9 @@ pub(super) fn prepare<'a>(
                 None => {
                     return Err(ModelError::invalid(
                         "unknown_code",
-                        format!("constraints.{field} code {code} is not among the candidates"),
+                        s::NOT_A_CANDIDATE
+                            .with("field", format!("constraints.{field}"))
+                            .with("code", code.as_str()),
                     ));
                 }
             }
@@ -237,7 +237,7 @@ pub(super) fn prepare<'a>(
     if spec.method == Method::Residual && n < 3 {
         return Err(ModelError::invalid(
             "insufficient_data",
-            format!("method residual needs at least 3 districts to fit stunting on SPBE, got {n}"),
+            s::RESIDUAL_TOO_FEW.with("count", n),
         ));
     }
     let columns = Columns {
@@ -246,12 +246,8 @@ pub(super) fn prepare<'a>(
         n: &under5,
         prev: &previous,
     };
-    let scorer = Scorer::fit(spec, weights, columns).ok_or_else(|| {
-        ModelError::invalid(
-            "insufficient_data",
-            "method residual needs SPBE values that vary across districts; all candidates have the same SPBE",
-        )
-    })?;
+    let scorer = Scorer::fit(spec, weights, columns)
+        .ok_or_else(|| ModelError::invalid("insufficient_data", &s::RESIDUAL_CONSTANT_SPBE))?;
 
     let mut provinces: BTreeMap<&str, u32> = BTreeMap::new();
     for &j in &by_code {
@@ -333,10 +329,11 @@ pub(super) fn rescale(w: Weights) -> Result<Weights> {
     if !all.iter().all(|x| x.is_finite() && *x >= 0.0) {
         return Err(ModelError::invalid(
             "invalid_weights",
-            format!(
-                "weights must be finite and non-negative, got stunting {}, spbe {}, burden {}, trend {}",
-                w.stunting, w.spbe, w.burden, w.trend
-            ),
+            s::WEIGHTS_NOT_FINITE
+                .with("stunting", w.stunting)
+                .with("spbe", w.spbe)
+                .with("burden", w.burden)
+                .with("trend", w.trend),
         ));
     }
     // Summed in this order so that two-indicator weights rescale exactly as they always have.
@@ -344,17 +341,15 @@ pub(super) fn rescale(w: Weights) -> Result<Weights> {
     if !total.is_finite() {
         return Err(ModelError::invalid(
             "invalid_weights",
-            format!(
-                "the sum of the weights must be a finite number, got {} + {} + {} + {}",
-                w.stunting, w.spbe, w.burden, w.trend
-            ),
+            s::WEIGHT_SUM_NOT_FINITE
+                .with("stunting", w.stunting)
+                .with("spbe", w.spbe)
+                .with("burden", w.burden)
+                .with("trend", w.trend),
         ));
     }
     if total <= 0.0 {
-        return Err(ModelError::invalid(
-            "invalid_weights",
-            "all weights are 0; at least one must be positive",
-        ));
+        return Err(ModelError::invalid("invalid_weights", &s::ALL_WEIGHTS_ZERO));
     }
     Ok(Weights {
         stunting: w.stunting / total,
@@ -379,25 +374,25 @@ fn check_feasible(
     for &i in &plan.include {
         let i = i as usize;
         if plan.excluded[i] {
-            return Err(ModelError::Infeasible(format!(
-                "district {} is in both constraints.include and constraints.exclude",
-                codes[i]
-            )));
+            return Err(ModelError::Infeasible(
+                s::INCLUDED_AND_EXCLUDED.with("code", codes[i]),
+            ));
         }
         if plan.below_min_spbe[i] {
-            return Err(ModelError::Infeasible(format!(
-                "district {} is in constraints.include but its SPBE {} is below constraints.min_spbe {}",
-                codes[i],
-                spbe[i],
-                min_spbe.unwrap_or(f64::NAN)
-            )));
+            return Err(ModelError::Infeasible(
+                s::INCLUDED_BELOW_MIN_SPBE
+                    .with("code", codes[i])
+                    .with("spbe", spbe[i])
+                    .with("min_spbe", min_spbe.unwrap_or(f64::NAN)),
+            ));
         }
     }
     if plan.include.len() > k {
-        return Err(ModelError::Infeasible(format!(
-            "constraints.include forces {} districts but k is {k}",
-            plan.include.len()
-        )));
+        return Err(ModelError::Infeasible(
+            s::INCLUDE_ABOVE_K
+                .with("count", plan.include.len())
+                .with("k", k),
+        ));
     }
     let mut included = vec![0usize; plan.n_provinces];
     for &i in &plan.include {
@@ -411,17 +406,21 @@ fn check_feasible(
     }
     if let Some(max) = plan.max_per_province {
         if let Some(p) = (0..plan.n_provinces).find(|&p| included[p] > max) {
-            return Err(ModelError::Infeasible(format!(
-                "constraints.include forces {} districts of province {} but max_per_province is {max}",
-                included[p], provinces[p]
-            )));
+            return Err(ModelError::Infeasible(
+                s::INCLUDE_ABOVE_MAX_PER_PROVINCE
+                    .with("count", included[p])
+                    .with("province", provinces[p])
+                    .with("max", max),
+            ));
         }
         if let Some(min) = plan.min_per_province
             && min > max
         {
-            return Err(ModelError::Infeasible(format!(
-                "constraints.min_per_province ({min}) is greater than constraints.max_per_province ({max})"
-            )));
+            return Err(ModelError::Infeasible(
+                s::MIN_ABOVE_MAX_PER_PROVINCE
+                    .with("min", min)
+                    .with("max", max),
+            ));
         }
     }
     if let Some(min) = plan.min_per_province {
@@ -430,19 +429,23 @@ fn check_feasible(
             .map(|p| included[p].max(min.min(eligible[p])))
             .sum();
         if needed > k {
-            return Err(ModelError::Infeasible(format!(
-                "constraints.min_per_province ({min}) needs {needed} districts across {} provinces, more than k = {k}",
-                plan.n_provinces
-            )));
+            return Err(ModelError::Infeasible(
+                s::MIN_PER_PROVINCE_ABOVE_K
+                    .with("min", min)
+                    .with("needed", needed)
+                    .with("provinces", plan.n_provinces)
+                    .with("k", k),
+            ));
         }
     }
     let cap = plan.max_per_province.unwrap_or(usize::MAX);
     let available: usize = eligible.iter().map(|&e| e.min(cap)).sum();
     if available < k {
-        return Err(ModelError::Infeasible(format!(
-            "only {available} districts can be selected after constraints.exclude, constraints.min_spbe and \
-             constraints.max_per_province, fewer than k = {k}"
-        )));
+        return Err(ModelError::Infeasible(
+            s::TOO_FEW_ELIGIBLE
+                .with("available", available)
+                .with("k", k),
+        ));
     }
     Ok(())
 }

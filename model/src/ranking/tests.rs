@@ -81,14 +81,14 @@ fn selected(r: &Ranking) -> Vec<&str> {
 
 fn infeasible(res: Result<Ranking>) -> String {
     match res {
-        Err(ModelError::Infeasible(m)) => m,
+        Err(ModelError::Infeasible(m)) => m.to_string(),
         other => panic!("expected Infeasible, got {other:?}"),
     }
 }
 
 fn invalid<T: std::fmt::Debug>(res: Result<T>) -> (&'static str, String) {
     match res {
-        Err(ModelError::Invalid { code, message }) => (code, message),
+        Err(ModelError::Invalid { code, message }) => (code, message.to_string()),
         other => panic!("expected Invalid, got {other:?}"),
     }
 }

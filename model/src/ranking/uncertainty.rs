@@ -15,6 +15,7 @@ use super::{
 };
 use crate::error::{ModelError, Result};
 use crate::impact::{Outcome, ProjectionParams, Tally};
+use crate::sentences as s;
 
 /// Largest number of draws accepted.
 pub(super) const MAX_DRAWS: usize = 100_000;
@@ -57,10 +58,9 @@ pub(super) fn simulate(
             Some(v) if !(v.is_finite() && v >= 0.0) => {
                 return Err(ModelError::invalid(
                     "invalid_stunting_se",
-                    format!(
-                        "stunting_se of district {} must be finite and non-negative, got {v}",
-                        c.code
-                    ),
+                    s::NOT_FINITE_SE
+                        .with("code", c.code.as_str())
+                        .with("value", v),
                 ));
             }
             Some(v) => se.push(v),
@@ -74,10 +74,11 @@ pub(super) fn simulate(
     if !tally && draws > most {
         return Err(ModelError::invalid(
             "invalid_draws",
-            format!(
-                "with {n} candidates draws must be at most {most}, because every draw's ranks are \
-                 kept for the percentiles (at most {MAX_STORED_BYTES} bytes); got {draws}"
-            ),
+            s::TOO_MANY_DRAWS
+                .with("count", n)
+                .with("max", most)
+                .with("bytes", MAX_STORED_BYTES)
+                .with("value", draws),
         ));
     }
     let sim = Simulation::new(&prep, se, params, projection);
@@ -107,25 +108,29 @@ fn check_params(p: &UncertaintyParams) -> Result<()> {
     if p.draws < 1 || p.draws > MAX_DRAWS {
         return Err(ModelError::invalid(
             "invalid_draws",
-            format!("draws must be between 1 and {MAX_DRAWS}, got {}", p.draws),
+            s::RANGE
+                .with("field", "draws")
+                .with("min", 1)
+                .with("max", MAX_DRAWS)
+                .with("value", p.draws),
         ));
     }
     if !(0.0..=MAX_SPBE_SE).contains(&p.spbe_se) {
         return Err(ModelError::invalid(
             "invalid_spbe_se",
-            format!(
-                "spbe_se must be between 0 and {MAX_SPBE_SE}, got {}",
-                p.spbe_se
-            ),
+            s::RANGE
+                .with("field", "spbe_se")
+                .with("min", 0)
+                .with("max", MAX_SPBE_SE)
+                .with("value", p.spbe_se),
         ));
     }
     if !(0.0..=MAX_STUNTING_SE).contains(&p.default_stunting_se) {
         return Err(ModelError::invalid(
             "invalid_default_stunting_se",
-            format!(
-                "default_stunting_se must be between 0 and {MAX_STUNTING_SE} % points, got {}",
-                p.default_stunting_se
-            ),
+            s::STUNTING_SE_RANGE
+                .with("max", MAX_STUNTING_SE)
+                .with("value", p.default_stunting_se),
         ));
     }
     if let Some(t) = p.target_se
@@ -133,16 +138,19 @@ fn check_params(p: &UncertaintyParams) -> Result<()> {
     {
         return Err(ModelError::invalid(
             "invalid_target_se",
-            format!("target_se must be above 0 and at most 0.5, got {t}"),
+            s::ABOVE_ZERO_AT_MOST
+                .with("field", "target_se")
+                .with("max", 0.5)
+                .with("value", t),
         ));
     }
     if !(p.weight_concentration > 0.0 && p.weight_concentration <= MAX_CONCENTRATION) {
         return Err(ModelError::invalid(
             "invalid_weight_concentration",
-            format!(
-                "weight_concentration must be above 0 and at most {MAX_CONCENTRATION}, got {}",
-                p.weight_concentration
-            ),
+            s::ABOVE_ZERO_AT_MOST
+                .with("field", "weight_concentration")
+                .with("max", MAX_CONCENTRATION)
+                .with("value", p.weight_concentration),
         ));
     }
     Ok(())

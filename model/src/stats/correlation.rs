@@ -11,6 +11,7 @@ use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::error::{ModelError, Result};
+use crate::sentences as s;
 
 /// Two-sided 95 % standard normal quantile used by the Fisher-z interval.
 const Z_975: f64 = 1.959964;
@@ -95,10 +96,7 @@ impl CorrelationParams {
     pub fn fit(&self, x: &[f64], y: &[f64]) -> Result<Correlation> {
         validate_pairs(x, y)?;
         if self.resamples == 0 {
-            return Err(ModelError::invalid(
-                "invalid_resamples",
-                "The bootstrap needs at least 1 resample.",
-            ));
+            return Err(ModelError::invalid("invalid_resamples", &s::NO_RESAMPLES));
         }
         let n = x.len();
         let r = pearson_r(x, y).ok_or_else(|| {
@@ -134,13 +132,13 @@ fn validate_pairs(x: &[f64], y: &[f64]) -> Result<()> {
     if x.len() != y.len() {
         return Err(ModelError::invalid(
             "length_mismatch",
-            format!("x has {} values but y has {}.", x.len(), y.len()),
+            s::LENGTHS_DIFFER.with("x", x.len()).with("y", y.len()),
         ));
     }
     if x.iter().chain(y).any(|v| !v.is_finite()) {
         return Err(ModelError::invalid(
             "non_finite_value",
-            "Correlation needs finite values (no NaN or infinity).",
+            &s::CORRELATION_NOT_FINITE,
         ));
     }
     if x.len() < 4 {
@@ -153,7 +151,7 @@ fn validate_pairs(x: &[f64], y: &[f64]) -> Result<()> {
     if is_constant(x) || is_constant(y) {
         return Err(ModelError::invalid(
             "zero_variance",
-            "Correlation is undefined when one variable does not vary.",
+            &s::CORRELATION_OF_A_CONSTANT,
         ));
     }
     Ok(())

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::error::{ModelError, Result};
+use crate::sentences as s;
 use crate::stats::rd::Z_95;
 
 /// One unit observed in both periods.
@@ -57,7 +58,7 @@ impl DidParams {
         {
             return Err(ModelError::invalid(
                 "invalid_value",
-                "every outcome must be a finite number",
+                &s::OUTCOMES_NOT_FINITE,
             ));
         }
         let n_treated = units.iter().filter(|u| u.treated).count();
@@ -141,10 +142,7 @@ fn invert4(mut a: [[f64; 4]; 4]) -> Result<[[f64; 4]; 4]> {
             .max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))
             .unwrap_or(col);
         if a[pivot][col].abs() < 1e-12 {
-            return Err(ModelError::invalid(
-                "singular_design",
-                "the difference-in-differences design is singular",
-            ));
+            return Err(ModelError::invalid("singular_design", &s::DID_SINGULAR));
         }
         a.swap(col, pivot);
         inv.swap(col, pivot);

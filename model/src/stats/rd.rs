@@ -9,6 +9,7 @@
 use serde::Serialize;
 
 use crate::error::{ModelError, Result};
+use crate::sentences as s;
 
 /// Two-sided 95 % normal quantile, Φ⁻¹(0.975).
 pub const Z_95: f64 = 1.959_963_984_540_054;
@@ -73,16 +74,10 @@ impl RdParams {
     /// value, `zero_variance` for a constant outcome, `singular_design` when a fit is degenerate.
     pub fn fit(&self, x: &[f64], y: &[f64]) -> Result<RdFit> {
         if x.len() != y.len() {
-            return Err(ModelError::invalid(
-                "invalid_value",
-                "x and y must have the same length",
-            ));
+            return Err(ModelError::invalid("invalid_value", &s::RD_LENGTHS_DIFFER));
         }
         if x.iter().chain(y).any(|v| !v.is_finite()) {
-            return Err(ModelError::invalid(
-                "invalid_value",
-                "every running value and outcome must be a finite number",
-            ));
+            return Err(ModelError::invalid("invalid_value", &s::RD_NOT_FINITE));
         }
         let n = x.len();
         if n < MIN_OBSERVATIONS {
@@ -108,7 +103,7 @@ impl RdParams {
         if sd(&ys) == 0.0 {
             return Err(ModelError::invalid(
                 "zero_variance",
-                "the outcome is the same for every unit: there is no discontinuity to estimate",
+                &s::RD_CONSTANT_OUTCOME,
             ));
         }
         let (h, b) = self.bandwidths(&xs, &ys, split, m_l, m_r)?;
@@ -218,7 +213,7 @@ impl RdParams {
         if !(h_bw.is_finite() && b_bw.is_finite() && h_bw > 0.0 && b_bw > 0.0) {
             return Err(ModelError::invalid(
                 "singular_design",
-                "the bandwidth selector is undefined for these data",
+                &s::BANDWIDTH_UNDEFINED,
             ));
         }
         Ok((x_sd * h_bw, x_sd * b_bw))
@@ -329,8 +324,7 @@ impl BwSide<'_> {
         h_b: f64,
         scale: f64,
     ) -> Result<BwConstants> {
-        let degenerate =
-            || ModelError::invalid("singular_design", "a bandwidth pilot fit is degenerate");
+        let degenerate = || ModelError::invalid("singular_design", &s::PILOT_FIT_DEGENERATE);
         // Variance fit of order o at the pilot bandwidth.
         let (vx, vy, vw, vd) = self.window(self.h_v);
         if distinct(&vx) < o + 1 {
@@ -591,7 +585,7 @@ fn inv_chol(a: &[f64], k: usize) -> Result<Vec<f64>> {
                 if s <= 0.0 || !s.is_finite() {
                     return Err(ModelError::invalid(
                         "singular_design",
-                        "a local polynomial fit is singular",
+                        &s::LOCAL_FIT_SINGULAR,
                     ));
                 }
                 l[i * k + i] = s.sqrt();

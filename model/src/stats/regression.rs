@@ -11,6 +11,7 @@ use ndarray::{Array1, Array2};
 use serde::Serialize;
 
 use crate::error::{ModelError, Result};
+use crate::sentences as s;
 use crate::stats::correlation::two_sided_t_p_value;
 
 /// Smallest pivot accepted when inverting the predictors' correlation matrix.
@@ -185,26 +186,22 @@ impl OlsParams {
 /// Checks that there are predictors, that lengths agree, values are finite, n > p+1 and y varies.
 fn validate(y: &[f64], predictors: &[(String, Vec<f64>)]) -> Result<()> {
     if predictors.is_empty() {
-        return Err(ModelError::invalid(
-            "no_predictors",
-            "The regression needs at least one predictor.",
-        ));
+        return Err(ModelError::invalid("no_predictors", &s::NO_PREDICTORS));
     }
     if let Some((name, v)) = predictors.iter().find(|(_, v)| v.len() != y.len()) {
         return Err(ModelError::invalid(
             "length_mismatch",
-            format!(
-                "Predictor {name} has {} values but y has {}.",
-                v.len(),
-                y.len()
-            ),
+            s::PREDICTOR_LENGTH
+                .with("name", name.as_str())
+                .with("count", v.len())
+                .with("expected", y.len()),
         ));
     }
     let mut all = y.iter().chain(predictors.iter().flat_map(|(_, v)| v));
     if all.any(|v| !v.is_finite()) {
         return Err(ModelError::invalid(
             "non_finite_value",
-            "The regression needs finite values (no NaN or infinity).",
+            &s::REGRESSION_NOT_FINITE,
         ));
     }
     let needed = predictors.len() + 2;
@@ -218,7 +215,7 @@ fn validate(y: &[f64], predictors: &[(String, Vec<f64>)]) -> Result<()> {
     if y.iter().all(|&v| v == y[0]) {
         return Err(ModelError::invalid(
             "zero_variance",
-            "The regression is undefined when y does not vary (R² is 0/0).",
+            &s::REGRESSION_OF_A_CONSTANT,
         ));
     }
     Ok(())
@@ -238,16 +235,13 @@ fn centred_gram_inverse(
     predictors: &[(String, Vec<f64>)],
 ) -> Result<Vec<Vec<f64>>> {
     let p = centred.len();
-    let singular = |detail: String| {
-        ModelError::invalid(
-            "singular_design",
-            format!("The predictors are collinear or constant: {detail}."),
-        )
-    };
     for (name, v) in predictors {
         // Exact test, as for correlation: a constant column duplicates the intercept.
         if v.iter().all(|&a| a == v[0]) {
-            return Err(singular(format!("{name} does not vary")));
+            return Err(ModelError::invalid(
+                "singular_design",
+                s::CONSTANT_PREDICTOR.with("name", name.as_str()),
+            ));
         }
     }
     let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
@@ -260,8 +254,11 @@ fn centred_gram_inverse(
         })
         .collect();
     let inv = invert(corr).ok_or_else(|| {
-        let names: Vec<&str> = predictors.iter().map(|(n, _)| n.as_str()).collect();
-        singular(names.join(", "))
+        let names: Vec<String> = predictors.iter().map(|(n, _)| n.clone()).collect();
+        ModelError::invalid(
+            "singular_design",
+            s::COLLINEAR_PREDICTORS.with("names", names),
+        )
     })?;
     // Undo the scaling: (XcᵀXc)⁻¹ = D⁻¹·C⁻¹·D⁻¹ with D the column norms.
     Ok((0..p)
