@@ -207,6 +207,7 @@ test('on a phone the scenario is a drawer: a visible button opens it by keyboard
     assert.ok(stops >= 45, `${stops} of 50 Tabs in the drawer`);
     // A control in the drawer works: k changes the list behind it.
     await page.locator('#sc-k').fill('30');
+    await page.locator('#sc-k').press('Enter');
     await page.waitForFunction(() => document.querySelectorAll('#shortlist-table tbody tr').length === 30);
     await page.keyboard.press('Escape');
     await page.locator('#scenario-drawer.is-open').waitFor({ state: 'detached' });

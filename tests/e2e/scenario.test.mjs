@@ -272,7 +272,7 @@ test('a failed save says "Gagal menyimpan" with the API message', async () => {
     assert.equal(status, 401);
     await load(page, lang === 'en' ? '/?lang=en' : '/');
     await page.locator('#sc-token').fill('not-a-token');
-    await page.getByRole('button', { name: 'Simpan perhitungan' }).click();
+    await page.getByRole('button', { name: lang === 'en' ? 'Save run' : 'Simpan perhitungan' }).click();
     const error = page.locator('#save-error');
     await error.waitFor();
     assert.equal(await error.innerText(), `${lang === 'en' ? 'Could not save' : 'Gagal menyimpan'}: ${json.message}`);
