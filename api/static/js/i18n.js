@@ -505,13 +505,11 @@ const id = {
   'compare.provinces': 'Lokus per provinsi: {n} provinsi berubah, {same} tetap',
   'compare.provinces_same': 'Jumlah lokus per provinsi tidak berubah.',
   'compare.change': 'Perubahan',
-  // (end of scenario)
 
   // == layout, phone and accessibility ==
   'layout.drawer_open': 'Ubah skenario',
   'layout.drawer_close': 'Tutup',
   'layout.table_frame': 'Tabel (geser ke samping)',
-  // (end of layout)
 
   // == certainty, words and glossary terms ==
   'summary.part.certain_in': '{n} stabil masuk',
@@ -543,7 +541,6 @@ const id = {
   'data.template_csv': 'CSV',
   'data.template_xlsx': 'Excel',
   'print.run_ref': 'Perhitungan #{id}',
-  // (end of words)
 
   // == map states and exports ==
   'map.no_layer': 'Peta ini menampilkan satu petak per provinsi, diwarnai menurut bagian kabupaten/kota yang terpilih. Peta batas kabupaten/kota tampil di sini setelah lapisan batas wilayah dimuat.',
@@ -557,10 +554,8 @@ const id = {
   'map.tiles_label': 'Peta petak provinsi',
   'map.tile_counts': '{selected} dari {districts} kabupaten/kota terpilih ({share})',
   'export.csv_title': 'CSV untuk Excel berbahasa Indonesia (pemisah titik koma, koma desimal): semua kabupaten/kota yang diperingkat, kolom Terpilih menandai daftar.',
-  // (end of map)
 
   // == API error display ==
-  // (end of errors)
 };
 
 const en = {
@@ -1067,13 +1062,11 @@ const en = {
   'compare.provinces': 'Districts per province: {n} provinces changed, {same} unchanged',
   'compare.provinces_same': 'The number of districts per province did not change.',
   'compare.change': 'Change',
-  // (end of scenario)
 
   // == layout, phone and accessibility ==
   'layout.drawer_open': 'Change the scenario',
   'layout.drawer_close': 'Close',
   'layout.table_frame': 'Table (scrolls sideways)',
-  // (end of layout)
 
   // == certainty, words and glossary terms ==
   'summary.part.certain_in': '{n} stable in',
@@ -1105,7 +1098,6 @@ const en = {
   'data.template_csv': 'CSV',
   'data.template_xlsx': 'Excel',
   'print.run_ref': 'Run #{id}',
-  // (end of words)
 
   // == map states and exports ==
   'map.no_layer': 'This map shows one tile per province, coloured by the share of its districts selected. A map of district boundaries appears here once a boundary layer is loaded.',
@@ -1119,10 +1111,8 @@ const en = {
   'map.tiles_label': 'Province tile map',
   'map.tile_counts': '{selected} of {districts} districts selected ({share})',
   'export.csv_title': 'CSV (comma separated, decimal point): every ranked district, the selected column marks the list.',
-  // (end of map)
 
   // == API error display ==
-  // (end of errors)
 };
 
 export const DICTIONARIES = { id, en };
