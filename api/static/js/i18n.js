@@ -554,8 +554,6 @@ const id = {
   'map.tiles_label': 'Peta petak provinsi',
   'map.tile_counts': '{selected} dari {districts} kabupaten/kota terpilih ({share})',
   'export.csv_title': 'CSV untuk Excel berbahasa Indonesia (pemisah titik koma, koma desimal): semua kabupaten/kota yang diperingkat, kolom Terpilih menandai daftar.',
-
-  // == API error display ==
 };
 
 const en = {
@@ -1111,8 +1109,6 @@ const en = {
   'map.tiles_label': 'Province tile map',
   'map.tile_counts': '{selected} of {districts} districts selected ({share})',
   'export.csv_title': 'CSV (comma separated, decimal point): every ranked district, the selected column marks the list.',
-
-  // == API error display ==
 };
 
 export const DICTIONARIES = { id, en };
