@@ -71,6 +71,17 @@ async function demoCsv(header, value, count = Infinity) {
   return Buffer.from(`${header}\n${codes.map((c, i) => `${c},${value(i)}`).join('\n')}\n`);
 }
 
+/** The default shortlist once the server has recomputed it: while it does, it serves the
+ *  previous list with `X-Lokus-Refreshing`. */
+async function settledShortlist() {
+  for (let i = 0; i < 300; i += 1) {
+    const response = await fetch(`${BASE}/api/v1/shortlist`);
+    if (!response.headers.has('x-lokus-refreshing')) return response.json();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the default shortlist was still refreshing after 30 s');
+}
+
 const datasetStatus = async (id) => (await (await fetch(`${BASE}/api/v1/datasets/${id}`)).json()).dataset.status;
 
 before(async () => {
@@ -329,11 +340,11 @@ test('an upload is staged and its review shows coverage, changes, outliers and t
   assert.equal(await datasetStatus(id), 'staged');
 
   // The steward publishes it: the list now rests on it.
-  const before = await (await fetch(`${BASE}/api/v1/shortlist`)).json();
+  const before = await settledShortlist();
   await publishOnDesk();
   assert.match(await page.locator('#review-done').innerText(), new RegExp(`#${id}`));
   assert.equal(await datasetStatus(id), 'published');
-  const after = await (await fetch(`${BASE}/api/v1/shortlist`)).json();
+  const after = await settledShortlist();
   assert.notEqual(after.shortlist.fingerprint, before.shortlist.fingerprint);
   assert.ok(after.shortlist.datasets.some((d) => String(d.id) === id));
   assert.equal(await page.locator(`#staged-table [data-review="${id}"]`).count(), 0);
